@@ -1,0 +1,4 @@
+export * from './config-table';
+export * from './env-overrides';
+export * from './load-config';
+export * from './tailgate-config.schema';

@@ -1,0 +1,64 @@
+// Client → server events. Every payload is parsed by one of these schemas where it enters the
+// gateway; every event takes an acknowledgement callback.
+import { z } from 'zod';
+
+import type { WireError } from './error-codes';
+import type { ScopeView, SourceDescription } from './server-events';
+
+/** Upper bounds that keep one request from costing the server much. */
+export const LIMITS = {
+  maxSourceIdLength: 128,
+  maxSelectorBytes: 16 * 1024,
+  maxTail: 10_000,
+  maxCursorLength: 512,
+  maxSubscriptionIdLength: 64,
+} as const;
+
+/** RFC 3339 timestamp, or a duration back from now such as `30s`, `5m`, `2h`. */
+export const SinceSchema = z
+  .string()
+  .max(64)
+  .refine((value) => /^\d+(ms|s|m|h)$/.test(value) || !Number.isNaN(Date.parse(value)), {
+    message: 'expected an RFC 3339 time or a duration such as 5m',
+  });
+
+export const SubscribeRequestSchema = z.strictObject({
+  /** `<pluginId>.<sourceName>`, as listed by `sources.list`. */
+  source: z.string().min(1).max(LIMITS.maxSourceIdLength),
+  /** Parsed by the source's own selector schema. */
+  selector: z.unknown().default({}),
+  since: SinceSchema.optional(),
+  tail: z.number().int().min(0).max(LIMITS.maxTail).optional(),
+  follow: z.boolean().default(true),
+  /** The cursor of the last record the client received; see docs/protocol.md "Resume". */
+  resume: z.string().min(1).max(LIMITS.maxCursorLength).optional(),
+});
+export type SubscribeRequest = z.input<typeof SubscribeRequestSchema>;
+export type ParsedSubscribeRequest = z.output<typeof SubscribeRequestSchema>;
+
+export const UnsubscribeRequestSchema = z.strictObject({
+  id: z.string().min(1).max(LIMITS.maxSubscriptionIdLength),
+});
+export type UnsubscribeRequest = z.infer<typeof UnsubscribeRequestSchema>;
+
+export const SourcesListRequestSchema = z.strictObject({}).optional();
+
+export type Ack<T extends object> = ({ readonly ok: true } & T) | { readonly ok: false; readonly error: WireError };
+
+export interface SubscribeResult {
+  /** Subscription id; every server event about this subscription carries it as `sub`. */
+  readonly id: string;
+  readonly scope: readonly ScopeView[];
+}
+
+export interface SourcesListResult {
+  readonly sources: readonly SourceDescription[];
+}
+
+export interface ClientToServerEvents {
+  subscribe: (request: SubscribeRequest, ack: (result: Ack<SubscribeResult>) => void) => void;
+  unsubscribe: (request: UnsubscribeRequest, ack: (result: Ack<object>) => void) => void;
+  'sources.list': (request: Record<string, never>, ack: (result: Ack<SourcesListResult>) => void) => void;
+}
+
+export const CLIENT_EVENTS = ['subscribe', 'unsubscribe', 'sources.list'] as const satisfies readonly (keyof ClientToServerEvents)[];

@@ -1,0 +1,17 @@
+// What a client sends when it connects. The token may instead come in an
+// `Authorization: Bearer` header; `auth.token` wins when both are present.
+import { z } from 'zod';
+
+import { PROTOCOL_VERSION } from './protocol-version';
+
+export const HandshakeAuthSchema = z.object({
+  token: z.string().min(1).max(16 * 1024).optional(),
+  protocol: z.literal(PROTOCOL_VERSION).optional(),
+});
+export type HandshakeAuth = z.input<typeof HandshakeAuthSchema>;
+
+/** The `data` of a `connect_error` the server sends. */
+export interface ConnectErrorData {
+  readonly code: 'unauthenticated' | 'rate_limited' | 'invalid_request' | 'internal';
+  readonly message: string;
+}

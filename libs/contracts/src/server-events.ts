@@ -1,0 +1,84 @@
+// Server → client events. Records always travel in batches.
+
+/** One log line as a client receives it. */
+export interface WireRecord {
+  /** RFC 3339 with nanoseconds when the source has them. */
+  readonly ts: string;
+  readonly ns: string;
+  readonly pod: string;
+  readonly container: string;
+  readonly node?: string;
+  readonly stream: 'stdout' | 'stderr';
+  readonly line: string;
+  /** Opaque; send it back as `resume` to continue after this record. */
+  readonly cursor: string;
+}
+
+/** A container (or node) whose records a subscription may carry. */
+export interface WireTarget {
+  readonly ns: string;
+  readonly pod: string;
+  readonly container: string;
+  readonly node?: string;
+}
+
+/** What a subscription could reveal, as the authorizers judged it. */
+export interface ScopeView {
+  readonly ns?: string;
+  readonly pod?: string;
+  readonly container?: string;
+  readonly node?: string;
+  readonly labelSelector?: string;
+}
+
+export interface SourceDescription {
+  /** `<pluginId>.<sourceName>` — the `source` of a subscribe request. */
+  readonly id: string;
+  readonly description: string;
+  /** JSON Schema (draft 2020-12) of the `selector` this source accepts. */
+  readonly selector: Readonly<Record<string, unknown>>;
+  readonly supports: { readonly tail: boolean; readonly since: boolean; readonly resume: boolean };
+}
+
+export type EndReason = 'complete' | 'unsubscribed' | 'upstream_failed' | 'access_revoked' | 'unauthenticated' | 'shutdown';
+export const END_REASONS = [
+  'complete',
+  'unsubscribed',
+  'upstream_failed',
+  'access_revoked',
+  'unauthenticated',
+  'shutdown',
+] as const satisfies readonly EndReason[];
+
+export interface RecordsEvent {
+  readonly sub: string;
+  readonly batch: readonly WireRecord[];
+}
+export interface TargetEvent {
+  readonly sub: string;
+  readonly op: 'added' | 'removed';
+  readonly target: WireTarget;
+}
+export interface DeniedEvent {
+  readonly sub: string;
+  readonly target: WireTarget;
+  readonly reason: string;
+}
+export interface DroppedEvent {
+  readonly sub: string;
+  readonly count: number;
+}
+export interface EndedEvent {
+  readonly sub: string;
+  readonly reason: EndReason;
+}
+
+export interface ServerToClientEvents {
+  records: (event: RecordsEvent) => void;
+  target: (event: TargetEvent) => void;
+  denied: (event: DeniedEvent) => void;
+  dropped: (event: DroppedEvent) => void;
+  ended: (event: EndedEvent) => void;
+}
+
+export const SERVER_EVENTS = ['records', 'target', 'denied', 'dropped', 'ended'] as const satisfies readonly (keyof ServerToClientEvents)[];

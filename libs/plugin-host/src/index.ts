@@ -1,0 +1,5 @@
+export * from './combine-decisions';
+export * from './compile-conditions';
+export * from './load-plugins';
+export * from './plugin-context-impl';
+export * from './plugin-registry';

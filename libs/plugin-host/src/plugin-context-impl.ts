@@ -1,0 +1,47 @@
+// The PluginContext the host hands to `register()`: it records registrations into the registry
+// and reports duplicate names as boot problems.
+import {
+  PluginConfigError,
+  type PluginContext,
+  type PluginLogger,
+  type ServiceRef,
+} from '@tailgate/plugin-sdk';
+
+import type { PluginRegistry } from './plugin-registry';
+
+/** Host services by ServiceRef id. */
+export type HostServices = ReadonlyMap<string, unknown>;
+
+const NAME = /^[a-z][a-z0-9-]{0,62}$/;
+
+export function createPluginContext<C>(
+  pluginId: string,
+  config: C,
+  registry: PluginRegistry,
+  services: HostServices,
+  logger: PluginLogger,
+  problems: string[],
+): PluginContext<C> {
+  const add = <T>(kind: string, map: Map<string, T>, name: string, value: T): void => {
+    const qualified = `${pluginId}.${name}`;
+    if (!NAME.test(name)) problems.push(`plugins.${pluginId}: ${kind} name '${name}' must be kebab-case`);
+    else if (map.has(qualified)) problems.push(`plugins.${pluginId}: ${kind} ${qualified} is registered twice`);
+    else map.set(qualified, value);
+  };
+  return {
+    pluginId,
+    config,
+    logger,
+    use<T>(ref: ServiceRef<T>): T {
+      if (!services.has(ref.id)) throw new PluginConfigError(`needs the host service ${ref.id}, which is not configured`);
+      return services.get(ref.id) as T;
+    },
+    addLogSource: (source) =>
+      add('source', registry.sources, source.name, { id: `${pluginId}.${source.name}`, pluginId, source }),
+    addAuthorizer: (authorizer) => add('authorizer', registry.authorizers, authorizer.name, authorizer),
+    addAuthenticator: (authenticator) => add('authenticator', registry.authenticators, authenticator.name, authenticator),
+    addRecordRule: (rule) => add('record rule', registry.recordRules, rule.name, rule),
+    addJob: (job) => add('job', registry.jobs, job.name, job),
+    onShutdown: (hook) => registry.addShutdownHook(hook),
+  } as PluginContext<C>;
+}

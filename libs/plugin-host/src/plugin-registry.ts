@@ -1,0 +1,35 @@
+// Everything the enabled plugins registered, by qualified name `<pluginId>.<name>`.
+import type { Authenticator, Authorizer, JobDefinition, LogSource, RecordRule } from '@tailgate/plugin-sdk';
+
+export interface RegisteredSource {
+  /** `<pluginId>.<name>`: what clients put in `subscribe.source`. */
+  readonly id: string;
+  readonly pluginId: string;
+  readonly source: LogSource<unknown>;
+}
+
+export class PluginRegistry {
+  readonly sources = new Map<string, RegisteredSource>();
+  readonly authorizers = new Map<string, Authorizer>();
+  readonly authenticators = new Map<string, Authenticator>();
+  readonly recordRules = new Map<string, RecordRule<unknown>>();
+  readonly jobs = new Map<string, JobDefinition<unknown>>();
+  readonly enabledPlugins: string[] = [];
+  private readonly shutdownHooks: (() => Promise<void> | void)[] = [];
+
+  addShutdownHook(hook: () => Promise<void> | void): void {
+    this.shutdownHooks.push(hook);
+  }
+
+  /** Runs every plugin's shutdown hooks in reverse registration order; one failing does not stop the rest. */
+  async shutdown(onError: (error: unknown) => void): Promise<void> {
+    for (const hook of [...this.shutdownHooks].reverse()) {
+      try {
+        await hook();
+      } catch (error) {
+        onError(error);
+      }
+    }
+    this.shutdownHooks.length = 0;
+  }
+}

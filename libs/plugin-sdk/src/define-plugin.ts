@@ -1,0 +1,48 @@
+// `definePlugin()` makes a plugin: a frozen, versioned value, free of any framework.
+import type { ZodType } from 'zod';
+
+import type { PluginContext } from './plugin-context';
+
+const PLUGIN_ID = /^[a-z][a-z0-9-]{1,62}$/;
+
+/** A Kubernetes RBAC rule the plugin needs; `tailgate rbac` and k8s/ are generated from these. */
+export interface PolicyRule {
+  readonly apiGroups: readonly string[];
+  readonly resources: readonly string[];
+  readonly verbs: readonly string[];
+  readonly resourceNames?: readonly string[];
+}
+
+export interface PluginOptions<TConfig> {
+  /** Kebab-case, unique per installation: `kube-pod-logs`, `pod-label-policy`. */
+  readonly id: string;
+  readonly description: string;
+  /** Validates this plugin's block of tailgate.yaml; every setting has a default here. */
+  readonly configSchema: ZodType<TConfig>;
+  readonly rbac?: readonly PolicyRule[];
+  register(ctx: PluginContext<TConfig>): void | Promise<void>;
+}
+
+export interface Plugin<TConfig = unknown> extends PluginOptions<TConfig> {
+  readonly $$type: '@tailgate/Plugin';
+  /** Manifest format; the host refuses formats it does not know. */
+  readonly manifest: 'v1';
+}
+
+export function definePlugin<TConfig>(options: PluginOptions<TConfig>): Plugin<TConfig> {
+  if (!PLUGIN_ID.test(options.id)) {
+    throw new TypeError(
+      `invalid plugin id '${options.id}': use 2-63 lowercase letters, digits and dashes, starting with a letter`,
+    );
+  }
+  return Object.freeze({ ...options, $$type: '@tailgate/Plugin' as const, manifest: 'v1' as const });
+}
+
+export function isPlugin(value: unknown): value is Plugin {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { $$type?: unknown }).$$type === '@tailgate/Plugin' &&
+    (value as { manifest?: unknown }).manifest === 'v1'
+  );
+}

@@ -1,0 +1,56 @@
+// The contract of a log source: parse a selector, say what it could reveal, run one shared
+// upstream per stream key, optionally give each new listener a backlog.
+import type { ZodType } from 'zod';
+
+import type { PluginLogger } from './plugin-logger';
+import type { AccessScope, LogRecord, TargetRef } from './records';
+
+export interface StreamContext {
+  /**
+   * Aborted when no listener is left (after the grace period) or on shutdown.
+   * Stop reading and release upstream resources promptly; then end the iteration.
+   */
+  readonly signal: AbortSignal;
+  readonly logger: PluginLogger;
+}
+
+/**
+ * What `open()` yields. A target must be announced with `added` before the first record that
+ * carries it: the host authorizes each target before any of its records flows, and drops
+ * records of targets it was not told about.
+ */
+export type SourceEvent =
+  | { readonly type: 'records'; readonly records: readonly LogRecord[] }
+  | { readonly type: 'target'; readonly op: 'added' | 'removed'; readonly target: TargetRef };
+
+/** Per-listener options for the records a listener gets before the live stream. */
+export interface BacklogOptions {
+  /** At most this many records per target, the newest ones. */
+  readonly tail?: number;
+  /** Only records at or after this instant. */
+  readonly since?: Date;
+}
+
+export interface Backlog {
+  readonly targets: readonly TargetRef[];
+  readonly records: readonly LogRecord[];
+}
+
+export interface LogSource<TSelector = unknown> {
+  /** Local name; clients subscribe to `<pluginId>.<name>`. */
+  readonly name: string;
+  readonly description: string;
+  /**
+   * Parses the client's subscribe payload. The output must be JSON-serialisable: in a
+   * cluster, another replica may run `open()` for it.
+   */
+  readonly selector: ZodType<TSelector>;
+  /** Listeners whose selectors give the same key share one upstream. Deterministic. */
+  streamKey(selector: TSelector): string;
+  /** What this subscription could reveal; judged by the authorizer chain at subscribe. */
+  scope(selector: TSelector): readonly AccessScope[];
+  /** Records one listener gets on subscribe (tail / since), oldest first. */
+  backlog?(selector: TSelector, options: BacklogOptions, ctx: StreamContext): Promise<Backlog>;
+  /** The shared live stream; the host runs it at most once per stream key. */
+  open(selector: TSelector, ctx: StreamContext): AsyncIterable<SourceEvent>;
+}

@@ -1,0 +1,24 @@
+// What a plugin's `register()` receives. Registration only: no connections are opened here.
+import type { Authenticator } from './authenticator';
+import type { Authorizer, RecordRule } from './authorizer';
+import type { JobDefinition } from './jobs';
+import type { LogSource } from './log-source';
+import type { PluginLogger } from './plugin-logger';
+import type { ServiceRef } from './service-ref';
+
+export interface PluginContext<TConfig> {
+  readonly pluginId: string;
+  /** This plugin's block of tailgate.yaml, already parsed by its `configSchema`. */
+  readonly config: TConfig;
+  /** Bound to `{ plugin: pluginId }`. Never log tokens or record lines. */
+  readonly logger: PluginLogger;
+  /** A host service; throws PluginConfigError when the host has none registered. */
+  use<T>(ref: ServiceRef<T>): T;
+  addLogSource<S>(source: LogSource<S>): void;
+  addAuthorizer(authorizer: Authorizer): void;
+  addAuthenticator(authenticator: Authenticator): void;
+  addRecordRule<P>(rule: RecordRule<P>): void;
+  addJob<D>(job: JobDefinition<D>): void;
+  /** Runs on shutdown, in reverse registration order. */
+  onShutdown(hook: () => Promise<void> | void): void;
+}

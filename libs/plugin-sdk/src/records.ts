@@ -1,0 +1,44 @@
+// What flows through a stream and what authorizers judge. Authorizers look at targets and
+// scopes, never at `line`.
+
+/** One container's output stream: the unit that access decisions are made for. */
+export interface TargetRef {
+  readonly namespace: string;
+  readonly pod: string;
+  readonly container: string;
+  readonly node?: string;
+}
+
+export interface LogRecord {
+  /** RFC 3339 timestamp, nanosecond precision when upstream provides it. */
+  readonly ts: string;
+  readonly target: TargetRef;
+  readonly stream: 'stdout' | 'stderr';
+  readonly line: string;
+  /**
+   * Opaque position of this record. For one target, cursors compare in source order as plain
+   * strings (`a < b` ⇔ a came first); the host relies on that to drop duplicates.
+   */
+  readonly cursor: string;
+}
+
+/**
+ * What a subscription could reveal; every authorizer sees it before any record flows.
+ * A missing field means "any": no `namespace` is every namespace, no `pod` every pod.
+ */
+export interface AccessScope {
+  readonly namespace?: string;
+  readonly pod?: string;
+  readonly container?: string;
+  readonly node?: string;
+  /** Kubernetes label selector syntax, as the source will apply it. */
+  readonly labelSelector?: string;
+}
+
+export function targetKey(target: TargetRef): string {
+  return `${target.namespace}/${target.pod}/${target.container}`;
+}
+
+export function sameTarget(a: TargetRef, b: TargetRef): boolean {
+  return a.namespace === b.namespace && a.pod === b.pod && a.container === b.container;
+}

@@ -1,0 +1,4 @@
+export * from './collect-stream';
+export * from './describe-authorizer';
+export * from './describe-log-source';
+export * from './test-plugin-context';

@@ -1,0 +1,64 @@
+// Runs a plugin's `register()` the way the host does and hands back what it registered, so a
+// plugin's tests need no host.
+import type { Authenticator } from '../authenticator';
+import type { Authorizer, RecordRule } from '../authorizer';
+import type { Plugin } from '../define-plugin';
+import { PluginConfigError } from '../errors';
+import type { JobDefinition } from '../jobs';
+import type { LogSource } from '../log-source';
+import type { PluginContext } from '../plugin-context';
+import { silentLogger } from '../plugin-logger';
+import type { ServiceRef } from '../service-ref';
+
+export interface RegisteredPlugin {
+  readonly sources: LogSource<unknown>[];
+  readonly authorizers: Authorizer[];
+  readonly authenticators: Authenticator[];
+  readonly recordRules: RecordRule<unknown>[];
+  readonly jobs: JobDefinition<unknown>[];
+  /** Runs the plugin's shutdown hooks in reverse order. */
+  shutdown(): Promise<void>;
+}
+
+export interface TestServices {
+  readonly [serviceId: string]: unknown;
+}
+
+/** Parses `rawConfig` with the plugin's schema (throwing on problems) and registers the plugin. */
+export async function registerForTest<C>(
+  plugin: Plugin<C>,
+  rawConfig: unknown = {},
+  services: TestServices = {},
+): Promise<RegisteredPlugin> {
+  const config = plugin.configSchema.parse(rawConfig);
+  const registered = {
+    sources: [] as LogSource<unknown>[],
+    authorizers: [] as Authorizer[],
+    authenticators: [] as Authenticator[],
+    recordRules: [] as RecordRule<unknown>[],
+    jobs: [] as JobDefinition<unknown>[],
+  };
+  const hooks: (() => Promise<void> | void)[] = [];
+  const ctx: PluginContext<C> = {
+    pluginId: plugin.id,
+    config,
+    logger: silentLogger,
+    use<T>(ref: ServiceRef<T>): T {
+      if (!(ref.id in services)) throw new PluginConfigError(`service ${ref.id} is not available`);
+      return services[ref.id] as T;
+    },
+    addLogSource: (source) => void registered.sources.push(source as LogSource<unknown>),
+    addAuthorizer: (authorizer) => void registered.authorizers.push(authorizer),
+    addAuthenticator: (authenticator) => void registered.authenticators.push(authenticator),
+    addRecordRule: (rule) => void registered.recordRules.push(rule as RecordRule<unknown>),
+    addJob: (job) => void registered.jobs.push(job as JobDefinition<unknown>),
+    onShutdown: (hook) => void hooks.push(hook),
+  };
+  await plugin.register(ctx);
+  return {
+    ...registered,
+    async shutdown() {
+      for (const hook of hooks.reverse()) await hook();
+    },
+  };
+}

@@ -1,0 +1,55 @@
+// One runner for the whole repository. Projects split by what a suite needs to run:
+// unit (pure, beside the code), integration (real redis-server, real socket.io-client),
+// cluster (real etcd + kube-apiserver from test/cluster).
+import swc from 'unplugin-swc';
+import { defineConfig } from 'vitest/config';
+
+// Nest's dependency injection reads decorator metadata, which esbuild does not emit.
+const plugins = [swc.vite({ jsc: { target: 'es2022', transform: { legacyDecorator: true, decoratorMetadata: true } } })];
+// Workspace packages resolve to their TypeScript sources, so tests never need a build first.
+const resolve = { conditions: ['@tailgate/source'] };
+const ssr = { resolve: { conditions: ['@tailgate/source'], externalConditions: ['@tailgate/source'] } };
+
+export default defineConfig({
+  plugins,
+  resolve,
+  ssr,
+  test: {
+    projects: [
+      {
+        plugins,
+        resolve,
+        ssr,
+        test: {
+          name: 'unit',
+          include: ['{apps,libs,plugins}/*/src/**/*.spec.ts'],
+        },
+      },
+      {
+        plugins,
+        resolve,
+        ssr,
+        test: {
+          name: 'integration',
+          include: ['test/{integration,e2e}/**/*.test.ts'],
+          globalSetup: ['test/setup/redis.global-setup.ts'],
+          testTimeout: 20_000,
+          hookTimeout: 30_000,
+        },
+      },
+      {
+        plugins,
+        resolve,
+        ssr,
+        test: {
+          name: 'cluster',
+          include: ['test/cluster/**/*.test.ts'],
+          globalSetup: ['test/cluster/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 600_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
