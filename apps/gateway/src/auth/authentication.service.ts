@@ -1,0 +1,43 @@
+// Turns a bearer token into a Subject by asking the configured authenticators in order. The
+// token is never logged; a refusal says only `unauthenticated`.
+import type { PluginRegistry } from '@tailgate/plugin-host';
+import type { AuthenticationResult, PluginLogger } from '@tailgate/plugin-sdk';
+
+import type { GatewayMetrics } from '../metrics/gateway-metrics';
+
+export class AuthenticationService {
+  constructor(
+    private readonly registry: PluginRegistry,
+    private readonly authenticators: readonly string[],
+    private readonly metrics: GatewayMetrics,
+    private readonly logger: PluginLogger,
+  ) {}
+
+  async authenticate(token: string | undefined): Promise<AuthenticationResult> {
+    if (token === undefined || token === '') return this.refuse('missing_token');
+    for (const name of this.authenticators) {
+      const authenticator = this.registry.authenticators.get(name);
+      if (!authenticator) continue;
+      try {
+        const result = await authenticator.authenticate({ token }, { signal: AbortSignal.timeout(10_000), logger: this.logger });
+        if (result.ok) return result;
+      } catch (error) {
+        this.logger.warn({ authenticator: name, err: error instanceof Error ? error.name : 'unknown' }, 'authenticator failed');
+      }
+    }
+    return this.refuse('rejected');
+  }
+
+  private refuse(reason: 'missing_token' | 'rejected'): AuthenticationResult {
+    this.metrics.authFailures.inc({ reason });
+    return { ok: false, reason };
+  }
+}
+
+/** The bearer token of a handshake: `auth.token`, else an `Authorization: Bearer` header. */
+export function tokenOf(auth: unknown, authorization: string | undefined): string | undefined {
+  const fromAuth = (auth as { token?: unknown } | null | undefined)?.token;
+  if (typeof fromAuth === 'string') return fromAuth;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
+  return match?.[1];
+}

@@ -1,0 +1,13 @@
+// The plugins this image carries; tailgate.yaml decides which are enabled.
+import namespaceAllowlist from '@tailgate/plugin-namespace-allowlist';
+import nodeFile from '@tailgate/plugin-node-file';
+import podLabelPolicy from '@tailgate/plugin-pod-label-policy';
+import staticTokens from '@tailgate/plugin-static-tokens';
+import type { Plugin } from '@tailgate/plugin-sdk';
+
+export const BUNDLED_PLUGINS: readonly Plugin<unknown>[] = [
+  staticTokens,
+  namespaceAllowlist,
+  podLabelPolicy,
+  nodeFile,
+] as Plugin<unknown>[];

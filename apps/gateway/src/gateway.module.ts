@@ -1,0 +1,47 @@
+// The gateway's NestJS module, built around a runtime assembled before boot.
+import { type DynamicModule, Module } from '@nestjs/common';
+import { recordsChannel } from '@tailgate/bus';
+
+import { AccessService } from './access/access.service';
+import { AuthenticationService } from './auth/authentication.service';
+import { GATEWAY_LOGGER, GATEWAY_RUNTIME } from './gateway.tokens';
+import { GatewayLifecycle } from './gateway-lifecycle';
+import type { GatewayRuntime } from './gateway-runtime';
+import { HealthController } from './http/health.controller';
+import { GatewayMetrics } from './metrics/gateway-metrics';
+import { LogsGateway } from './socket/logs.gateway';
+import { StreamSupervisor } from './streams/stream-supervisor';
+import { SubscriptionService } from './streams/subscription.service';
+
+@Module({})
+export class GatewayModule {
+  static forRoot(runtime: GatewayRuntime): DynamicModule {
+    const { config, registry, bus, logger, metrics } = runtime;
+    const pluginLogger = logger.child({ component: 'gateway' });
+    const channelOf = (stream: { key: string }) => recordsChannel(config.redis.keyPrefix, stream.key);
+    const access = new AccessService(registry, config.access, metrics, pluginLogger);
+    const supervisor = new StreamSupervisor(bus, { idleGraceMs: config.streams.idleGraceMs, channelOf }, metrics, pluginLogger);
+    const settings = { idleGraceMs: config.streams.idleGraceMs, maxBatchRecords: config.streams.maxBatchRecords, channelOf };
+    return {
+      module: GatewayModule,
+      controllers: [HealthController],
+      providers: [
+        { provide: GATEWAY_RUNTIME, useValue: runtime },
+        { provide: GATEWAY_LOGGER, useValue: logger },
+        { provide: GatewayMetrics, useValue: metrics },
+        { provide: AccessService, useValue: access },
+        { provide: StreamSupervisor, useValue: supervisor },
+        {
+          provide: AuthenticationService,
+          useValue: new AuthenticationService(registry, config.authentication.authenticators, metrics, pluginLogger),
+        },
+        {
+          provide: SubscriptionService,
+          useValue: new SubscriptionService(registry, access, supervisor, bus, settings, metrics, pluginLogger),
+        },
+        LogsGateway,
+        GatewayLifecycle,
+      ],
+    };
+  }
+}

@@ -1,0 +1,50 @@
+// Prometheus metrics of one gateway, in a registry of its own (several gateways may share a
+// process in tests).
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+
+export class GatewayMetrics {
+  readonly registry = new Registry();
+  readonly connections = new Counter({ name: 'tailgate_connections_total', help: 'Sockets that connected and authenticated.', registers: [this.registry] });
+  readonly authFailures = new Counter({
+    name: 'tailgate_auth_failures_total',
+    help: 'Connections refused by authentication.',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  readonly decisions = new Counter({
+    name: 'tailgate_access_decisions_total',
+    help: 'Decisions of the authorizer chain (not counting cache hits), by kind and result.',
+    labelNames: ['kind', 'result'] as const,
+    registers: [this.registry],
+  });
+  readonly authorizerErrors = new Counter({
+    name: 'tailgate_authorizer_errors_total',
+    help: 'Authorizer calls that failed or timed out.',
+    labelNames: ['authorizer'] as const,
+    registers: [this.registry],
+  });
+  readonly upstreamsOpened = new Counter({
+    name: 'tailgate_upstreams_opened_total',
+    help: 'Upstream streams started, by source.',
+    labelNames: ['source'] as const,
+    registers: [this.registry],
+  });
+  readonly upstreamsActive = new Gauge({ name: 'tailgate_upstreams_active', help: 'Upstream streams running.', registers: [this.registry] });
+  readonly listenersActive = new Gauge({ name: 'tailgate_listeners_active', help: 'Subscriptions on this replica.', registers: [this.registry] });
+  readonly recordsDelivered = new Counter({
+    name: 'tailgate_records_delivered_total',
+    help: 'Records sent to clients (one record to three clients counts three).',
+    registers: [this.registry],
+  });
+  readonly recordsDropped = new Counter({
+    name: 'tailgate_records_dropped_total',
+    help: 'Records dropped before delivery, by reason.',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  readonly deniedTargets = new Counter({ name: 'tailgate_denied_targets_total', help: 'denied events sent to clients.', registers: [this.registry] });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'tailgate_' });
+  }
+}

@@ -1,0 +1,15 @@
+// The typed Socket.IO socket and namespace of the /logs protocol.
+import type { ClientToServerEvents, ServerToClientEvents } from '@tailgate/contracts';
+import type { Subject } from '@tailgate/plugin-sdk';
+import type { Namespace, Socket } from 'socket.io';
+
+export interface SocketData {
+  subject: Subject;
+  /** When the credentials stop being valid, if the authenticator said. */
+  expiresAt?: number;
+  /** Ids of this socket's subscriptions (stream ids). */
+  subscriptions: Set<string>;
+}
+
+export type LogsSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type LogsNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;

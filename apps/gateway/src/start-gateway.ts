@@ -1,0 +1,94 @@
+// Assembles and starts one gateway: configuration problems are collected and thrown together
+// before anything listens. Used by main.ts, the demo and the tests.
+import type { AddressInfo } from 'node:net';
+
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { createLogBus, type LogBus } from '@tailgate/bus';
+import type { TailgateConfig } from '@tailgate/config';
+import { type HostServices, loadPlugins } from '@tailgate/plugin-host';
+import { type Plugin, podMetadataServiceRef } from '@tailgate/plugin-sdk';
+import type pino from 'pino';
+import type { Logger } from 'pino';
+
+import { BUNDLED_PLUGINS } from './bundled-plugins';
+import { GatewayModule } from './gateway.module';
+import type { GatewayRuntime } from './gateway-runtime';
+import { createLogger } from './logging/create-logger';
+import { NestPinoLogger } from './logging/nest-pino-logger';
+import { GatewayMetrics } from './metrics/gateway-metrics';
+import { FilePodMetadata } from './pod-metadata/file-pod-metadata';
+import { TailgateIoAdapter } from './socket/tailgate-io-adapter';
+
+export class ConfigurationError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`configuration has ${problems.length} problem(s):\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigurationError';
+  }
+}
+
+export interface StartGatewayOptions {
+  readonly config: TailgateConfig;
+  readonly bundled?: readonly Plugin<unknown>[];
+  /** Where the JSON log goes; default stdout. */
+  readonly logDestination?: pino.DestinationStream;
+}
+
+export interface RunningGateway {
+  readonly app: INestApplication;
+  readonly url: string;
+  readonly port: number;
+  readonly metrics: GatewayMetrics;
+  readonly logger: Logger;
+  close(): Promise<void>;
+}
+
+export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
+  const { config } = options;
+  const logger = createLogger(config.log.level, options.logDestination);
+  const onClose: (() => Promise<void> | void)[] = [];
+  const services = await hostServices(config, logger, onClose);
+  const loaded = await loadPlugins({
+    bundled: options.bundled ?? BUNDLED_PLUGINS,
+    config,
+    services,
+    logger: (plugin) => logger.child({ plugin }),
+  });
+  if (!loaded.ok) {
+    for (const close of onClose) await close();
+    throw new ConfigurationError(loaded.problems);
+  }
+  if (config.access.chain.length === 0) logger.warn('access.chain is empty: every target will be denied');
+  const bus = createBus(config, logger);
+  const metrics = new GatewayMetrics();
+  const runtime: GatewayRuntime = { config, registry: loaded.registry, bus, logger, metrics, state: { ready: false, bus: 'up' }, onClose };
+  bus.onConnectionChange((state) => {
+    runtime.state.bus = state;
+    logger.warn({ state }, 'bus connection changed');
+  });
+  const app = await NestFactory.create(GatewayModule.forRoot(runtime), { logger: new NestPinoLogger(logger.child({ component: 'nest' })) });
+  app.useWebSocketAdapter(new TailgateIoAdapter(app, config.server));
+  app.enableShutdownHooks();
+  await app.listen(config.server.port, config.server.host);
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  const host = config.server.host === '0.0.0.0' ? '127.0.0.1' : config.server.host;
+  logger.info({ port, plugins: loaded.registry.enabledPlugins, bus: config.redis.url ? 'redis' : 'in-process' }, 'gateway listening');
+  return { app, url: `http://${host}:${port}`, port, metrics, logger, close: () => app.close() };
+}
+
+async function hostServices(config: TailgateConfig, logger: Logger, onClose: (() => void)[]): Promise<HostServices> {
+  const services = new Map<string, unknown>();
+  if (config.podMetadata.kind === 'file') {
+    const pods = new FilePodMetadata(config.podMetadata.path, config.podMetadata.reloadIntervalMs, logger.child({ component: 'pod-metadata' }));
+    await pods.start();
+    onClose.push(() => pods.stop());
+    services.set(podMetadataServiceRef.id, pods);
+  }
+  return services;
+}
+
+function createBus(config: TailgateConfig, logger: Logger): LogBus {
+  const onHandlerError = (error: unknown) => logger.error({ err: error instanceof Error ? error.name : 'unknown' }, 'bus handler failed');
+  if (!config.redis.url) return createLogBus({ kind: 'in-process' }, { onHandlerError });
+  return createLogBus({ kind: 'redis', url: config.redis.url, keyPrefix: config.redis.keyPrefix }, { onHandlerError });
+}

@@ -1,0 +1,54 @@
+// What travels on a stream's bus channel: one JSON message per source event, records already
+// in wire form, so every replica decodes a batch once and emits subsets of it as they are.
+import type { EndReason, WireRecord, WireTarget } from '@tailgate/contracts';
+import type { LogRecord, TargetRef } from '@tailgate/plugin-sdk';
+import { z } from 'zod';
+
+const WireTargetSchema = z.object({ ns: z.string(), pod: z.string(), container: z.string(), node: z.string().optional() });
+const WireRecordSchema = WireTargetSchema.extend({
+  ts: z.string(),
+  stream: z.enum(['stdout', 'stderr']),
+  line: z.string(),
+  cursor: z.string(),
+});
+
+export const BusMessageSchema = z.discriminatedUnion('t', [
+  z.object({ t: z.literal('records'), records: z.array(WireRecordSchema) }),
+  z.object({ t: z.literal('target'), op: z.enum(['added', 'removed']), target: WireTargetSchema }),
+  z.object({ t: z.literal('end'), reason: z.enum(['complete', 'upstream_failed', 'shutdown']) }),
+]);
+export type BusMessage = z.output<typeof BusMessageSchema>;
+
+export function toWireTarget(target: TargetRef): WireTarget {
+  const { namespace: ns, pod, container, node } = target;
+  return node === undefined ? { ns, pod, container } : { ns, pod, container, node };
+}
+
+export function fromWireTarget(target: WireTarget): TargetRef {
+  const { ns: namespace, pod, container, node } = target;
+  return node === undefined ? { namespace, pod, container } : { namespace, pod, container, node };
+}
+
+export function toWireRecord(record: LogRecord): WireRecord {
+  return { ...toWireTarget(record.target), ts: record.ts, stream: record.stream, line: record.line, cursor: record.cursor };
+}
+
+export function wireTargetKey(target: WireTarget): string {
+  return `${target.ns}/${target.pod}/${target.container}`;
+}
+
+export function encodeBusMessage(message: BusMessage): string {
+  return JSON.stringify(message);
+}
+
+/** Undefined for a message that is not ours (logged by the caller, never delivered). */
+export function decodeBusMessage(raw: string): BusMessage | undefined {
+  try {
+    const parsed = BusMessageSchema.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export type UpstreamEndReason = Extract<EndReason, 'complete' | 'upstream_failed' | 'shutdown'>;

@@ -1,0 +1,237 @@
+// Subscribe, unsubscribe and list sources: parses each request, authorizes its scope, and
+// attaches the socket to the stream's fan-out (starting the shared upstream when needed).
+import {
+  type Ack,
+  LIMITS,
+  type ScopeView,
+  type SourcesListResult,
+  SourcesListRequestSchema,
+  type SubscribeResult,
+  SubscribeRequestSchema,
+  UnsubscribeRequestSchema,
+} from '@tailgate/contracts';
+import type { LogBus } from '@tailgate/bus';
+import type { AccessDecision, PluginRegistry, RegisteredSource } from '@tailgate/plugin-host';
+import type { AccessScope, BacklogOptions, PluginLogger, Subject } from '@tailgate/plugin-sdk';
+import { z } from 'zod';
+
+import type { AccessService } from '../access/access.service';
+import type { GatewayMetrics } from '../metrics/gateway-metrics';
+import type { LogsNamespace, LogsSocket } from '../socket/logs-socket';
+import { RequestError, toWireError } from '../socket/request-error';
+import { parseSince } from './parse-since';
+import { buildScopeFilter, type GrantedScope } from './scope-filter';
+import { describeStream, type StreamDescriptor } from './stream-descriptor';
+import { StreamFanout } from './stream-fanout';
+import type { ListenerRequest } from './stream-listener';
+import type { StreamSupervisor } from './stream-supervisor';
+
+export interface SubscriptionSettings {
+  readonly idleGraceMs: number;
+  readonly maxBatchRecords: number;
+  readonly channelOf: (stream: StreamDescriptor) => string;
+}
+
+export interface SubscribeOutcome {
+  readonly ack: Ack<SubscribeResult>;
+  /** Sends the backlog and starts live delivery; call after the acknowledgement went out. */
+  readonly activate?: () => Promise<void>;
+}
+
+export class SubscriptionService {
+  private readonly fanouts = new Map<string, StreamFanout>();
+  private readonly starting = new Map<string, Promise<StreamFanout>>();
+  private namespace: LogsNamespace | undefined;
+
+  constructor(
+    private readonly registry: PluginRegistry,
+    private readonly access: AccessService,
+    private readonly supervisor: StreamSupervisor,
+    private readonly bus: LogBus,
+    private readonly settings: SubscriptionSettings,
+    private readonly metrics: GatewayMetrics,
+    private readonly logger: PluginLogger,
+  ) {}
+
+  attach(namespace: LogsNamespace): void {
+    this.namespace = namespace;
+  }
+
+  async subscribe(socket: LogsSocket, raw: unknown): Promise<SubscribeOutcome> {
+    try {
+      return await this.trySubscribe(socket, raw);
+    } catch (error) {
+      return { ack: { ok: false, error: toWireError(error) } };
+    }
+  }
+
+  unsubscribe(socket: LogsSocket, raw: unknown): Ack<object> {
+    const parsed = UnsubscribeRequestSchema.safeParse(raw);
+    if (!parsed.success) return { ok: false, error: invalid(parsed.error) };
+    const fanout = [...this.fanouts.values()].find((f) => f.stream.id === parsed.data.id && f.has(socket.id));
+    if (!fanout) return { ok: false, error: { code: 'not_found', message: `no subscription ${parsed.data.id} on this connection` } };
+    fanout.remove(socket.id);
+    return { ok: true };
+  }
+
+  listSources(raw: unknown): Ack<SourcesListResult> {
+    if (!SourcesListRequestSchema.safeParse(raw ?? undefined).success) {
+      return { ok: false, error: { code: 'invalid_request', message: 'sources.list takes no arguments' } };
+    }
+    const sources = [...this.registry.sources.values()].map(({ id, source }) => ({
+      id,
+      description: source.description,
+      selector: z.toJSONSchema(source.selector, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>,
+      supports: { tail: source.backlog !== undefined, since: source.backlog !== undefined, resume: false },
+    }));
+    return { ok: true, sources };
+  }
+
+  /** Ends every subscription of a socket that is going away. */
+  disconnect(socket: LogsSocket): void {
+    for (const fanout of [...this.fanouts.values()]) if (fanout.has(socket.id)) fanout.remove(socket.id);
+  }
+
+  async recheckAll(): Promise<void> {
+    await Promise.all([...this.fanouts.values()].map((fanout) => fanout.recheck()));
+  }
+
+  async shutdown(): Promise<void> {
+    await this.supervisor.stopAll();
+    await Promise.all([...this.fanouts.values()].map((fanout) => fanout.close()));
+    this.fanouts.clear();
+  }
+
+  private async trySubscribe(socket: LogsSocket, raw: unknown): Promise<SubscribeOutcome> {
+    const request = parseRequest(raw);
+    const registered = this.registry.sources.get(request.source);
+    if (!registered) throw new RequestError('not_found', `no source ${request.source}; sources.list names them`);
+    const selector = parseSelector(registered, request.selector);
+    const backlog = backlogOptions(registered, request);
+    const subject = socket.data.subject;
+    const granted = await this.authorizeScopes(subject, registered.source.scope(selector));
+    const stream = describeStream(registered, selector);
+    if (socket.data.subscriptions.has(stream.id)) {
+      throw new RequestError('invalid_request', 'already subscribed to this stream', { id: stream.id });
+    }
+    const fanout = await this.fanoutFor(stream);
+    const filter = buildScopeFilter(granted, this.registry.recordRules);
+    const listenerRequest: ListenerRequest = {
+      socket,
+      subject,
+      scopePredicate: filter.predicate,
+      scopeSignature: filter.signature,
+      backlog,
+      follow: request.follow,
+    };
+    const listener = fanout.register(listenerRequest);
+    socket.data.subscriptions.add(stream.id);
+    if (request.follow) this.supervisor.acquire(stream);
+    return {
+      ack: { ok: true, id: stream.id, scope: granted.map(({ scope }) => toScopeView(scope)) },
+      activate: () => fanout.activate(listener, listenerRequest),
+    };
+  }
+
+  /** Refuses the subscription when the chain explicitly denies every scope it asks for. */
+  private async authorizeScopes(subject: Subject, scopes: readonly AccessScope[]): Promise<GrantedScope[]> {
+    const decisions = await Promise.all(scopes.map((scope) => this.access.decideScope(subject, scope)));
+    const granted: GrantedScope[] = [];
+    let firstDenial: AccessDecision | undefined;
+    scopes.forEach((scope, i) => {
+      const decision = decisions[i] as AccessDecision;
+      if (decision.result === 'allow') granted.push({ scope, decision });
+      else if (decision.decidedBy.length === 0) granted.push({ scope, decision: undefined });
+      else firstDenial ??= decision;
+    });
+    if (granted.length === 0) {
+      const reason = firstDenial?.result === 'deny' ? firstDenial.reason : 'no scope';
+      throw new RequestError('forbidden', `not allowed: ${reason}`);
+    }
+    return granted;
+  }
+
+  private async fanoutFor(stream: StreamDescriptor): Promise<StreamFanout> {
+    const existing = this.fanouts.get(stream.key);
+    if (existing) return existing;
+    const pending = this.starting.get(stream.key);
+    if (pending) return pending;
+    const namespace = this.namespace;
+    if (!namespace) throw new RequestError('internal', 'the gateway is not ready');
+    const fanout = new StreamFanout(stream, {
+      bus: this.bus,
+      channel: this.settings.channelOf(stream),
+      access: this.access,
+      rules: this.registry.recordRules,
+      namespace,
+      metrics: this.metrics,
+      logger: this.logger,
+      maxBatchRecords: this.settings.maxBatchRecords,
+      onListenerRemoved: (owner, listener) => {
+        if (listener.follows) this.supervisor.release(owner.stream);
+      },
+      onIdle: (idle) => this.scheduleClose(idle),
+    });
+    const start = fanout.start().then(() => {
+      this.fanouts.set(stream.key, fanout);
+      return fanout;
+    });
+    this.starting.set(stream.key, start);
+    try {
+      return await start;
+    } finally {
+      this.starting.delete(stream.key);
+    }
+  }
+
+  /** Keeps an idle fan-out for the grace period, so a quick return finds its targets known. */
+  private scheduleClose(fanout: StreamFanout): void {
+    const timer = setTimeout(() => {
+      if (fanout.listenerCount > 0 || this.fanouts.get(fanout.stream.key) !== fanout) return;
+      this.fanouts.delete(fanout.stream.key);
+      void fanout.close();
+    }, this.settings.idleGraceMs);
+    timer.unref();
+  }
+}
+
+function parseRequest(raw: unknown) {
+  const parsed = SubscribeRequestSchema.safeParse(raw);
+  if (!parsed.success) throw new RequestError('invalid_request', 'malformed subscribe request', { issues: issuesOf(parsed.error) });
+  if (JSON.stringify(parsed.data.selector ?? null).length > LIMITS.maxSelectorBytes) {
+    throw new RequestError('invalid_request', `selector larger than ${LIMITS.maxSelectorBytes} bytes`);
+  }
+  return parsed.data;
+}
+
+function parseSelector(registered: RegisteredSource, raw: unknown): unknown {
+  const parsed = registered.source.selector.safeParse(raw);
+  if (!parsed.success) {
+    throw new RequestError('invalid_request', `selector does not fit source ${registered.id}`, { issues: issuesOf(parsed.error) });
+  }
+  return parsed.data;
+}
+
+function backlogOptions(registered: RegisteredSource, request: ReturnType<typeof parseRequest>): BacklogOptions | undefined {
+  if (request.resume !== undefined) throw new RequestError('invalid_request', `source ${registered.id} cannot resume from a cursor`);
+  if (request.tail === undefined && request.since === undefined) return undefined;
+  if (!registered.source.backlog) throw new RequestError('invalid_request', `source ${registered.id} supports neither tail nor since`);
+  return {
+    ...(request.tail !== undefined && { tail: request.tail }),
+    ...(request.since !== undefined && { since: parseSince(request.since) }),
+  };
+}
+
+function invalid(error: z.ZodError) {
+  return { code: 'invalid_request' as const, message: 'malformed request', details: { issues: issuesOf(error) } };
+}
+
+/** Paths and messages only: never the offending values. */
+function issuesOf(error: z.ZodError): { path: string; message: string }[] {
+  return error.issues.slice(0, 10).map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
+}
+
+function toScopeView(scope: AccessScope): ScopeView {
+  const { namespace: ns, pod, container, node, labelSelector } = scope;
+  return Object.fromEntries(Object.entries({ ns, pod, container, node, labelSelector }).filter(([, v]) => v !== undefined));
+}
