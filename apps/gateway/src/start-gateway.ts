@@ -1,5 +1,6 @@
 // Assembles and starts one gateway: configuration problems are collected and thrown together
 // before anything listens. Used by main.ts, the demo and the tests.
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import type { INestApplication } from '@nestjs/common';
@@ -70,7 +71,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   app.useWebSocketAdapter(new TailgateIoAdapter(app, config.server));
   app.enableShutdownHooks();
   await app.listen(config.server.port, config.server.host);
-  const { port } = app.getHttpServer().address() as AddressInfo;
+  const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
   const host = config.server.host === '0.0.0.0' ? '127.0.0.1' : config.server.host;
   logger.info({ port, plugins: loaded.registry.enabledPlugins, bus: config.redis.url ? 'redis' : 'in-process' }, 'gateway listening');
   return { app, url: `http://${host}:${port}`, port, metrics, logger, close: () => app.close() };
@@ -79,7 +80,11 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
 async function hostServices(config: TailgateConfig, logger: Logger, onClose: (() => void)[]): Promise<HostServices> {
   const services = new Map<string, unknown>();
   if (config.podMetadata.kind === 'file') {
-    const pods = new FilePodMetadata(config.podMetadata.path, config.podMetadata.reloadIntervalMs, logger.child({ component: 'pod-metadata' }));
+    const pods = new FilePodMetadata(
+      config.podMetadata.path,
+      config.podMetadata.reloadIntervalMs,
+      logger.child({ component: 'pod-metadata' }),
+    );
     await pods.start();
     onClose.push(() => pods.stop());
     services.set(podMetadataServiceRef.id, pods);

@@ -13,9 +13,10 @@ interface JsonSchemaNode {
   readonly oneOf?: readonly JsonSchemaNode[];
 }
 
-export function configTableRows(schema: z.ZodType = TailgateConfigSchema): string[] {
+/** One Markdown table row per setting of `schema`, named from `prefix`. */
+export function configTableRows(schema: z.ZodType = TailgateConfigSchema, prefix = ''): string[] {
   const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchemaNode;
-  return rowsOf(json, '');
+  return rowsOf(json, prefix);
 }
 
 function rowsOf(node: JsonSchemaNode, prefix: string): string[] {
@@ -38,6 +39,8 @@ function defaultOf(node: JsonSchemaNode): string {
   return node.default === undefined ? '—' : `\`${JSON.stringify(node.default)}\``;
 }
 
-export function renderConfigTable(): string {
-  return ['| Setting | Type | Default | Meaning |', '|---|---|---|---|', ...configTableRows()].join('\n');
+/** The whole reference: core settings, then each plugin's block under `plugins.<id>`. */
+export function renderConfigTable(plugins: readonly { id: string; configSchema: z.ZodType }[] = []): string {
+  const pluginRows = plugins.flatMap((plugin) => configTableRows(plugin.configSchema, `plugins.${plugin.id}`));
+  return ['| Setting | Type | Default | Meaning |', '|---|---|---|---|', ...configTableRows(), ...pluginRows].join('\n');
 }

@@ -9,8 +9,7 @@ import { applyOverrides, envOverrides } from './env-overrides';
 import { type TailgateConfig, TailgateConfigSchema } from './tailgate-config.schema';
 
 export type ConfigResult =
-  | { readonly ok: true; readonly config: TailgateConfig }
-  | { readonly ok: false; readonly problems: readonly string[] };
+  { readonly ok: true; readonly config: TailgateConfig } | { readonly ok: false; readonly problems: readonly string[] };
 
 export interface LoadConfigOptions {
   /** Path of tailgate.yaml; default `$TAILGATE_CONFIG`, else built-in defaults only. */

@@ -40,7 +40,10 @@ export const AccessConfigSchema = z
       .array(z.string().regex(/^[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*$/))
       .default([])
       .describe('Authorizers in order, as `<pluginId>.<name>`. Empty denies everything.'),
-    mode: z.enum(['all', 'first-decisive']).default('all').describe('How decisions combine: `all` (every authorizer that votes must allow) or `first-decisive` (Kubernetes union).'),
+    mode: z
+      .enum(['all', 'first-decisive'])
+      .default('all')
+      .describe('How decisions combine: `all` (every authorizer that votes must allow) or `first-decisive` (Kubernetes union).'),
     decisionTtlMs: ms(30_000, 'How long an allow or deny decision is reused; errors are never cached.'),
     recheckIntervalMs: ms(30_000, 'How often live listeners are authorized again (revocation takes at most this long).'),
     authorizeTimeoutMs: ms(5_000, 'An authorizer slower than this counts as an error (deny, not cached).'),

@@ -5,7 +5,11 @@ import { z } from 'zod';
 import { PROTOCOL_VERSION } from './protocol-version';
 
 export const HandshakeAuthSchema = z.object({
-  token: z.string().min(1).max(16 * 1024).optional(),
+  token: z
+    .string()
+    .min(1)
+    .max(16 * 1024)
+    .optional(),
   protocol: z.literal(PROTOCOL_VERSION).optional(),
 });
 export type HandshakeAuth = z.input<typeof HandshakeAuthSchema>;

@@ -82,8 +82,7 @@ describe('loadPlugins', () => {
       register: (ctx) => ctx.addAuthorizer({ name: 'gate', authorize: () => allow() }),
     });
     const packages: Record<string, unknown> = { '@acme/gate': { default: thirdParty }, '@acme/junk': { default: 42 } };
-    const importPackage = (name: string) =>
-      name in packages ? Promise.resolve(packages[name]) : Promise.reject(new Error('not found'));
+    const importPackage = (name: string) => (name in packages ? Promise.resolve(packages[name]) : Promise.reject(new Error('not found')));
     const good = await load({ plugins: { 'acme-gate': { use: '@acme/gate' } } }, importPackage);
     expect(good.ok && [...good.registry.authorizers.keys()]).toEqual(['acme-gate.gate']);
 

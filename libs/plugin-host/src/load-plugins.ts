@@ -18,8 +18,7 @@ export interface LoadPluginsOptions {
 }
 
 export type LoadPluginsResult =
-  | { readonly ok: true; readonly registry: PluginRegistry }
-  | { readonly ok: false; readonly problems: readonly string[] };
+  { readonly ok: true; readonly registry: PluginRegistry } | { readonly ok: false; readonly problems: readonly string[] };
 
 export async function loadPlugins(options: LoadPluginsOptions): Promise<LoadPluginsResult> {
   const registry = new PluginRegistry();
@@ -86,7 +85,7 @@ async function importThirdParty(
 }
 
 function defaultImport(name: string): Promise<unknown> {
-  return Promise.resolve(require(name) as unknown);
+  return import(name) as Promise<unknown>;
 }
 
 function checkReferences(config: TailgateConfig, registry: PluginRegistry): string[] {

@@ -1,11 +1,6 @@
 // The PluginContext the host hands to `register()`: it records registrations into the registry
 // and reports duplicate names as boot problems.
-import {
-  PluginConfigError,
-  type PluginContext,
-  type PluginLogger,
-  type ServiceRef,
-} from '@tailgate/plugin-sdk';
+import { PluginConfigError, type PluginContext, type PluginLogger, type ServiceRef } from '@tailgate/plugin-sdk';
 
 import type { PluginRegistry } from './plugin-registry';
 
@@ -36,12 +31,11 @@ export function createPluginContext<C>(
       if (!services.has(ref.id)) throw new PluginConfigError(`needs the host service ${ref.id}, which is not configured`);
       return services.get(ref.id) as T;
     },
-    addLogSource: (source) =>
-      add('source', registry.sources, source.name, { id: `${pluginId}.${source.name}`, pluginId, source }),
+    addLogSource: (source) => add('source', registry.sources, source.name, { id: `${pluginId}.${source.name}`, pluginId, source }),
     addAuthorizer: (authorizer) => add('authorizer', registry.authorizers, authorizer.name, authorizer),
     addAuthenticator: (authenticator) => add('authenticator', registry.authenticators, authenticator.name, authenticator),
     addRecordRule: (rule) => add('record rule', registry.recordRules, rule.name, rule),
     addJob: (job) => add('job', registry.jobs, job.name, job),
     onShutdown: (hook) => registry.addShutdownHook(hook),
-  } as PluginContext<C>;
+  };
 }

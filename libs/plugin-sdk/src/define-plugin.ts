@@ -31,9 +31,7 @@ export interface Plugin<TConfig = unknown> extends PluginOptions<TConfig> {
 
 export function definePlugin<TConfig>(options: PluginOptions<TConfig>): Plugin<TConfig> {
   if (!PLUGIN_ID.test(options.id)) {
-    throw new TypeError(
-      `invalid plugin id '${options.id}': use 2-63 lowercase letters, digits and dashes, starting with a letter`,
-    );
+    throw new TypeError(`invalid plugin id '${options.id}': use 2-63 lowercase letters, digits and dashes, starting with a letter`);
   }
   return Object.freeze({ ...options, $$type: '@tailgate/Plugin' as const, manifest: 'v1' as const });
 }

@@ -2,12 +2,7 @@
 // transport; it matches on `code`, not `instanceof`, since a plugin may bundle its own copy.
 
 export type PluginErrorCode =
-  | 'invalid_request'
-  | 'forbidden'
-  | 'not_found'
-  | 'upstream_unavailable'
-  | 'plugin_config'
-  | 'permanent_job_failure';
+  'invalid_request' | 'forbidden' | 'not_found' | 'upstream_unavailable' | 'plugin_config' | 'permanent_job_failure';
 
 export abstract class PluginError extends Error {
   abstract readonly code: PluginErrorCode;

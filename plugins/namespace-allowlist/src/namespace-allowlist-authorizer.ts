@@ -1,14 +1,6 @@
 // The admin ceiling: which namespaces a user or group may ever see. Inside its namespaces it
 // allows (other authorizers in an `all` chain still have to agree); outside it denies.
-import {
-  type AccessRequest,
-  allow,
-  type Authorizer,
-  conditional,
-  type Decision,
-  deny,
-  type Subject,
-} from '@tailgate/plugin-sdk';
+import { type AccessRequest, allow, type Authorizer, conditional, type Decision, deny, type Subject } from '@tailgate/plugin-sdk';
 
 import { allowsEveryNamespace, matchesNamespace } from './namespace-patterns';
 

@@ -67,7 +67,9 @@ describe('namespace-allowlist', () => {
   });
 
   it('refuses rules without a subject and malformed namespace patterns', async () => {
-    await expect(registerForTest(namespaceAllowlistPlugin, { rules: [{ namespaces: ['a'] }] })).rejects.toThrow(/at least one user or group/);
+    await expect(registerForTest(namespaceAllowlistPlugin, { rules: [{ namespaces: ['a'] }] })).rejects.toThrow(
+      /at least one user or group/,
+    );
     await expect(registerForTest(namespaceAllowlistPlugin, { rules: [{ users: ['a'], namespaces: ['Bad_NS'] }] })).rejects.toThrow();
   });
 });

@@ -11,8 +11,7 @@
 // carry a label for that subject, so only `rbac/policy` applies to them.
 
 export type LabelVerdict =
-  | { readonly allowed: true; readonly by: string }
-  | { readonly allowed: false; readonly by: string | undefined; readonly reason: string };
+  { readonly allowed: true; readonly by: string } | { readonly allowed: false; readonly by: string | undefined; readonly reason: string };
 
 const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const PREFIX = 'rbac/';

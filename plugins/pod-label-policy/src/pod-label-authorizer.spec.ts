@@ -1,10 +1,4 @@
-import {
-  type AccessRequest,
-  type PodMetadata,
-  type PodMetadataService,
-  podMetadataServiceRef,
-  type Subject,
-} from '@tailgate/plugin-sdk';
+import { type AccessRequest, type PodMetadata, type PodMetadataService, podMetadataServiceRef, type Subject } from '@tailgate/plugin-sdk';
 import { describeAuthorizer, registerForTest } from '@tailgate/plugin-sdk/testing';
 import { describe, expect, it } from 'vitest';
 

@@ -1,14 +1,6 @@
 // Judges each pod by its labels as the apiserver (or the configured pod metadata) has them —
 // never by labels carried in a record or a request.
-import {
-  abstain,
-  type AccessRequest,
-  allow,
-  type Authorizer,
-  type Decision,
-  deny,
-  type PodMetadataService,
-} from '@tailgate/plugin-sdk';
+import { abstain, type AccessRequest, allow, type Authorizer, type Decision, deny, type PodMetadataService } from '@tailgate/plugin-sdk';
 
 import { evaluateLabels } from './label-policy';
 

@@ -8,13 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { staticTokensPlugin } from './plugin';
 import { parseTokenFile } from './token-file';
 
-const FILE = [
-  '# demo users',
-  'alice-token,alice,uid-1,"team-a,viewers"',
-  'bob-token,bob,uid-2,team-b',
-  '"odd,token",carol,uid-3',
-  '',
-].join('\n');
+const FILE = ['# demo users', 'alice-token,alice,uid-1,"team-a,viewers"', 'bob-token,bob,uid-2,team-b', '"odd,token",carol,uid-3', ''].join(
+  '\n',
+);
 
 describe('parseTokenFile', () => {
   it('reads the kube-apiserver token file format, quoted groups and tokens included', () => {

@@ -8,8 +8,7 @@ export interface TokenEntry {
 }
 
 export type TokenFileResult =
-  | { readonly ok: true; readonly entries: readonly TokenEntry[] }
-  | { readonly ok: false; readonly problems: readonly string[] };
+  { readonly ok: true; readonly entries: readonly TokenEntry[] } | { readonly ok: false; readonly problems: readonly string[] };
 
 export function parseTokenFile(text: string): TokenFileResult {
   const entries: TokenEntry[] = [];
@@ -26,7 +25,10 @@ export function parseTokenFile(text: string): TokenFileResult {
       problems.push(`line ${index + 1}: duplicate token`);
     } else {
       seen.add(token);
-      const groupList = (groups ?? '').split(',').map((g) => g.trim()).filter(Boolean);
+      const groupList = (groups ?? '')
+        .split(',')
+        .map((g) => g.trim())
+        .filter(Boolean);
       entries.push({ token, subject: { user, uid, groups: groupList } });
     }
   });

@@ -25,7 +25,10 @@ export class DecisionCache<V> {
     if (!pending) {
       pending = compute().finally(() => this.inflight.delete(key));
       this.inflight.set(key, pending);
-      void pending.then((result) => this.store(key, result), () => undefined);
+      void pending.then(
+        (result) => this.store(key, result),
+        () => undefined,
+      );
     }
     return (await pending).value;
   }

@@ -4,7 +4,11 @@ import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 
 export class GatewayMetrics {
   readonly registry = new Registry();
-  readonly connections = new Counter({ name: 'tailgate_connections_total', help: 'Sockets that connected and authenticated.', registers: [this.registry] });
+  readonly connections = new Counter({
+    name: 'tailgate_connections_total',
+    help: 'Sockets that connected and authenticated.',
+    registers: [this.registry],
+  });
   readonly authFailures = new Counter({
     name: 'tailgate_auth_failures_total',
     help: 'Connections refused by authentication.',
@@ -29,8 +33,16 @@ export class GatewayMetrics {
     labelNames: ['source'] as const,
     registers: [this.registry],
   });
-  readonly upstreamsActive = new Gauge({ name: 'tailgate_upstreams_active', help: 'Upstream streams running.', registers: [this.registry] });
-  readonly listenersActive = new Gauge({ name: 'tailgate_listeners_active', help: 'Subscriptions on this replica.', registers: [this.registry] });
+  readonly upstreamsActive = new Gauge({
+    name: 'tailgate_upstreams_active',
+    help: 'Upstream streams running.',
+    registers: [this.registry],
+  });
+  readonly listenersActive = new Gauge({
+    name: 'tailgate_listeners_active',
+    help: 'Subscriptions on this replica.',
+    registers: [this.registry],
+  });
   readonly recordsDelivered = new Counter({
     name: 'tailgate_records_delivered_total',
     help: 'Records sent to clients (one record to three clients counts three).',
@@ -42,7 +54,11 @@ export class GatewayMetrics {
     labelNames: ['reason'] as const,
     registers: [this.registry],
   });
-  readonly deniedTargets = new Counter({ name: 'tailgate_denied_targets_total', help: 'denied events sent to clients.', registers: [this.registry] });
+  readonly deniedTargets = new Counter({
+    name: 'tailgate_denied_targets_total',
+    help: 'denied events sent to clients.',
+    registers: [this.registry],
+  });
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'tailgate_' });

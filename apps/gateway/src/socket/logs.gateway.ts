@@ -52,7 +52,11 @@ export class LogsGateway implements OnGatewayInit<LogsNamespace>, OnGatewayDisco
   }
 
   @SubscribeMessage('subscribe')
-  async subscribe(@ConnectedSocket() socket: LogsSocket, @MessageBody() body: unknown, @AckCallback() ack: AckFn<SubscribeResult>): Promise<void> {
+  async subscribe(
+    @ConnectedSocket() socket: LogsSocket,
+    @MessageBody() body: unknown,
+    @AckCallback() ack: AckFn<SubscribeResult>,
+  ): Promise<void> {
     const outcome = await this.subscriptions.subscribe(socket, body);
     if (outcome.ack.ok) this.logger.info({ user: socket.data.subject.user, sub: outcome.ack.id }, 'subscribed');
     else this.logger.info({ user: socket.data.subject.user, code: outcome.ack.error.code }, 'subscribe refused');

@@ -23,7 +23,9 @@ const PLUGIN_CODES: Readonly<Record<string, ErrorCode>> = {
 
 export function toWireError(error: unknown): WireError {
   if (error instanceof RequestError) {
-    return error.details ? { code: error.code, message: error.message, details: error.details } : { code: error.code, message: error.message };
+    return error.details
+      ? { code: error.code, message: error.message, details: error.details }
+      : { code: error.code, message: error.message };
   }
   if (isPluginError(error)) {
     const code = PLUGIN_CODES[error.code];

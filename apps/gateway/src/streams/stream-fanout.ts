@@ -42,7 +42,7 @@ export class StreamFanout {
   ) {}
 
   async start(): Promise<void> {
-    this.unsubscribe = await this.deps.bus.subscribe(this.deps.channel, (raw) => this.enqueue(() => this.onMessage(raw)));
+    this.unsubscribe = await this.deps.bus.subscribe(this.deps.channel, (raw) => void this.enqueue(() => this.onMessage(raw)));
   }
 
   async close(): Promise<void> {

@@ -81,7 +81,7 @@ export class SubscriptionService {
     const sources = [...this.registry.sources.values()].map(({ id, source }) => ({
       id,
       description: source.description,
-      selector: z.toJSONSchema(source.selector, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>,
+      selector: z.toJSONSchema(source.selector, { io: 'input', unrepresentable: 'any' }),
       supports: { tail: source.backlog !== undefined, since: source.backlog !== undefined, resume: false },
     }));
     return { ok: true, sources };
@@ -105,7 +105,7 @@ export class SubscriptionService {
   private async trySubscribe(socket: LogsSocket, raw: unknown): Promise<SubscribeOutcome> {
     const request = parseRequest(raw);
     const registered = this.registry.sources.get(request.source);
-    if (!registered) throw new RequestError('not_found', `no source ${request.source}; sources.list names them`);
+    if (!registered) throw new RequestError('invalid_request', 'no such source; sources.list names them', { source: request.source });
     const selector = parseSelector(registered, request.selector);
     const backlog = backlogOptions(registered, request);
     const subject = socket.data.subject;

@@ -54,7 +54,9 @@ export function describeLogSource<S>(name: string, makeFixture: () => Promise<Lo
     });
 
     it('announces each target before its records and keeps cursors in source order', async () => {
-      const { source, selector, produce } = await setUp();
+      const current = await setUp();
+      const { source, selector } = current;
+      const produce = (lines: readonly string[]) => current.produce(lines);
       collector = collectStream(source, source.selector.parse(selector));
       const lines = Array.from({ length: 25 }, (_, i) => `conformance line ${i}`);
       await produce(lines);
@@ -65,7 +67,9 @@ export function describeLogSource<S>(name: string, makeFixture: () => Promise<Lo
     });
 
     it('ends its iteration promptly once aborted', async () => {
-      const { source, selector, produce } = await setUp();
+      const current = await setUp();
+      const { source, selector } = current;
+      const produce = (lines: readonly string[]) => current.produce(lines);
       collector = collectStream(source, source.selector.parse(selector));
       await produce(['before abort']);
       await collector.waitFor((c) => c.records.length >= 1);
@@ -75,7 +79,9 @@ export function describeLogSource<S>(name: string, makeFixture: () => Promise<Lo
     });
 
     it('gives a backlog of at most `tail` records per target, oldest first', async () => {
-      const { source, selector, produce } = await setUp();
+      const current = await setUp();
+      const { source, selector } = current;
+      const produce = (lines: readonly string[]) => current.produce(lines);
       if (!source.backlog) return;
       const parsed = source.selector.parse(selector);
       collector = collectStream(source, parsed);

@@ -47,11 +47,11 @@ export async function registerForTest<C>(
       if (!(ref.id in services)) throw new PluginConfigError(`service ${ref.id} is not available`);
       return services[ref.id] as T;
     },
-    addLogSource: (source) => void registered.sources.push(source as LogSource<unknown>),
+    addLogSource: (source) => void registered.sources.push(source),
     addAuthorizer: (authorizer) => void registered.authorizers.push(authorizer),
     addAuthenticator: (authenticator) => void registered.authenticators.push(authenticator),
-    addRecordRule: (rule) => void registered.recordRules.push(rule as RecordRule<unknown>),
-    addJob: (job) => void registered.jobs.push(job as JobDefinition<unknown>),
+    addRecordRule: (rule) => void registered.recordRules.push(rule),
+    addJob: (job) => void registered.jobs.push(job),
     onShutdown: (hook) => void hooks.push(hook),
   };
   await plugin.register(ctx);
