@@ -38,6 +38,17 @@ export class PermanentJobError extends PluginError {
   readonly code = 'permanent_job_failure';
 }
 
+const PLUGIN_ERROR_CODES: readonly string[] = [
+  'invalid_request',
+  'forbidden',
+  'not_found',
+  'upstream_unavailable',
+  'plugin_config',
+  'permanent_job_failure',
+] satisfies PluginErrorCode[];
+
+/** True for errors of this SDK (any copy of it); false for system errors such as ENOENT. */
 export function isPluginError(error: unknown): error is PluginError {
-  return error instanceof Error && typeof (error as { code?: unknown }).code === 'string';
+  const code = (error as { code?: unknown } | null)?.code;
+  return error instanceof Error && typeof code === 'string' && PLUGIN_ERROR_CODES.includes(code);
 }

@@ -23,7 +23,10 @@ export type SourceEvent =
   | { readonly type: 'records'; readonly records: readonly LogRecord[] }
   | { readonly type: 'target'; readonly op: 'added' | 'removed'; readonly target: TargetRef };
 
-/** Per-listener options for the records a listener gets before the live stream. */
+/**
+ * Per-listener options for the records a listener gets before the live stream. With neither
+ * `tail` nor `since` the backlog is empty; with both, a record must satisfy both.
+ */
 export interface BacklogOptions {
   /** At most this many records per target, the newest ones. */
   readonly tail?: number;
@@ -32,6 +35,7 @@ export interface BacklogOptions {
 }
 
 export interface Backlog {
+  /** Every target the records come from; the host authorizes each before sending any. */
   readonly targets: readonly TargetRef[];
   readonly records: readonly LogRecord[];
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { registerForTest } from '@tailgate/plugin-sdk/testing';
+import { describeAuthenticator, registerForTest } from '@tailgate/plugin-sdk/testing';
 import { describe, expect, it } from 'vitest';
 
 import { staticTokensPlugin } from './plugin';
@@ -59,4 +59,11 @@ describe('static-tokens plugin', () => {
     writeFileSync(bad, 'only-a-token\n');
     await expect(registerForTest(staticTokensPlugin, { file: bad })).rejects.toThrow(/line 1/);
   });
+});
+
+describeAuthenticator('static-tokens', async () => {
+  const file = join(mkdtempSync(join(tmpdir(), 'tokens-')), 'tokens.csv');
+  writeFileSync(file, FILE);
+  const { authenticators } = await registerForTest(staticTokensPlugin, { file });
+  return { authenticator: authenticators[0]!, valid: { token: 'alice-token', user: 'alice' } };
 });

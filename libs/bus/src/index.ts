@@ -1,0 +1,13 @@
+// @tailgate/bus: the log bus (in-process and Redis), its channel names and Redis connection factory.
+export * from './create-log-bus';
+export * from './handler-errors';
+export * from './in-process-log-bus';
+export * from './in-process-log-hub';
+export * from './log-bus';
+export * from './log-bus-errors';
+export * from './redact-redis-url';
+export * from './redis-connection-settings';
+export * from './redis-connections';
+export * from './redis-log-bus';
+export * from './redis-log-bus-settings';
+export * from './stream-channels';

@@ -1,0 +1,89 @@
+// Opens Redis connections the way every Tailgate role needs them: one connection per role, named
+// by role, reconnecting forever with capped backoff, and connection errors reported once per
+// outage with the URL's password masked.
+import { Redis, type RedisOptions } from 'ioredis';
+
+import { redactRedisUrl } from './redact-redis-url';
+import {
+  reconnectDelayMs,
+  RedisConnectionSettingsSchema,
+  type RedisConnectionSettingsInput,
+  type RedisRole,
+} from './redis-connection-settings';
+
+export interface RedisConnectionErrorContext {
+  readonly role: RedisRole;
+  /** The Redis URL with its password masked. */
+  readonly target: string;
+}
+
+export type RedisConnectionErrorReporter = (error: Error, context: RedisConnectionErrorContext) => void;
+
+/** The default reporter: one warning line per outage and connection. */
+export const reportConnectionErrorToConsole: RedisConnectionErrorReporter = (error, { role, target }) => {
+  console.warn(`[tailgate/bus] redis ${role} connection to ${target} failed: ${error.message}`);
+};
+
+export interface RedisConnectionOptions extends RedisConnectionSettingsInput {
+  readonly role: RedisRole;
+  /** Hears the first connection error of each outage (not every retry). Default: `reportConnectionErrorToConsole`. */
+  readonly onError?: RedisConnectionErrorReporter;
+}
+
+// How each role's commands behave while its connection is down.
+const ROLE_OPTIONS: Readonly<Record<RedisRole, RedisOptions>> = {
+  // Live records are worthless late: a publish fails after two failed reconnect attempts instead of piling up.
+  publisher: { maxRetriesPerRequest: 1 },
+  // SUBSCRIBE waits for the connection. The owner re-subscribes after a reconnect itself, so it
+  // knows when the subscriptions are active again and can report `up` only then.
+  subscriber: { maxRetriesPerRequest: null, autoResubscribe: false },
+  commands: { maxRetriesPerRequest: 3 },
+  // BullMQ workers block on Redis and refuse connections that give up on commands.
+  bullmq: { maxRetriesPerRequest: null },
+};
+
+/** Creates one connection for `role`; call it once per role (publisher, subscriber, commands, bullmq). */
+export function createRedisConnections(url: string, options: RedisConnectionOptions): Redis {
+  const { role, onError = reportConnectionErrorToConsole, ...input } = options;
+  const settings = RedisConnectionSettingsSchema.parse(input);
+  const connection = new Redis(url, {
+    ...ROLE_OPTIONS[role],
+    connectionName: `${settings.connectionNamePrefix}:${role}`,
+    connectTimeout: settings.connectTimeoutMs,
+    retryStrategy: (attempt: number) => reconnectDelayMs(attempt, settings.reconnectMaxDelayMs),
+    lazyConnect: false,
+  });
+  reportErrorsOncePerOutage(connection, onError, { role, target: redactRedisUrl(url) });
+  return connection;
+}
+
+// ioredis emits an error on every failed retry; one report per outage is the useful signal.
+function reportErrorsOncePerOutage(connection: Redis, onError: RedisConnectionErrorReporter, context: RedisConnectionErrorContext): void {
+  let reported = false;
+  connection.on('error', (error: Error) => {
+    if (reported) return;
+    reported = true;
+    onError(error, context);
+  });
+  connection.on('ready', () => {
+    reported = false;
+  });
+}
+
+/** Closes a connection for good: QUIT (after pending replies) when connected, otherwise drops it. */
+export async function closeRedisConnection(connection: Redis): Promise<void> {
+  if (connection.status === 'end') return;
+  if (connection.status !== 'ready') {
+    connection.disconnect();
+    return;
+  }
+  const ended = new Promise<void>((resolve) => connection.once('end', () => resolve()));
+  try {
+    await connection.quit();
+  } catch {
+    connection.disconnect();
+    return;
+  }
+  // Resolving only once the server closed the socket means the connection is gone from CLIENT LIST.
+  await ended;
+}

@@ -1,0 +1,4 @@
+// @tailgate/testing: real servers and free ports for integration tests (DESIGN.md §9).
+export * from './free-port';
+export * from './redis-server';
+export * from './redis-server-executable';

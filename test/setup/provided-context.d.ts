@@ -1,0 +1,9 @@
+// Values the integration global setup provides to test files through `inject()`.
+export {};
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** `redis://127.0.0.1:<port>` of the redis-server shared by the whole run. */
+    redisUrl: string;
+  }
+}
