@@ -11,12 +11,16 @@ const root = join(__dirname, '../..');
 function boot(yaml: string, env: Record<string, string> = {}) {
   const file = join(mkdtempSync(join(tmpdir(), 'tailgate-boot-')), 'tailgate.yaml');
   writeFileSync(file, yaml);
-  return spawnSync(join(root, 'node_modules/.bin/tsx'), ['--tsconfig', 'tsconfig.base.json', '--conditions=@tailgate/source', 'apps/gateway/src/main.ts'], {
-    cwd: root,
-    env: { PATH: process.env.PATH, TAILGATE_CONFIG: file, ...env },
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
+  return spawnSync(
+    join(root, 'node_modules/.bin/tsx'),
+    ['--tsconfig', 'tsconfig.base.json', '--conditions=@tailgate/source', 'apps/gateway/src/main.ts'],
+    {
+      cwd: root,
+      env: { PATH: process.env.PATH, TAILGATE_CONFIG: file, ...env },
+      encoding: 'utf8',
+      timeout: 60_000,
+    },
+  );
 }
 
 describe('gateway boot', () => {

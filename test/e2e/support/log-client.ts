@@ -62,6 +62,11 @@ export class LogClient {
     );
   }
 
+  /** Sends a request without an acknowledgement callback, as a careless client would. */
+  emitWithoutAck(event: string, payload: unknown): void {
+    (this.socket as unknown as { emit(e: string, p: unknown): void }).emit(event, payload);
+  }
+
   lines(): string[] {
     return this.records.map((r) => r.line);
   }
