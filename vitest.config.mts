@@ -43,7 +43,7 @@ export default defineConfig({
         ssr,
         test: {
           name: 'cluster',
-          include: ['test/cluster/**/*.test.ts'],
+          include: ['test/{cluster,kube}/**/*.test.ts'],
           globalSetup: ['test/cluster/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 600_000,

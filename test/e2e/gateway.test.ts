@@ -2,7 +2,7 @@
 // one upstream per stream, bad input — once on the in-process bus and once on real Redis.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
-import { DEMO_PODS } from '../../apps/gateway/src/demo/demo-world';
+import { DEMO_PODS, writePodFile } from '../../apps/gateway/src/demo/demo-world';
 import { connectError, LogClient } from './support/log-client';
 import { type DemoGateway, startDemoGateway } from './support/start-demo-gateway';
 
@@ -159,5 +159,51 @@ describe.each([
     expect(log).toContain('client connected');
     for (const token of [...Object.values(demo.world.tokens), 'not-a-token', 'also-wrong']) expect(log).not.toContain(token);
     expect(log).not.toContain('before anyone listened');
+  });
+});
+
+describe('access revoked mid-stream', () => {
+  let demo: DemoGateway;
+  const clients: LogClient[] = [];
+
+  beforeAll(async () => {
+    demo = await startDemoGateway(DEMO_PODS);
+  });
+  afterAll(async () => {
+    for (const client of clients) client.close();
+    await demo.stop();
+  });
+
+  it('stops delivery to the listener who lost access within one re-check, with a denied event, and to no one else', async () => {
+    const selector = { namespace: 'team-a', pod: 'checkout-api' };
+    const [alice, carol] = await Promise.all(
+      ['alice', 'carol'].map((u) => LogClient.connect(demo.gateway.url, { token: demo.world.tokens[u] })),
+    );
+    clients.push(alice!, carol!);
+    for (const client of [alice!, carol!]) {
+      expect((await client.subscribe({ source: 'node-file.pods', selector })).ok).toBe(true);
+      await client.waitFor(() => client.targets.length === 1, 'the target');
+    }
+    const writer = demo.writers.get('checkout-api')!;
+    await writer.write('while allowed');
+    for (const client of [alice!, carol!]) await client.waitFor(() => client.lines().includes('while allowed'), 'the first line');
+
+    const relabelled = DEMO_PODS.map((p) =>
+      p.name === 'checkout-api' ? { ...p, labels: { 'rbac/policy': 'deny', 'rbac/alice': 'allow' } } : p,
+    );
+    const changedAt = Date.now();
+    writePodFile(demo.world.podFile, relabelled);
+    await carol!.waitFor(() => carol!.denied.length === 1, 'the denied event');
+    const tookMs = Date.now() - changedAt;
+    expect(carol!.denied[0]).toMatchObject({ target: { pod: 'checkout-api' }, reason: 'pod label rbac/policy is deny' });
+    // Bound: the label reload (50 ms) plus one re-check interval (250 ms), with scheduling slack.
+    expect(tookMs).toBeLessThan(2_000);
+
+    await writer.write('after the change');
+    await alice!.waitFor(() => alice!.lines().includes('after the change'), 'alice still reading');
+    await writer.write('sentinel');
+    await alice!.waitFor(() => alice!.lines().includes('sentinel'), 'the sentinel');
+    expect(carol!.lines()).toEqual(['while allowed']);
+    expect(alice!.lines()).toEqual(['while allowed', 'after the change', 'sentinel']);
   });
 });

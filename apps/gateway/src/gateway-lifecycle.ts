@@ -4,6 +4,7 @@ import { type BeforeApplicationShutdown, Inject, type OnApplicationBootstrap } f
 
 import { GATEWAY_RUNTIME } from './gateway.tokens';
 import type { GatewayRuntime } from './gateway-runtime';
+import { SessionReview } from './auth/session-review';
 import { SubscriptionService } from './streams/subscription.service';
 
 export class GatewayLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -12,16 +13,23 @@ export class GatewayLifecycle implements OnApplicationBootstrap, BeforeApplicati
   constructor(
     @Inject(GATEWAY_RUNTIME) private readonly runtime: GatewayRuntime,
     @Inject(SubscriptionService) private readonly subscriptions: SubscriptionService,
+    @Inject(SessionReview) private readonly sessions: SessionReview,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.recheckTimer = setInterval(() => {
-      this.subscriptions.recheckAll().catch((error: unknown) => {
-        this.runtime.logger.error({ err: error instanceof Error ? error.name : 'unknown' }, 'access re-check failed');
-      });
-    }, this.runtime.config.access.recheckIntervalMs);
+    this.recheckTimer = setInterval(() => void this.recheck(), this.runtime.config.access.recheckIntervalMs);
     this.recheckTimer.unref();
     this.runtime.state.ready = true;
+  }
+
+  /** Credentials first (ended sockets need no access re-check), then every live listener's access. */
+  async recheck(): Promise<void> {
+    try {
+      await this.sessions.reviewAll();
+      await this.subscriptions.recheckAll();
+    } catch (error) {
+      this.runtime.logger.error({ err: error instanceof Error ? error.name : 'unknown' }, 're-check failed');
+    }
   }
 
   async beforeApplicationShutdown(): Promise<void> {

@@ -4,6 +4,7 @@ import { recordsChannel } from '@tailgate/bus';
 
 import { AccessService } from './access/access.service';
 import { AuthenticationService } from './auth/authentication.service';
+import { SessionReview } from './auth/session-review';
 import { GATEWAY_LOGGER, GATEWAY_RUNTIME } from './gateway.tokens';
 import { GatewayLifecycle } from './gateway-lifecycle';
 import type { GatewayRuntime } from './gateway-runtime';
@@ -22,6 +23,8 @@ export class GatewayModule {
     const access = new AccessService(registry, config.access, metrics, pluginLogger);
     const supervisor = new StreamSupervisor(bus, { idleGraceMs: config.streams.idleGraceMs, channelOf }, metrics, pluginLogger);
     const settings = { idleGraceMs: config.streams.idleGraceMs, maxBatchRecords: config.streams.maxBatchRecords, channelOf };
+    const authentication = new AuthenticationService(registry, config.authentication.authenticators, metrics, pluginLogger);
+    const subscriptions = new SubscriptionService(registry, access, supervisor, bus, settings, metrics, pluginLogger);
     return {
       module: GatewayModule,
       controllers: [HealthController],
@@ -31,14 +34,9 @@ export class GatewayModule {
         { provide: GatewayMetrics, useValue: metrics },
         { provide: AccessService, useValue: access },
         { provide: StreamSupervisor, useValue: supervisor },
-        {
-          provide: AuthenticationService,
-          useValue: new AuthenticationService(registry, config.authentication.authenticators, metrics, pluginLogger),
-        },
-        {
-          provide: SubscriptionService,
-          useValue: new SubscriptionService(registry, access, supervisor, bus, settings, metrics, pluginLogger),
-        },
+        { provide: AuthenticationService, useValue: authentication },
+        { provide: SubscriptionService, useValue: subscriptions },
+        { provide: SessionReview, useValue: new SessionReview(authentication, subscriptions, pluginLogger) },
         LogsGateway,
         GatewayLifecycle,
       ],

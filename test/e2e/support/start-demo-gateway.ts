@@ -26,6 +26,8 @@ export async function startDemoGateway(pods: readonly DemoPod[], redisUrl?: stri
     ...(redisUrl && { redisUrl }),
     nodeFile: { pollIntervalMs: 20, scanIntervalMs: 50 },
     streams: { idleGraceMs: 300 },
+    access: { recheckIntervalMs: 250 },
+    podMetadataReloadMs: 50,
     logLevel: 'debug',
   });
   const writers = new Map(

@@ -31,15 +31,16 @@ export class AccessService {
     return this.decide({ kind: 'scope', subject, action: 'logs.read', scope });
   }
 
-  decideTarget(subject: Subject, target: TargetRef): Promise<AccessDecision> {
+  /** `fresh`: skip the cached decision (live listeners' re-checks), so revocation takes one interval. */
+  decideTarget(subject: Subject, target: TargetRef, fresh = false): Promise<AccessDecision> {
     const { namespace, pod, container } = target;
-    return this.decide({ kind: 'target', subject, action: 'logs.read', target: { namespace, pod, container } });
+    return this.decide({ kind: 'target', subject, action: 'logs.read', target: { namespace, pod, container } }, fresh);
   }
 
-  private decide(request: AccessRequest): Promise<AccessDecision> {
+  private decide(request: AccessRequest, fresh = false): Promise<AccessDecision> {
     const { subject, ...rest } = request;
     const key = `${subjectFingerprint(subject)}|${JSON.stringify(rest)}`;
-    return this.cache.get(key, () => this.evaluate(request));
+    return this.cache.get(key, () => this.evaluate(request), fresh);
   }
 
   private async evaluate(request: AccessRequest): Promise<Cacheable<AccessDecision>> {

@@ -40,6 +40,15 @@ describe('DecisionCache', () => {
     expect(cache.size).toBe(0);
   });
 
+  it('computes afresh on refresh and stores the new value', async () => {
+    let calls = 0;
+    const cache = new DecisionCache<number>(60_000, 10);
+    const compute = () => Promise.resolve({ value: ++calls, cacheable: true });
+    expect(await cache.get('k', compute)).toBe(1);
+    expect(await cache.get('k', compute, true)).toBe(2);
+    expect(await cache.get('k', compute)).toBe(2);
+  });
+
   it('evicts the oldest entry when full', async () => {
     const cache = new DecisionCache<string>(60_000, 2);
     let calls = 0;

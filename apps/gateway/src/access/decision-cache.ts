@@ -17,9 +17,10 @@ export class DecisionCache<V> {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async get(key: string, compute: () => Promise<Cacheable<V>>): Promise<V> {
+  /** `refresh` skips a stored value (re-checks must see fresh decisions) but still coalesces. */
+  async get(key: string, compute: () => Promise<Cacheable<V>>, refresh = false): Promise<V> {
     const entry = this.entries.get(key);
-    if (entry && entry.expiresAt > this.now()) return entry.value;
+    if (entry && !refresh && entry.expiresAt > this.now()) return entry.value;
     if (entry) this.entries.delete(key);
     let pending = this.inflight.get(key);
     if (!pending) {

@@ -42,7 +42,14 @@ export interface DemoWorld {
   readonly podsRoot: string;
   /** User name → bearer token. */
   readonly tokens: Readonly<Record<string, string>>;
+  /** The "apiserver's" pod list; rewrite it to change labels. */
+  readonly podFile: string;
   readonly config: TailgateConfig;
+}
+
+export function writePodFile(podFile: string, pods: readonly DemoPod[]): void {
+  const list = pods.map(({ namespace, name, labels }) => ({ namespace, name, node: 'demo-node', labels }));
+  writeFileSync(podFile, `${JSON.stringify(list, null, 2)}\n`);
 }
 
 export interface DemoWorldOptions {
@@ -51,6 +58,9 @@ export interface DemoWorldOptions {
   readonly redisUrl?: string;
   readonly nodeFile?: Readonly<Record<string, unknown>>;
   readonly streams?: Readonly<Record<string, unknown>>;
+  /** Overrides of the `access` settings (re-check interval, TTL, …). */
+  readonly access?: Readonly<Record<string, unknown>>;
+  readonly podMetadataReloadMs?: number;
   readonly logLevel?: string;
 }
 
@@ -63,17 +73,16 @@ export function createDemoWorld(dir: string, options: DemoWorldOptions = {}): De
   const lines = DEMO_USERS.map((user, i) => `${tokens[user.name]},${user.name},uid-${i + 1},"${user.groups.join(',')}"`);
   writeFileSync(tokenFile, `${lines.join('\n')}\n`, { mode: 0o600 });
   const podFile = join(dir, 'pods.json');
-  const pods = DEMO_PODS.map(({ namespace, name, labels }) => ({ namespace, name, node: 'demo-node', labels }));
-  writeFileSync(podFile, `${JSON.stringify(pods, null, 2)}\n`);
+  writePodFile(podFile, DEMO_PODS);
   writeFileSync(join(dir, 'users.json'), `${JSON.stringify(tokens, null, 2)}\n`, { mode: 0o600 });
   const parsed = parseConfig({
     server: { port: options.port ?? 8080, host: options.host ?? '127.0.0.1' },
     ...(options.redisUrl && { redis: { url: options.redisUrl } }),
     ...(options.streams && { streams: options.streams }),
     log: { level: options.logLevel ?? 'info' },
-    podMetadata: { kind: 'file', path: podFile, reloadIntervalMs: 500 },
+    podMetadata: { kind: 'file', path: podFile, reloadIntervalMs: options.podMetadataReloadMs ?? 500 },
     authentication: { authenticators: ['static-tokens.tokens'] },
-    access: { chain: ['namespace-allowlist.namespaces', 'pod-label-policy.labels'] },
+    access: { chain: ['namespace-allowlist.namespaces', 'pod-label-policy.labels'], ...options.access },
     plugins: {
       'static-tokens': { file: tokenFile },
       'namespace-allowlist': {
@@ -87,5 +96,5 @@ export function createDemoWorld(dir: string, options: DemoWorldOptions = {}): De
     },
   });
   if (!parsed.ok) throw new Error(`demo configuration is invalid:\n${parsed.problems.join('\n')}`);
-  return { dir, podsRoot, tokens, config: parsed.config };
+  return { dir, podsRoot, tokens, podFile, config: parsed.config };
 }

@@ -7,6 +7,8 @@ export interface SocketData {
   subject: Subject;
   /** When the credentials stop being valid, if the authenticator said. */
   expiresAt?: number;
+  /** Kept in memory only, to re-review the connection; never logged (the logger redacts `token`). */
+  token: string;
   /** Ids of this socket's subscriptions (stream ids). */
   subscriptions: Set<string>;
 }

@@ -38,6 +38,7 @@ export class LogsGateway implements OnGatewayInit<LogsNamespace>, OnGatewayDisco
       void this.authentication.authenticate(token).then((result) => {
         if (!result.ok) return next(connectError({ code: 'unauthenticated', message: 'a valid bearer token is required' }));
         socket.data.subject = result.subject;
+        socket.data.token = token ?? '';
         socket.data.subscriptions = new Set();
         if (result.expiresAt) socket.data.expiresAt = result.expiresAt.getTime();
         this.metrics.connections.inc();

@@ -107,7 +107,7 @@ export class StreamFanout {
   async recheck(): Promise<void> {
     const fresh = await Promise.all(
       [...this.listeners.values()].flatMap((listener) =>
-        [...this.targets].map(async ([key, target]) => ({ listener, key, target, decision: await this.decide(listener, target) })),
+        [...this.targets].map(async ([key, target]) => ({ listener, key, target, decision: await this.decide(listener, target, true) })),
       ),
     );
     await this.enqueue(() => {
@@ -186,8 +186,8 @@ export class StreamFanout {
     this.rebuildClasses();
   }
 
-  private decide(listener: StreamListener, target: WireTarget) {
-    return this.deps.access.decideTarget(listener.subject, fromWireTarget(target));
+  private decide(listener: StreamListener, target: WireTarget, fresh = false) {
+    return this.deps.access.decideTarget(listener.subject, fromWireTarget(target), fresh);
   }
 
   private async ensureDecided(listener: StreamListener, key: string, target: WireTarget): Promise<void> {
@@ -256,6 +256,13 @@ export class StreamFanout {
       listener.socket.emit('records', { sub: this.stream.id, batch });
       this.deps.metrics.recordsDelivered.inc(batch.length);
     }
+  }
+
+  /** Ends one socket's subscription with a reason; true when it was here. */
+  endListener(socketId: string, reason: EndReason): boolean {
+    const listener = this.listeners.get(socketId);
+    if (listener) this.end(listener, reason);
+    return listener !== undefined;
   }
 
   private end(listener: StreamListener, reason: EndReason): void {

@@ -2,6 +2,7 @@
 // attaches the socket to the stream's fan-out (starting the shared upstream when needed).
 import {
   type Ack,
+  type EndReason,
   LIMITS,
   type ScopeView,
   type SourcesListResult,
@@ -85,6 +86,16 @@ export class SubscriptionService {
       supports: { tail: source.backlog !== undefined, since: source.backlog !== undefined, resume: false },
     }));
     return { ok: true, sources };
+  }
+
+  /** Ends every subscription of a socket, telling the client why. */
+  endAll(socket: LogsSocket, reason: EndReason): void {
+    for (const fanout of [...this.fanouts.values()]) fanout.endListener(socket.id, reason);
+  }
+
+  /** The sockets of the /logs namespace on this replica. */
+  sockets(): LogsSocket[] {
+    return [...(this.namespace?.sockets.values() ?? [])];
   }
 
   /** Ends every subscription of a socket that is going away. */
