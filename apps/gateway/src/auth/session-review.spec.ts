@@ -1,4 +1,4 @@
-import type { AuthenticationResult, PluginLogger } from '@tailgate/plugin-sdk';
+import type { AuthenticationResult } from '@tailgate/plugin-sdk';
 import { silentLogger } from '@tailgate/plugin-sdk';
 import { describe, expect, it } from 'vitest';
 
@@ -31,7 +31,7 @@ function review(sockets: LogsSocket[], validTokens: string[], now = 1_000) {
     sockets: () => sockets,
     endAll: (s: LogsSocket, reason: string) => ended.push(`${s.id}:${reason}`),
   } as unknown as SubscriptionService;
-  return { reviewer: new SessionReview(authentication, subscriptions, silentLogger as PluginLogger, () => now), ended };
+  return { reviewer: new SessionReview(authentication, subscriptions, silentLogger, () => now), ended };
 }
 
 describe('SessionReview', () => {
