@@ -1,0 +1,88 @@
+// Turns one container's raw CRI lines into LogRecords: reassembles `P` entries, truncates lines
+// longer than maxLineBytes (counting them), skips malformed lines (counting them), stamps cursors.
+import type { LogRecord, TargetRef } from '@tailgate/plugin-sdk';
+
+import { CursorClock } from './cri-cursor';
+import { type CriStream, parseCriLine } from './cri-parser';
+
+interface PendingLine {
+  readonly parts: Buffer[];
+  bytes: number;
+  truncated: boolean;
+}
+
+export interface DecoderCounts {
+  readonly malformed: number;
+  readonly truncated: number;
+}
+
+export class ContainerLogDecoder {
+  private readonly clock = new CursorClock();
+  private readonly pending: Record<CriStream, PendingLine | undefined> = { stdout: undefined, stderr: undefined };
+  private malformed = 0;
+  private truncated = 0;
+
+  constructor(
+    readonly target: TargetRef,
+    private readonly maxLineBytes: number,
+  ) {}
+
+  get counts(): DecoderCounts {
+    return { malformed: this.malformed, truncated: this.truncated };
+  }
+
+  /** Forgets the counts, e.g. after replaying lines only to set up cursor state. */
+  resetCounts(): void {
+    this.malformed = 0;
+    this.truncated = 0;
+  }
+
+  /** `overflowed`: the raw line was cut before it reached here. `line` may be reused afterwards. */
+  decode(line: Buffer, overflowed = false): LogRecord | undefined {
+    const entry = parseCriLine(line);
+    if (!entry) {
+      this.malformed++;
+      return undefined;
+    }
+    const previous = this.pending[entry.stream];
+    if (entry.partial) {
+      this.pending[entry.stream] = this.append(previous ?? { parts: [], bytes: 0, truncated: false }, entry.message, overflowed);
+      return undefined;
+    }
+    this.pending[entry.stream] = undefined;
+    const text = previous ? this.finish(this.append(previous, entry.message, overflowed)) : this.single(entry.message, overflowed);
+    return { ts: entry.ts, target: this.target, stream: entry.stream, line: text, cursor: this.clock.next(entry.epochNanos) };
+  }
+
+  private single(message: Buffer, overflowed: boolean): string {
+    if (message.length <= this.maxLineBytes && !overflowed) return message.toString('utf8');
+    this.truncated++;
+    return message.toString('utf8', 0, utf8PrefixLength(message, this.maxLineBytes));
+  }
+
+  private append(line: PendingLine, message: Buffer, overflowed: boolean): PendingLine {
+    const room = this.maxLineBytes - line.bytes;
+    if (message.length > room || overflowed) line.truncated = true;
+    const kept = message.subarray(0, Math.max(0, room));
+    if (kept.length > 0) line.parts.push(Buffer.from(kept));
+    line.bytes += kept.length;
+    return line;
+  }
+
+  private finish(line: PendingLine): string {
+    if (line.truncated) this.truncated++;
+    const joined = Buffer.concat(line.parts, line.bytes);
+    return joined.toString('utf8', 0, line.truncated ? utf8PrefixLength(joined, joined.length) : joined.length);
+  }
+}
+
+/** The longest prefix of at most `max` bytes that does not end inside a UTF-8 character. */
+export function utf8PrefixLength(bytes: Buffer, max: number): number {
+  const end = Math.min(bytes.length, max);
+  let start = end - 1;
+  while (start > 0 && ((bytes[start] ?? 0) & 0xc0) === 0x80) start--;
+  if (start < 0) return 0;
+  const lead = bytes[start] ?? 0;
+  const width = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+  return start + width <= end ? end : start;
+}

@@ -1,0 +1,255 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { type LogSource, silentLogger, type SourceEvent } from '@tailgate/plugin-sdk';
+import { collectStream, describeLogSource, registerForTest, type StreamCollector } from '@tailgate/plugin-sdk/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+
+import { nodeFilePlugin } from './plugin';
+import { type PodSelector } from './pod-selector';
+import { CriLogWriter } from '@tailgate/plugin-node-file/testing';
+
+const FAST = { pollIntervalMs: 5, scanIntervalMs: 20 };
+
+async function makeSource(root: string, config: object = {}): Promise<LogSource<PodSelector>> {
+  const { sources } = await registerForTest(nodeFilePlugin, { root, ...FAST, ...config });
+  return sources[0] as LogSource<PodSelector>;
+}
+
+describeLogSource('node-file', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'node-file-conformance-'));
+  const writer = new CriLogWriter(root, { namespace: 'acme', pod: 'web-0', container: 'app' });
+  return {
+    source: await makeSource(root),
+    selector: { namespace: 'acme', pod: 'web-0' },
+    invalidSelectors: [
+      { namespace: 'Acme' },
+      { namespace: 'a_b' },
+      { pod: '' },
+      { pod: '../etc' },
+      { container: 'x'.repeat(64) },
+      { labelSelector: 'app=web' },
+      'acme',
+      null,
+    ],
+    produce: (lines) => writer.writeMany(lines),
+    cleanup: () => rm(root, { recursive: true, force: true }),
+  };
+});
+
+const openDescriptors = async () => (await readdir('/proc/self/fd')).length;
+const ctx = () => ({ signal: new AbortController().signal, logger: silentLogger });
+const lines = (c: StreamCollector) => c.records.map((r) => r.line);
+const targetEvents = (events: readonly SourceEvent[]) =>
+  events.flatMap((e) => (e.type === 'target' ? [`${e.op} ${e.target.namespace}/${e.target.pod}/${e.target.container}`] : []));
+
+describe('node-file pods source', () => {
+  let root: string;
+  let collector: StreamCollector | undefined;
+
+  afterEach(async () => {
+    await collector?.stop();
+    collector = undefined;
+    await rm(root, { recursive: true, force: true });
+  });
+
+  async function open(selector: PodSelector, config: object = {}) {
+    const source = await makeSource(root, config);
+    collector = collectStream(source, selector);
+    return { source, collector };
+  }
+
+  const setUp = async () => (root = await mkdtemp(join(tmpdir(), 'node-file-')));
+
+  it('starts at the current end of files present at open', async () => {
+    await setUp();
+    const writer = new CriLogWriter(root, { namespace: 'acme', pod: 'web-0', container: 'app' });
+    await writer.writeMany(['old 1', 'old 2']);
+    const { collector } = await open({});
+    await writer.writeMany(['new 1', 'new 2']);
+    await collector.waitFor((c) => c.records.length >= 2);
+    expect(lines(collector)).toEqual(['new 1', 'new 2']);
+  });
+
+  it('reads containers that appear later from their start and announces them first', async () => {
+    await setUp();
+    const { collector } = await open({ namespace: 'acme' });
+    const web = new CriLogWriter(root, { namespace: 'acme', pod: 'web-0', container: 'app' });
+    await web.writeMany(['a', 'b']);
+    new CriLogWriter(root, { namespace: 'other', pod: 'web-0', container: 'app' });
+    await collector.waitFor((c) => c.records.length >= 2);
+    expect(lines(collector)).toEqual(['a', 'b']);
+    expect(collector.events[0]).toEqual({ type: 'target', op: 'added', target: web.target });
+    expect(targetEvents(collector.events)).toEqual(['added acme/web-0/app']);
+  });
+
+  it('announces a removed target after the last of its records', async () => {
+    await setUp();
+    const web = new CriLogWriter(root, { namespace: 'acme', pod: 'web-0', container: 'app' });
+    const { collector } = await open({ namespace: 'acme' });
+    await collector.waitFor((c) => c.events.length >= 1);
+    await web.writeMany(['last words']);
+    await web.remove();
+    await collector.waitFor((c) => targetEvents(c.events).length >= 2);
+    expect(targetEvents(collector.events)).toEqual(['added acme/web-0/app', 'removed acme/web-0/app']);
+    expect(lines(collector)).toEqual(['last words']);
+    expect(collector.events.at(-1)?.type).toBe('target');
+  });
+
+  it('follows only the selected container', async () => {
+    await setUp();
+    const app = new CriLogWriter(root, { namespace: 'acme', pod: 'web-0', container: 'app' });
+    const sidecar = new CriLogWriter(root, { namespace: 'acme', pod: 'web-0', container: 'proxy', uid: 'u1' });
+    const { collector } = await open({ namespace: 'acme', pod: 'web-0', container: 'proxy' });
+    await collector.waitFor((c) => c.events.length >= 1);
+    await app.write('not me');
+    await sidecar.write('me', { stream: 'stderr' });
+    await collector.waitFor((c) => c.records.length >= 1);
+    expect(collector.records.map((r) => [r.line, r.stream, r.target.container])).toEqual([['me', 'stderr', 'proxy']]);
+  });
+
+  it('streams every line exactly once through renames and restarts while it runs', async () => {
+    await setUp();
+    const writer = new CriLogWriter(root, { namespace: 'acme', pod: 'web-0', container: 'app' });
+    const { collector } = await open({});
+    await collector.waitFor((c) => c.events.length >= 1);
+    const expected: string[] = [];
+    for (let round = 0; round < 6; round++) {
+      const batch = Array.from({ length: 20 }, (_, i) => `r${round} l${i}`);
+      expected.push(...batch);
+      await writer.writeMany(batch.slice(0, 10));
+      if (round % 3 === 2) await writer.restart();
+      else await writer.rotate();
+      await writer.writeMany(batch.slice(10));
+    }
+    await collector.waitFor((c) => c.records.length >= expected.length);
+    expect(lines(collector)).toEqual(expected);
+    const cursors = collector.records.map((r) => r.cursor);
+    expect([...cursors].sort()).toEqual(cursors);
+  });
+
+  it('yields batches of at most maxBatchRecords', async () => {
+    await setUp();
+    const writer = new CriLogWriter(root, { namespace: 'acme', pod: 'web-0', container: 'app' });
+    const { collector } = await open({}, { maxBatchRecords: 7 });
+    const many = Array.from({ length: 50 }, (_, i) => `line ${i}`);
+    await writer.writeMany(many);
+    await collector.waitFor((c) => c.records.length >= 50);
+    expect(lines(collector)).toEqual(many);
+    const sizes = collector.events.flatMap((e) => (e.type === 'records' ? [e.records.length] : []));
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(7);
+  });
+
+  it('logs truncated and malformed lines as counts, never their content', async () => {
+    await setUp();
+    const writer = new CriLogWriter(root, { namespace: 'acme', pod: 'web-0', container: 'app' });
+    const warnings: unknown[] = [];
+    const logger = { ...silentLogger, warn: (fields: object, message?: string) => void warnings.push({ fields, message }) };
+    const source = await makeSource(root, { maxLineBytes: 16 });
+    collector = undefined;
+    const controller = new AbortController();
+    const seen: string[] = [];
+    const done = (async () => {
+      for await (const event of source.open({}, { signal: controller.signal, logger })) {
+        if (event.type === 'records') seen.push(...event.records.map((r) => r.line));
+      }
+    })();
+    await writer.write('secret-'.repeat(10), { partialChunkBytes: 5 });
+    await writer.writeRaw('secret garbage\n');
+    await writer.write('done');
+    await expect.poll(() => warnings.length, { timeout: 2_000 }).toBeGreaterThan(0);
+    controller.abort();
+    await done;
+    expect(seen).toEqual(['secret-secret-se', 'done']);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ fields: { target: writer.target, malformedLines: 1, truncatedLines: 1 } });
+    expect(JSON.stringify(warnings)).not.toContain('secret');
+  });
+
+  it('closes every file it opened once aborted', async () => {
+    await setUp();
+    const writers = ['a', 'b', 'c'].map((pod) => new CriLogWriter(root, { namespace: 'acme', pod, container: 'app' }));
+    const before = await openDescriptors();
+    const { collector } = await open({});
+    for (const writer of writers) await writer.write('hi');
+    await collector.waitFor((c) => c.records.length >= 3);
+    expect(await openDescriptors()).toBeGreaterThanOrEqual(before + 3);
+    await collector.stop();
+    expect(await openDescriptors()).toBe(before);
+  });
+
+  it('describes its selector as a scope and a deterministic stream key', async () => {
+    await setUp();
+    const source = await makeSource(root);
+    const selector = source.selector.parse({ pod: 'web-0', namespace: 'acme' });
+    expect(source.scope(selector)).toEqual([{ namespace: 'acme', pod: 'web-0' }]);
+    expect(source.scope(source.selector.parse({}))).toEqual([{}]);
+    expect(source.streamKey(selector)).toBe('acme/web-0/*');
+    expect(source.streamKey(source.selector.parse({ namespace: 'acme', pod: 'web-0' }))).toBe(source.streamKey(selector));
+    expect(source.streamKey(source.selector.parse({ container: 'app' }))).toBe('*/*/app');
+  });
+
+  it('accepts Kubernetes names and refuses anything else', async () => {
+    await setUp();
+    const { selector } = await makeSource(root);
+    for (const good of [{}, { namespace: 'kube-system', pod: 'coredns-7db6d8ff4d-abc12', container: 'coredns' }, { pod: 'web.v1' }]) {
+      expect(selector.safeParse(good).success, JSON.stringify(good)).toBe(true);
+    }
+    for (const bad of [
+      { namespace: '-a' },
+      { namespace: 'a.b' },
+      { pod: 'Web' },
+      { container: 'a b' },
+      { pod: 'x'.repeat(254) },
+      { node: 'n1' },
+    ]) {
+      expect(selector.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
+    }
+  });
+
+  it('gives a backlog of the last `tail` records per target from rotated and current files', async () => {
+    await setUp();
+    const a = new CriLogWriter(root, { namespace: 'acme', pod: 'a', container: 'app' });
+    const b = new CriLogWriter(root, { namespace: 'acme', pod: 'b', container: 'app' });
+    await a.writeMany(['a1', 'a2']);
+    await a.rotate();
+    await a.writeMany(['a3', 'a4']);
+    await b.writeMany(['b1', 'b2', 'b3']);
+    const source = await makeSource(root);
+    const backlog = await source.backlog!({ namespace: 'acme' }, { tail: 3 }, ctx());
+    expect(backlog.records.map((r) => r.line).sort()).toEqual(['a2', 'a3', 'a4', 'b1', 'b2', 'b3']);
+    expect(backlog.records.filter((r) => r.target.pod === 'a').map((r) => r.line)).toEqual(['a2', 'a3', 'a4']);
+    expect(backlog.targets).toHaveLength(2);
+    expect((await source.backlog!({}, {}, ctx())).records).toEqual([]);
+  });
+
+  it('gives a backlog of records at or after `since`, limited by `tail` when given', async () => {
+    await setUp();
+    const writer = new CriLogWriter(root, { namespace: 'acme', pod: 'a', container: 'app' });
+    await writer.write('early', { ts: '2024-05-01T10:00:00.000000001Z' });
+    await writer.write('on time', { ts: '2024-05-01T10:00:01Z' });
+    await writer.write('late', { ts: '2024-05-01T12:00:01.5+02:00' });
+    await writer.write('later', { ts: '2024-05-01T10:00:02.000000001Z' });
+    const source = await makeSource(root);
+    const since = new Date('2024-05-01T10:00:01Z');
+    expect((await source.backlog!({}, { since }, ctx())).records.map((r) => r.line)).toEqual(['on time', 'late', 'later']);
+    expect((await source.backlog!({}, { since, tail: 1 }, ctx())).records.map((r) => r.line)).toEqual(['later']);
+  });
+
+  it('gives backlog records the cursors the live stream gave them', async () => {
+    await setUp();
+    const writer = new CriLogWriter(root, { namespace: 'acme', pod: 'a', container: 'app' });
+    const ts = '2024-05-01T10:00:00Z';
+    await writer.writeMany(['x1', 'x2'], { ts });
+    const { source, collector } = await open({});
+    await collector.waitFor((c) => c.events.length >= 1);
+    await writer.writeMany(['x3', 'x4'], { ts });
+    await writer.rotate();
+    await writer.writeMany(['x5'], { ts });
+    await collector.waitFor((c) => c.records.length >= 3);
+    const backlog = await source.backlog!({}, { tail: 3 }, ctx());
+    expect(backlog.records).toEqual(collector.records);
+    expect(collector.records.map((r) => r.cursor.slice(-2))).toEqual(['02', '03', '04']);
+  });
+});

@@ -1,0 +1,57 @@
+// The `pods` log source: live CRI logs and backlogs from a /var/log/pods-style directory.
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import type { AccessScope, Backlog, BacklogOptions, LogRecord, LogSource, SourceEvent, StreamContext } from '@tailgate/plugin-sdk';
+
+import { readContainerBacklog } from './container-backlog';
+import { dateToEpochNanos } from './cri-cursor';
+import type { NodeFileConfig } from './node-file-config';
+import { NodeFileStream } from './node-file-stream';
+import { PodDirectoryScanner } from './pod-directory-scanner';
+import { podScope, type PodSelector, PodSelectorSchema, podStreamKey } from './pod-selector';
+
+export class NodeFileSource implements LogSource<PodSelector> {
+  readonly name = 'pods';
+  readonly description = 'Container logs read from the CRI log files under a /var/log/pods-style directory.';
+  readonly selector = PodSelectorSchema;
+
+  constructor(private readonly config: NodeFileConfig) {}
+
+  streamKey(selector: PodSelector): string {
+    return podStreamKey(selector);
+  }
+
+  scope(selector: PodSelector): readonly AccessScope[] {
+    return podScope(selector);
+  }
+
+  async backlog(selector: PodSelector, options: BacklogOptions, ctx: StreamContext): Promise<Backlog> {
+    const dirs = await new PodDirectoryScanner(this.config.root, selector).scan();
+    const targets = dirs.map((dir) => dir.target);
+    if (options.tail === undefined && options.since === undefined) return { targets, records: [] };
+    const window = { tail: options.tail, sinceNanos: options.since && dateToEpochNanos(options.since) };
+    const records: LogRecord[] = [];
+    for (const dir of dirs) records.push(...(await readContainerBacklog(dir, window, this.config, ctx.signal)));
+    return { targets, records };
+  }
+
+  /** Starts where the selected files end now (synchronously, so no write races the first read). */
+  open(selector: PodSelector, ctx: StreamContext): AsyncIterable<SourceEvent> {
+    return runStream(new NodeFileStream(selector, this.config, ctx.logger), this.config.pollIntervalMs, ctx.signal);
+  }
+}
+
+async function* runStream(stream: NodeFileStream, pollIntervalMs: number, signal: AbortSignal): AsyncGenerator<SourceEvent> {
+  try {
+    while (!signal.aborted) {
+      const { events, busy } = await stream.step();
+      for (const event of events) {
+        if (signal.aborted) return;
+        yield event;
+      }
+      if (!busy) await sleep(pollIntervalMs, undefined, { signal }).catch(() => undefined);
+    }
+  } finally {
+    await stream.close();
+  }
+}
