@@ -88,7 +88,7 @@ build_etcd() { # <scratch>
   local dir="$1/etcd" start=$SECONDS
   prepare_module etcd "go.etcd.io/etcd/server/v3 v$ETCD" generate_etcd "$dir"
   log "etcd v$ETCD: compiling (cold builds take a few minutes)"
-  (cd "$dir" && "${NICE[@]}" go build -trimpath -ldflags='-s -w' -o "$BIN/etcd.tmp" go.etcd.io/etcd/server/v3) \
+  (cd "$dir" && "${NICE[@]}" go build -v -trimpath -ldflags='-s -w' -o "$BIN/etcd.tmp" go.etcd.io/etcd/server/v3 2>&1 | progress etcd) \
     || die "etcd v$ETCD: go build failed"
   mv "$BIN/etcd.tmp" "$BIN/etcd"
   log "etcd v$ETCD: built in $((SECONDS - start))s"
@@ -104,7 +104,7 @@ build_kube_apiserver() { # <scratch>
   ldflags+=" -X $cgv.gitVersion=v$K8S -X $cgv.gitMajor=1 -X $cgv.gitMinor=$minor -X $cgv.gitTreeState=clean"
   log "kube-apiserver v$K8S: compiling (a cold build took about 7 minutes on 2 cores)"
   (cd "$dir" && "${NICE[@]}" go build -v -trimpath -tags providerless -ldflags "$ldflags" \
-      -o "$BIN/kube-apiserver.tmp" k8s.io/kubernetes/cmd/kube-apiserver 2>&1 | progress) \
+      -o "$BIN/kube-apiserver.tmp" k8s.io/kubernetes/cmd/kube-apiserver 2>&1 | progress kube-apiserver) \
     || die "kube-apiserver v$K8S: go build failed"
   mv "$BIN/kube-apiserver.tmp" "$BIN/kube-apiserver"
   log "kube-apiserver v$K8S: built in $((SECONDS - start))s"
@@ -113,20 +113,26 @@ build_kube_apiserver() { # <scratch>
 # `go build -v` names every package it compiles; print one line per 200 so a cold build shows life
 # without flooding the log. Anything that is not a bare import path (compiler errors, `# pkg`
 # headers, `go:` messages) passes through.
-progress() {
+progress() { # <name>
   local n=0 line
   while IFS= read -r line; do
     if [[ ! "$line" =~ ^[A-Za-z0-9._~/-]+$ ]]; then
       printf '%s\n' "$line" >&2
     else
       n=$((n + 1))
-      [ $((n % 200)) = 0 ] && log "kube-apiserver: $n packages compiled"
+      [ $((n % 200)) = 0 ] && log "$1: $n packages compiled"
     fi
   done
   return 0
 }
 
 mkdir -p "$BIN"
+# setup.sh and a test run may both get here: only one of them builds, the other waits and reuses.
+exec 9>"$BIN/.build.lock"
+if ! flock -n 9; then
+  log "another build.sh is building into $BIN; waiting for it"
+  flock 9
+fi
 SCRATCH="$(mktemp -d)"
 trap 'rm -rf "$SCRATCH"' EXIT
 

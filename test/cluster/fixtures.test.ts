@@ -45,11 +45,16 @@ describe('workload fixtures', () => {
     expect(job.pods[0]?.metadata.labels?.['batch.kubernetes.io/controller-uid']).toBe(job.owner.metadata.uid);
   });
 
-  it('reports a restart in pods/status and keeps serving the container through the stand-in', async () => {
+  it('reports a restart in pods/status: restartCount, the new run, and the old one as lastState', async () => {
     await ctx.fixtures.pod(ns, 'restarts');
-    ctx.kubelet.container(ns, 'restarts', 'app').restart();
-    const pod = await ctx.fixtures.reportStatus(ns, 'restarts');
-    expect(pod.status?.containerStatuses?.[0]?.restartCount).toBe(1);
+    const app = ctx.kubelet.container(ns, 'restarts', 'app');
+    const firstRun = app.current.id;
+    app.restart(2);
+    const status = (await ctx.fixtures.reportStatus(ns, 'restarts')).status?.containerStatuses?.[0];
+    expect(status?.restartCount).toBe(1);
+    expect(status?.state?.running).toBeDefined();
+    expect(status?.containerID).toBe(app.current.id);
+    expect(status?.lastState?.terminated).toMatchObject({ exitCode: 2, containerID: firstRun });
   });
 });
 

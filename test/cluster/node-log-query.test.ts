@@ -14,6 +14,9 @@ beforeAll(async () => {
   kubelet.write('Started kubelet', { ts: new Date('2024-05-01T10:00:00Z') });
   kubelet.write('Pod sync error: boom', { ts: new Date('2024-05-01T10:00:05Z') });
   kubelet.write('Stopped kubelet', { ts: new Date('2024-05-01T10:00:09Z') });
+  const proxy = ctx.kubelet.nodeLogs.service('kube-proxy');
+  proxy.write('proxy before reboot', { ts: new Date('2024-04-30T08:00:00Z'), boot: -1 });
+  proxy.write('proxy after reboot', { ts: new Date('2024-05-01T09:00:00Z') });
   ctx.kubelet.nodeLogs.file('containerd.log', 'containerd log from a file\n');
   ctx.kubelet.nodeLogs.file('pods/audit.log', 'audit line\n');
   // carol may proxy to nodes (which is what Node Log Query needs); nodes/log alone is not enough.
@@ -51,6 +54,31 @@ describe('Node Log Query through the apiserver', () => {
     expect(since.text.split('\n').filter(Boolean)).toHaveLength(2);
   });
 
+  it('reads every boot unless boot is given, marking where the next boot begins', async () => {
+    const carol = ctx.as('carol');
+    expect((await carol.raw('GET', logs('?query=kube-proxy'))).text).toBe(
+      [
+        `Apr 30 08:00:00.000000 ${NODE} kube-proxy[1001]: proxy before reboot`,
+        `-- Boot ${ctx.kubelet.nodeLogs.bootId(0)} --`,
+        `May 01 09:00:00.000000 ${NODE} kube-proxy[1001]: proxy after reboot`,
+        '',
+      ].join('\n'),
+    );
+    expect((await carol.raw('GET', logs('?query=kube-proxy&boot=-1'))).text).toBe(
+      `Apr 30 08:00:00.000000 ${NODE} kube-proxy[1001]: proxy before reboot\n`,
+    );
+  });
+
+  it("accepts Go's regexp syntax in pattern and refuses what Go's regexp refuses", async () => {
+    const carol = ctx.as('carol');
+    const inlineFlag = await carol.raw('GET', logs(`?query=kubelet&pattern=${encodeURIComponent('(?i)SYNC ERROR')}`));
+    expect(inlineFlag.status).toBe(200);
+    expect(inlineFlag.text).toContain('Pod sync error: boom');
+    const lookahead = await carol.raw('GET', logs(`?query=kubelet&pattern=${encodeURIComponent('error(?=:)')}`));
+    expect(lookahead.status).toBe(406);
+    expect(lookahead.text).toBe('pattern: Invalid value: "error(?=:)": error parsing regexp: invalid or unsupported Perl syntax: `(?=`\n');
+  });
+
   it('falls back to /var/log/<service>.log for a service not in the journal', async () => {
     expect((await ctx.as('carol').raw('GET', logs('?query=containerd'))).text).toBe('containerd log from a file\n');
   });
@@ -70,6 +98,9 @@ describe('Node Log Query through the apiserver', () => {
     const fileWithOptions = await carol.raw('GET', logs('?query=pods/audit.log&tailLines=5'));
     expect(fileWithOptions.status).toBe(406);
     expect(fileWithOptions.text).toContain('cannot specify file with options');
+    const until = await carol.raw('GET', logs('?query=kubelet&sinceTime=2024-05-01T10:00:05Z&untilTime=2024-05-01T10:00:00.500Z'));
+    expect(until.status).toBe(406);
+    expect(until.text).toBe('untilTime: Invalid value: "2024-05-01T10:00:00.5Z": must be after `sinceTime`\n');
     const path = await carol.raw('GET', logs('kubelet.log?query=kubelet'));
     expect(path.status).toBe(406);
     expect(path.text).toBe('path not allowed in query mode\n');

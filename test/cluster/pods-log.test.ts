@@ -96,6 +96,28 @@ describe('pods/log through the apiserver', () => {
     await expect(stream.ended).resolves.toBe('old 2\nlive 1\nlive 2\n');
   });
 
+  it('closes the kubelet stream when the client hangs up', async () => {
+    await ctx.fixtures.pod(ns, 'hang-up');
+    const c = ctx.kubelet.container(ns, 'hang-up', 'app');
+    c.write('before hang-up');
+    const stream = new TextStream(await ctx.admin.open('GET', logPath('hang-up', 'follow=true')));
+    await stream.until((t) => t === 'before hang-up\n');
+    const upstream = ctx.kubelet.requests.filter((r) => r.path === `/containerLogs/${ns}/hang-up/app`).at(-1);
+    expect(c.current.followers).toBe(1);
+    stream.close();
+    await upstream?.closed;
+    expect(c.current.followers).toBe(0);
+  });
+
+  it('cuts at limitBytes even inside a UTF-8 character, as the kubelet counts bytes', async () => {
+    await ctx.fixtures.pod(ns, 'utf8');
+    ctx.kubelet.container(ns, 'utf8', 'app').write('héllo');
+    const res = await ctx.admin.open('GET', logPath('utf8', 'limitBytes=2'));
+    const chunks: Buffer[] = [];
+    for await (const chunk of res) chunks.push(chunk as Buffer);
+    expect(Buffer.concat(chunks)).toEqual(Buffer.from([0x68, 0xc3]));
+  });
+
   it('answers 404 for a pod that does not exist', async () => {
     const res = await ctx.admin.raw('GET', logPath('no-such-pod', ''));
     expect(res.status).toBe(404);

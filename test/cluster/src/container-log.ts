@@ -37,7 +37,8 @@ export interface ReadOptions {
 }
 
 export interface LogSink {
-  write(chunk: string): void;
+  /** Raw bytes: limitBytes may cut a line inside a UTF-8 sequence, exactly as the kubelet does. */
+  write(chunk: Buffer): void;
   end(): void;
 }
 
@@ -72,6 +73,11 @@ export class ContainerInstance {
     this.entries.push(entry);
     this.events.emit('entry', entry);
     return entry;
+  }
+
+  /** Followed reads waiting for new lines (a real kubelet holds a file watch for each). */
+  get followers(): number {
+    return this.events.listenerCount('entry');
   }
 
   terminate(code: number): void {
@@ -135,7 +141,7 @@ class CriLogWriter {
     if (this.opts.timestamps && addPrefix) line = `${formatRfc3339NanoFixed(entry.timeNs)} ${line}`;
     let bytes = Buffer.from(line, 'utf8');
     if (bytes.length > this.remaining) bytes = bytes.subarray(0, this.remaining);
-    this.sink.write(bytes.toString('utf8'));
+    this.sink.write(bytes);
     this.remaining -= bytes.length;
     return this.remaining > 0;
   }

@@ -33,7 +33,8 @@ export async function serveContainerLogs(kubelet: ContainerLookup, url: URL, req
   // The kubelet does a zero-byte write and flushes before reading, so headers go out at once.
   res.flushHeaders();
   const abort = new AbortController();
-  req.once('close', () => abort.abort());
+  // The apiserver hangs up when its own client goes away: a followed read must then end too.
+  res.once('close', () => abort.abort());
   await instance.read(parsed.options, { write: (chunk) => res.write(chunk), end: () => res.end() }, abort.signal);
 }
 

@@ -46,9 +46,17 @@ export interface PodSpec {
   readonly serviceAccountName?: string;
 }
 
+export interface ContainerStatus {
+  readonly name: string;
+  readonly restartCount: number;
+  readonly containerID?: string;
+  readonly state?: { readonly running?: { readonly startedAt: string }; readonly terminated?: { readonly exitCode: number } };
+  readonly lastState?: { readonly terminated?: { readonly exitCode: number; readonly containerID: string } };
+}
+
 export interface PodStatus {
   readonly phase?: string;
-  readonly containerStatuses?: readonly { readonly name: string; readonly restartCount: number }[];
+  readonly containerStatuses?: readonly ContainerStatus[];
 }
 
 export type Pod = KubeObject<PodSpec, PodStatus>;

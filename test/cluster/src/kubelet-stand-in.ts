@@ -36,6 +36,8 @@ export interface ObservedRequest {
   readonly query: URLSearchParams;
   /** CN of the client certificate (the apiserver's kubelet-client identity). */
   readonly clientName: string | undefined;
+  /** Resolves when the response is over: sent in full, or the caller (the apiserver) hung up. */
+  readonly closed: Promise<void>;
 }
 
 export class KubeletStandIn implements ContainerLookup {
@@ -150,7 +152,8 @@ export class KubeletStandIn implements ContainerLookup {
     const socket = req.socket as TLSSocket;
     const cn = socket.authorized ? socket.getPeerCertificate().subject.CN : undefined;
     const clientName = Array.isArray(cn) ? cn.join(',') : cn;
-    this.requests.push({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, clientName });
+    const closed = new Promise<void>((resolve) => res.once('close', resolve));
+    this.requests.push({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, clientName, closed });
     // A real kubelet rejects callers it cannot authenticate; the apiserver always presents its client cert.
     if (!socket.authorized) return plain(res, 401, 'Unauthorized');
     this.open.add(res);

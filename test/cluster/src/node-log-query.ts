@@ -1,6 +1,7 @@
 // Node Log Query (GET /logs/?query=…) as the kubelet parses and validates it, ported from
 // kubernetes v1.36 pkg/kubelet/kubelet_server_journal.go (newNodeLogQuery, validate) and
 // pkg/kubelet/kubelet.go (the /logs/ handler). Parse errors answer 400, validation errors 406.
+import { compileJournalPattern } from './journal-pattern';
 
 const MAX_TAIL_LINES = 100_000;
 const MAX_SERVICE_LENGTH = 256;
@@ -10,11 +11,17 @@ const UNSAFE_SERVICE_CHARS = /[^a-zA-Z\-_.:0-9@]+/;
 export interface NodeLogQuery {
   readonly services: readonly string[];
   readonly files: readonly string[];
-  readonly sinceTime?: Date;
-  readonly untilTime?: Date;
+  readonly sinceTime?: QueryTime;
+  readonly untilTime?: QueryTime;
   readonly tailLines?: number;
   readonly boot?: number;
   readonly pattern?: string;
+}
+
+/** An RFC3339 parameter: its instant, and how Go renders the parsed time.Time (RFC3339Nano). */
+export interface QueryTime {
+  readonly ms: number;
+  readonly goText: string;
 }
 
 export type ParseResult =
@@ -34,20 +41,25 @@ export function aggregate(errors: readonly string[]): string {
 }
 
 // Go's time.Parse(time.RFC3339, …): a fractional part is accepted, a zone is required.
-const RFC3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/;
+const RFC3339 = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)$/;
 
-function parseTime(field: string, raw: string, errors: string[]): Date | undefined {
-  const ms = RFC3339.test(raw) ? Date.parse(raw) : Number.NaN;
-  if (Number.isNaN(ms)) {
+function parseTime(field: string, raw: string, errors: string[]): QueryTime | undefined {
+  const match = RFC3339.exec(raw);
+  const ms = match === null ? Number.NaN : Date.parse(raw);
+  if (match === null || Number.isNaN(ms)) {
     errors.push(invalid(field, raw, 'invalid time format'));
     return undefined;
   }
-  return new Date(ms);
+  const [, whole = '', fraction = '', zone = ''] = match;
+  // RFC3339Nano drops trailing zeros of the fraction, and writes a zero offset as Z.
+  const nanos = fraction.slice(0, 9).replace(/0+$/, '');
+  return { ms, goText: `${whole}${nanos === '' ? '' : `.${nanos}`}${/^[+-]00:00$/.test(zone) ? 'Z' : zone}` };
 }
 
 function parseInteger(field: string, raw: string, errors: string[]): number | undefined {
-  if (!/^[+-]?\d+$/.test(raw)) {
-    errors.push(invalid(field, raw, `strconv.Atoi: parsing ${JSON.stringify(raw)}: invalid syntax`));
+  const problem = !/^[+-]?\d+$/.test(raw) ? 'invalid syntax' : Math.abs(Number(raw)) > 2 ** 63 - 1 ? 'value out of range' : undefined;
+  if (problem !== undefined) {
+    errors.push(invalid(field, raw, `strconv.Atoi: parsing ${JSON.stringify(raw)}: ${problem}`));
     return undefined;
   }
   return Number(raw);
@@ -106,27 +118,14 @@ export function validateNodeLogQuery(q: NodeLogQuery, statFile: (path: string) =
     const problem = statFile(file);
     if (problem !== undefined) errors.push(invalid('query', q.files, problem));
   }
-  if (q.sinceTime !== undefined && q.untilTime !== undefined && q.sinceTime.getTime() > q.untilTime.getTime()) {
-    errors.push(invalid('untilTime', q.untilTime.toISOString(), 'must be after `sinceTime`'));
+  if (q.sinceTime !== undefined && q.untilTime !== undefined && q.sinceTime.ms > q.untilTime.ms) {
+    errors.push(invalid('untilTime', q.untilTime.goText, 'must be after `sinceTime`'));
   }
   if (q.boot !== undefined && q.boot > 0) errors.push(invalid('boot', q.boot, 'must be less than 1'));
   if (q.tailLines !== undefined && (q.tailLines < 0 || q.tailLines > MAX_TAIL_LINES)) {
     errors.push(invalid('tailLines', q.tailLines, `must be between 0 and ${MAX_TAIL_LINES}, inclusive`));
   }
-  const patternProblem = q.pattern === undefined ? undefined : perlSyntaxError(q.pattern);
-  if (patternProblem !== undefined) errors.push(invalid('pattern', q.pattern, patternProblem));
+  const pattern = q.pattern === undefined ? undefined : compileJournalPattern(q.pattern);
+  if (pattern?.ok === false) errors.push(invalid('pattern', q.pattern, pattern.problem));
   return errors;
-}
-
-// Go's regexp/syntax (RE2, Perl flags) rejects lookaround and backreferences that JavaScript
-// accepts; everything else that fails to compile in JavaScript fails in Go too, close enough.
-function perlSyntaxError(pattern: string): string | undefined {
-  if (/\(\?<?[=!]/.test(pattern)) return 'error parsing regexp: invalid or unsupported Perl syntax: `(?=`';
-  if (/\\[1-9]/.test(pattern)) return 'error parsing regexp: invalid escape sequence';
-  try {
-    new RegExp(pattern);
-    return undefined;
-  } catch (error) {
-    return `error parsing regexp: ${(error as Error).message}`;
-  }
 }

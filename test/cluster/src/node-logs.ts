@@ -2,7 +2,9 @@
 // Answers a validated NodeLogQuery the way the kubelet does on Linux: services found in the
 // journal come from `journalctl --utc --output=short-precise …`; other services fall back to
 // /var/log/<svc>, /var/log/<svc>.log, /var/log/<svc>/<svc>.log; a file query returns the file.
+import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
+import { compileJournalPattern } from './journal-pattern';
 import { hasOptions, type NodeLogQuery } from './node-log-query';
 
 export interface JournalEntry {
@@ -30,8 +32,9 @@ export class NodeLogs {
 
   constructor(private readonly hostname: string) {}
 
-  /** Declares a systemd unit (it logs to the journal from now on) and returns its writer. */
-  service(unit: string): { write(message: string, opts?: JournalWriteOptions): void } {
+  /** Declares a systemd unit (`kubelet` is kubelet.service) and returns a writer for its journal. */
+  service(name: string): { write(message: string, opts?: JournalWriteOptions): void } {
+    const unit = name.replace(/\.service$/, '');
     const known = this.units.get(unit) ?? { pid: 1000 + this.units.size };
     this.units.set(unit, known);
     return {
@@ -77,7 +80,8 @@ export class NodeLogs {
   /** The response body for a validated query (copyForBoot). */
   answer(q: NodeLogQuery): string {
     if (q.files.length === 1) return this.readFile(q.files[0] ?? '') ?? '';
-    const native = q.services.filter((s) => this.units.has(s) || this.units.has(`${s}.service`));
+    // checkForNativeLogger: is "<svc>.service" a substring of `journalctl --field _SYSTEMD_UNIT`?
+    const native = q.services.filter((s) => [...this.units.keys()].some((u) => `${u}.service`.includes(`${s}.service`)));
     const fileLoggers = q.services.filter((s) => !native.includes(s));
     let out = native.length > 0 ? this.journalctl(q, native) : '';
     if (fileLoggers.length > 0 && hasOptions(q)) {
@@ -94,18 +98,30 @@ export class NodeLogs {
   private journalctl(q: NodeLogQuery, units: readonly string[]): string {
     const wanted = new Set(units.flatMap((u) => [u, `${u}.service`]));
     // journalctl --since/--until get "2006-1-2 15:4:5": whole seconds.
-    const since = q.sinceTime === undefined ? undefined : Math.floor(q.sinceTime.getTime() / 1000) * 1000;
-    const until = q.untilTime === undefined ? undefined : Math.floor(q.untilTime.getTime() / 1000) * 1000 + 999;
-    // journalctl --grep is case-insensitive when the pattern has no upper-case letter.
-    const grep = q.pattern === undefined ? undefined : new RegExp(q.pattern, /[A-Z]/.test(q.pattern) ? '' : 'i');
+    const since = q.sinceTime === undefined ? undefined : Math.floor(q.sinceTime.ms / 1000) * 1000;
+    const until = q.untilTime === undefined ? undefined : Math.floor(q.untilTime.ms / 1000) * 1000 + 999;
+    const pattern = q.pattern === undefined ? undefined : compileJournalPattern(q.pattern);
+    const grep = pattern?.ok === true ? pattern.regexp : undefined;
+    // Without --boot, journalctl reads every boot in the journal.
     let entries = this.journal
-      .filter((e) => wanted.has(e.unit) && e.boot === (q.boot ?? 0))
+      .filter((e) => wanted.has(e.unit) && (q.boot === undefined || e.boot === q.boot))
       .filter((e) => (since === undefined || e.time.getTime() >= since) && (until === undefined || e.time.getTime() <= until))
       .filter((e) => grep === undefined || grep.test(e.message))
       .sort((a, b) => a.time.getTime() - b.time.getTime());
     if (q.tailLines !== undefined) entries = q.tailLines === 0 ? [] : entries.slice(-q.tailLines);
     if (entries.length === 0) return '-- No entries --\n';
-    return entries.map((e) => `${shortPrecise(e.time)} ${this.hostname} ${e.unit}[${e.pid}]: ${e.message}\n`).join('');
+    let out = '';
+    entries.forEach((e, i) => {
+      // journalctl marks where one boot's entries end and the next boot's begin.
+      if (i > 0 && entries[i - 1]?.boot !== e.boot) out += `-- Boot ${this.bootId(e.boot)} --\n`;
+      out += `${shortPrecise(e.time)} ${this.hostname} ${e.unit}[${e.pid}]: ${e.message}\n`;
+    });
+    return out;
+  }
+
+  /** A stable 128-bit boot ID (32 hex digits, as journalctl prints it) for a boot offset of this node. */
+  bootId(boot: number): string {
+    return createHash('sha256').update(`${this.hostname}/${boot}`).digest('hex').slice(0, 32);
   }
 }
 

@@ -13,7 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { binariesIn, ensureBinaries, type ClusterBinaries } from './binaries';
-import { freePort } from './free-port';
+// Relative on purpose: global setup files do not get the @tailgate/source condition (see test/setup).
+import { freePort } from '../../../libs/testing/src/free-port';
 import { NODE_ADDRESS, NodeNetworkProxy } from './node-network';
 import { KubeClient } from './kube-client';
 import { createClusterPki, type ClusterPki } from './pki';

@@ -113,7 +113,8 @@ export class SupervisedProcess {
       signal(this.record.watchdogPid, 'SIGTERM');
       await this.exited;
     }
-    if (isAlive(this.record.pid)) signal(this.record.pid, 'SIGKILL');
+    // The watchdog only exits once the binary has; this covers a watchdog that was itself killed.
+    if (runsExecutable(this.record.pid, this.record.executable)) signal(this.record.pid, 'SIGKILL');
   }
 
   /** The last lines of the process's log, for error messages. */

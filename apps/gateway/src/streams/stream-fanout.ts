@@ -271,7 +271,9 @@ export class StreamFanout {
     this.remove(listener.id);
   }
 
+  /** The upstream ended: its targets are gone with it, and so are its listeners. */
   private endAll(reason: EndReason): void {
+    this.targets.clear();
     for (const listener of [...this.listeners.values()]) this.end(listener, reason);
   }
 
