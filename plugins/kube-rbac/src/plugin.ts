@@ -1,0 +1,19 @@
+// Kubernetes RBAC (or any apiserver authorizer) as a Tailgate authorizer, per pod name.
+import { kubeServiceRef } from '@tailgate/kube';
+import { definePlugin } from '@tailgate/plugin-sdk';
+import { z } from 'zod';
+
+import { SubjectAccessReviewAuthorizer } from './subject-access-review-authorizer';
+
+export const KubeRbacConfigSchema = z.strictObject({});
+export type KubeRbacConfig = z.output<typeof KubeRbacConfigSchema>;
+
+export const kubeRbacPlugin = definePlugin({
+  id: 'kube-rbac',
+  description: 'Allows what a SubjectAccessReview for get pods/log (per namespace and pod name) allows.',
+  configSchema: KubeRbacConfigSchema,
+  rbac: [{ apiGroups: ['authorization.k8s.io'], resources: ['subjectaccessreviews'], verbs: ['create'] }],
+  register(ctx) {
+    ctx.addAuthorizer(new SubjectAccessReviewAuthorizer(ctx.use(kubeServiceRef)));
+  },
+});

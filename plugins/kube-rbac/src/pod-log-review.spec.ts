@@ -1,0 +1,88 @@
+import type { AccessRequest, Subject } from '@tailgate/plugin-sdk';
+import { describe, expect, it } from 'vitest';
+
+import { decide, podLogReview, reviewSpec } from './pod-log-review';
+
+const alice: Subject = { user: 'alice', groups: ['devs'], uid: 'u-1', extra: { scopes: ['a'] } };
+const target = (namespace: string, pod: string): AccessRequest => ({
+  kind: 'target',
+  action: 'logs.read',
+  subject: alice,
+  target: { namespace, pod, container: 'app' },
+});
+const scope = (s: { namespace?: string; pod?: string; node?: string }): AccessRequest => ({
+  kind: 'scope',
+  action: 'logs.read',
+  subject: alice,
+  scope: s,
+});
+const podLog = { verb: 'get', group: '', version: 'v1', resource: 'pods', subresource: 'log' };
+const NO = { allowed: false, denied: false };
+
+describe('podLogReview', () => {
+  it('reviews a target by namespace and pod name, decisively', () => {
+    expect(podLogReview(target('ns', 'p'))).toEqual({ attributes: { ...podLog, namespace: 'ns', name: 'p' }, decisive: true });
+  });
+
+  it('reviews scopes by what they name: a pod decisively, a namespace or everything not', () => {
+    expect(podLogReview(scope({ namespace: 'ns', pod: 'p' }))).toEqual({
+      attributes: { ...podLog, namespace: 'ns', name: 'p' },
+      decisive: true,
+    });
+    expect(podLogReview(scope({ namespace: 'ns' }))).toEqual({ attributes: { ...podLog, namespace: 'ns' }, decisive: false });
+    expect(podLogReview(scope({}))).toEqual({ attributes: podLog, decisive: false });
+    expect(podLogReview(scope({ pod: 'p', node: 'n' }))).toEqual({ attributes: podLog, decisive: false });
+  });
+});
+
+describe('reviewSpec', () => {
+  it('carries user, groups, uid and extra', () => {
+    expect(reviewSpec(alice, podLog)).toEqual({
+      user: 'alice',
+      groups: ['devs'],
+      uid: 'u-1',
+      extra: { scopes: ['a'] },
+      resourceAttributes: podLog,
+    });
+  });
+
+  it('gives nothing to review for a subject without user and groups', () => {
+    expect(reviewSpec({ user: '', groups: [] }, podLog)).toBeUndefined();
+    expect(reviewSpec({ user: '', groups: ['g'] }, podLog)).toEqual({ user: '', groups: ['g'], resourceAttributes: podLog });
+  });
+});
+
+describe('decide', () => {
+  const pod = podLogReview(target('ns', 'p'));
+  const namespace = podLogReview(scope({ namespace: 'ns' }));
+  const everything = podLogReview(scope({}));
+
+  it('allows whatever Kubernetes allows', () => {
+    for (const review of [pod, namespace, everything])
+      expect(decide(review, { allowed: true, denied: false })).toEqual({ result: 'allow' });
+  });
+
+  it('denies a single pod that is not allowed, naming it and not the apiserver reason', () => {
+    expect(decide(pod, { ...NO, reason: 'secret upstream text' })).toEqual({
+      result: 'deny',
+      reason: 'Kubernetes RBAC does not allow get pods/log of ns/p',
+    });
+    expect(decide(pod, undefined)).toEqual({ result: 'deny', reason: 'Kubernetes RBAC does not allow get pods/log of ns/p' });
+  });
+
+  it('abstains on a namespace or cluster scope that is merely not allowed', () => {
+    expect(decide(namespace, NO)).toEqual({ result: 'abstain' });
+    expect(decide(everything, NO)).toEqual({ result: 'abstain' });
+  });
+
+  it('denies any scope Kubernetes explicitly denies', () => {
+    expect(decide(namespace, { allowed: false, denied: true })).toEqual({
+      result: 'deny',
+      reason: 'Kubernetes explicitly denies get pods/log in namespace ns',
+    });
+    expect(decide(everything, { allowed: false, denied: true })).toEqual({
+      result: 'deny',
+      reason: 'Kubernetes explicitly denies get pods/log in all namespaces',
+    });
+  });
+});

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+
+import { cacheUntil, tokenExpiry } from './cache-expiry';
+import { ExpiringCache } from './expiring-cache';
+
+describe('ExpiringCache', () => {
+  it('answers until each entry expires, then forgets it', () => {
+    let now = 1_000;
+    const cache = new ExpiringCache<string>(10, () => now);
+    cache.set('a', 'A', 1_500);
+    cache.set('b', 'B', 2_000);
+    now = 1_499;
+    expect([cache.get('a'), cache.get('b')]).toEqual(['A', 'B']);
+    now = 1_500;
+    expect([cache.get('a'), cache.get('b')]).toEqual([undefined, 'B']);
+  });
+
+  it('stores nothing for a time not in the future or with no room', () => {
+    const cache = new ExpiringCache<string>(10, () => 1_000);
+    cache.set('a', 'A', 1_000);
+    expect(cache.get('a')).toBeUndefined();
+    const none = new ExpiringCache<string>(0, () => 1_000);
+    none.set('a', 'A', 5_000);
+    expect(none.size).toBe(0);
+  });
+
+  it('evicts expired entries first, then the oldest, to stay within its bound', () => {
+    let now = 0;
+    const cache = new ExpiringCache<string>(2, () => now);
+    cache.set('old', 'O', 100);
+    cache.set('long', 'L', 10_000);
+    now = 200;
+    cache.set('new', 'N', 10_000);
+    expect([cache.get('long'), cache.get('new'), cache.size]).toEqual(['L', 'N', 2]);
+    cache.set('newest', 'X', 10_000);
+    expect([cache.get('long'), cache.get('newest'), cache.size]).toEqual([undefined, 'X', 2]);
+  });
+});
+
+describe('cacheUntil', () => {
+  const now = 1_000_000;
+  it('uses the TTL when the token states no expiry', () => {
+    expect(cacheUntil({ now, cacheTtlMs: 60_000 })).toBe(now + 60_000);
+  });
+
+  it('never reaches past the review expiry or the JWT exp, whichever is first', () => {
+    const soon = new Date(now + 5_000);
+    const later = new Date(now + 30_000);
+    expect(cacheUntil({ now, cacheTtlMs: 60_000, reviewExpiry: later, jwtExpiry: soon })).toBe(now + 5_000);
+    expect(cacheUntil({ now, cacheTtlMs: 60_000, reviewExpiry: soon, jwtExpiry: later })).toBe(now + 5_000);
+    expect(cacheUntil({ now, cacheTtlMs: 1_000, jwtExpiry: later })).toBe(now + 1_000);
+    expect(tokenExpiry({ reviewExpiry: later, jwtExpiry: soon })).toEqual(soon);
+    expect(tokenExpiry({})).toBeUndefined();
+  });
+});
