@@ -1,4 +1,6 @@
 // The plugins this image carries; tailgate.yaml decides which are enabled.
+import kubeRbac from '@tailgate/plugin-kube-rbac';
+import kubeToken from '@tailgate/plugin-kube-token';
 import namespaceAllowlist from '@tailgate/plugin-namespace-allowlist';
 import nodeFile from '@tailgate/plugin-node-file';
 import podLabelPolicy from '@tailgate/plugin-pod-label-policy';
@@ -6,6 +8,8 @@ import staticTokens from '@tailgate/plugin-static-tokens';
 import type { Plugin } from '@tailgate/plugin-sdk';
 
 export const BUNDLED_PLUGINS: readonly Plugin<unknown>[] = [
+  kubeToken,
+  kubeRbac,
   staticTokens,
   namespaceAllowlist,
   podLabelPolicy,

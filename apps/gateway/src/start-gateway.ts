@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { createLogBus, type LogBus } from '@tailgate/bus';
+import { createKubeServices, kubeServiceRef } from '@tailgate/kube';
 import type { TailgateConfig } from '@tailgate/config';
 import { type HostServices, loadPlugins } from '@tailgate/plugin-host';
 import { type Plugin, podMetadataServiceRef } from '@tailgate/plugin-sdk';
@@ -77,8 +78,17 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   return { app, url: `http://${host}:${port}`, port, metrics, logger, close: () => app.close() };
 }
 
-async function hostServices(config: TailgateConfig, logger: Logger, onClose: (() => void)[]): Promise<HostServices> {
+async function hostServices(config: TailgateConfig, logger: Logger, onClose: (() => Promise<void> | void)[]): Promise<HostServices> {
   const services = new Map<string, unknown>();
+  if (config.kube) {
+    const kube = await createKubeServices(config.kube, { logger: logger.child({ component: 'kube' }) });
+    services.set(kubeServiceRef.id, kube.api);
+    if (config.podMetadata.kind === 'kubernetes') {
+      kube.podMetadata.start();
+      onClose.push(() => kube.podMetadata.stop());
+      services.set(podMetadataServiceRef.id, kube.podMetadata);
+    }
+  }
   if (config.podMetadata.kind === 'file') {
     const pods = new FilePodMetadata(
       config.podMetadata.path,

@@ -1,5 +1,6 @@
 // The schema of tailgate.yaml. Every setting has a description and a default here; the README's
 // configuration table is generated from this file (`npm run docs:config`).
+import { KubeConfigSchema } from '@tailgate/kube';
 import { z } from 'zod';
 
 const ms = (def: number, description: string) => z.number().int().min(1).max(86_400_000).default(def).describe(description);
@@ -62,6 +63,7 @@ export const AuthenticationConfigSchema = z
 export const PodMetadataConfigSchema = z
   .discriminatedUnion('kind', [
     z.strictObject({ kind: z.literal('none') }),
+    z.strictObject({ kind: z.literal('kubernetes') }),
     z.strictObject({
       kind: z.literal('file'),
       path: z.string().min(1).describe('JSON file with a list of pods: namespace, name, node, labels.'),
@@ -69,7 +71,9 @@ export const PodMetadataConfigSchema = z
     }),
   ])
   .default({ kind: 'none' })
-  .describe('Where authoritative pod labels come from (`none`, or `file` for the demo and tests).');
+  .describe(
+    'Where authoritative pod labels come from: `kubernetes` (a watch on the apiserver, needs `kube`), `file` (demo and tests), or `none`.',
+  );
 
 export const LogConfigSchema = z
   .strictObject({
@@ -80,18 +84,26 @@ export const LogConfigSchema = z
 /** A plugin's block: its own settings, plus `use` naming the npm package of a third-party plugin. */
 export const PluginEntrySchema = z.record(z.string(), z.unknown()).nullable().default({});
 
-export const TailgateConfigSchema = z.strictObject({
-  server: ServerConfigSchema,
-  redis: RedisConfigSchema,
-  streams: StreamsConfigSchema,
-  access: AccessConfigSchema,
-  authentication: AuthenticationConfigSchema,
-  podMetadata: PodMetadataConfigSchema,
-  log: LogConfigSchema,
-  plugins: z
-    .record(z.string().regex(/^[a-z][a-z0-9-]*$/), PluginEntrySchema)
-    .default({})
-    .describe('Enabled plugins by id, each with its settings; `use: <npm package>` loads a third-party plugin.'),
-});
+export const TailgateConfigSchema = z
+  .strictObject({
+    server: ServerConfigSchema,
+    // Unset: no cluster (the demo, files only). Its settings are documented in @tailgate/kube.
+    kube: KubeConfigSchema.optional(),
+    redis: RedisConfigSchema,
+    streams: StreamsConfigSchema,
+    access: AccessConfigSchema,
+    authentication: AuthenticationConfigSchema,
+    podMetadata: PodMetadataConfigSchema,
+    log: LogConfigSchema,
+    plugins: z
+      .record(z.string().regex(/^[a-z][a-z0-9-]*$/), PluginEntrySchema)
+      .default({})
+      .describe('Enabled plugins by id, each with its settings; `use: <npm package>` loads a third-party plugin.'),
+  })
+  .superRefine((config, ctx) => {
+    if (config.podMetadata.kind === 'kubernetes' && config.kube === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['podMetadata'], message: 'kind kubernetes needs the `kube` connection settings' });
+    }
+  });
 
 export type TailgateConfig = z.output<typeof TailgateConfigSchema>;

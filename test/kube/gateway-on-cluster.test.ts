@@ -1,0 +1,127 @@
+// The gateway against the real apiserver: kube-token sign-in, per-pod SubjectAccessReview on a
+// shared stream (resourceNames honoured), reviews bounded by distinct (user, pod), and a
+// RoleBinding deleted mid-stream stopping delivery to that user only.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { parseConfig } from '@tailgate/config';
+import { CriLogWriter } from '@tailgate/plugin-node-file/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { type RunningGateway, startGateway } from '../../apps/gateway/src/start-gateway';
+import { suffix, user } from '../cluster/src/fixtures';
+import { type ClusterTestContext, connectToTestCluster } from '../cluster/src/test-context';
+import { LogClient } from '../e2e/support/log-client';
+import { grantGatewayIdentity } from './src/gateway-kube';
+
+const POD_LOG = [{ apiGroups: [''], resources: ['pods/log'], verbs: ['get'] }];
+
+describe('gateway on a real cluster', () => {
+  let ctx: ClusterTestContext;
+  let namespace: string;
+  let podsRoot: string;
+  let writers: Record<'one' | 'two', CriLogWriter>;
+  const gateways: RunningGateway[] = [];
+  const clients: LogClient[] = [];
+
+  async function gateway(recheckIntervalMs: number): Promise<RunningGateway> {
+    const parsed = parseConfig({
+      server: { port: 0, host: '127.0.0.1' },
+      log: { level: 'silent' },
+      kube: {
+        connection: {
+          mode: 'explicit',
+          server: ctx.cluster.server,
+          ca: ctx.cluster.ca,
+          token: ctx.cluster.users['tailgate-gateway']!.token,
+        },
+      },
+      authentication: { authenticators: ['kube-token.token-review'] },
+      access: { chain: ['kube-rbac.subject-access-review'], recheckIntervalMs, decisionTtlMs: 30_000 },
+      plugins: { 'kube-token': {}, 'kube-rbac': {}, 'node-file': { root: podsRoot, pollIntervalMs: 20, scanIntervalMs: 50 } },
+    });
+    if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
+    const started = await startGateway({ config: parsed.config });
+    gateways.push(started);
+    return started;
+  }
+
+  async function listen(gw: RunningGateway, name: string): Promise<LogClient> {
+    const client = await LogClient.connect(gw.url, { token: ctx.cluster.users[name]!.token });
+    clients.push(client);
+    const ack = await client.subscribe({ source: 'node-file.pods', selector: { namespace } });
+    expect(ack.ok, JSON.stringify(ack)).toBe(true);
+    await client.waitFor(() => client.targets.length + client.denied.length === 2, `${name}'s targets`);
+    return client;
+  }
+
+  async function decisions(gw: RunningGateway): Promise<number> {
+    const text = await gw.metrics.registry.getSingleMetricAsString('tailgate_access_decisions_total');
+    return text
+      .split('\n')
+      .filter((l) => l.includes('kind="target"'))
+      .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
+  }
+
+  beforeAll(async () => {
+    ctx = await connectToTestCluster(`tg-gw-${suffix()}`);
+    await grantGatewayIdentity(ctx);
+    namespace = await ctx.fixtures.namespace('tg-gw');
+    await ctx.fixtures.grant(namespace, 'carol-reads-all', POD_LOG, [user('carol')]);
+    await ctx.fixtures.grant(namespace, 'dave-reads-one', [{ ...POD_LOG[0]!, resourceNames: ['pod-one'] }], [user('dave')]);
+    podsRoot = mkdtempSync(join(tmpdir(), 'tailgate-gw-cluster-'));
+    writers = {
+      one: new CriLogWriter(podsRoot, { namespace, pod: 'pod-one', container: 'app' }),
+      two: new CriLogWriter(podsRoot, { namespace, pod: 'pod-two', container: 'app' }),
+    };
+  });
+
+  afterAll(async () => {
+    for (const client of clients) client.close();
+    for (const gw of gateways) await gw.close();
+    await ctx?.stop();
+  });
+
+  it('gives each user exactly the pods RBAC lets them read, with reviews bounded by distinct user and pod', async () => {
+    const gw = await gateway(60_000);
+    const carols = [await listen(gw, 'carol'), await listen(gw, 'carol')];
+    const dave = await listen(gw, 'dave');
+    for (let i = 0; i < 20; i++) {
+      await writers.one.write(`one ${i}`);
+      await writers.two.write(`two ${i}`);
+    }
+    await writers.one.write('end');
+    await writers.two.write('end');
+    for (const carol of carols) await carol.waitFor(() => carol.lines().filter((l) => l === 'end').length === 2, 'carol: both ends');
+    await dave.waitFor(() => dave.lines().includes('end'), 'dave: the end');
+    for (const carol of carols) expect(carol.records.length).toBe(42);
+    expect(dave.lines()).toEqual([...Array.from({ length: 20 }, (_, i) => `one ${i}`), 'end']);
+    expect(dave.denied.map((d) => d.target.pod)).toEqual(['pod-two']);
+    expect(dave.denied[0]!.reason).toBe(`Kubernetes RBAC does not allow get pods/log of ${namespace}/pod-two`);
+    // 2 users × 2 pods, whatever the number of records and listeners.
+    expect(await decisions(gw)).toBe(4);
+  });
+
+  it('stops delivery within one re-check when a RoleBinding is deleted mid-stream, leaving other users alone', async () => {
+    const gw = await gateway(300);
+    const carol = await listen(gw, 'carol');
+    const dave = await listen(gw, 'dave');
+    await writers.one.write('before');
+    await carol.waitFor(() => carol.lines().includes('before'), 'carol: before');
+    await dave.waitFor(() => dave.lines().includes('before'), 'dave: before');
+
+    const deletedAt = Date.now();
+    await ctx.admin.delete(`/apis/rbac.authorization.k8s.io/v1/namespaces/${namespace}/rolebindings/carol-reads-all`);
+    await carol.waitFor(() => carol.denied.length === 2, 'carol: denied for both pods');
+    const tookMs = Date.now() - deletedAt;
+    // One re-check interval (300 ms) plus the reviews themselves; the decision cache is bypassed on re-checks.
+    expect(tookMs).toBeLessThan(3_000);
+
+    await writers.one.write('after');
+    await dave.waitFor(() => dave.lines().includes('after'), 'dave: after');
+    await writers.one.write('sentinel');
+    await dave.waitFor(() => dave.lines().includes('sentinel'), 'dave: sentinel');
+    expect(carol.lines().filter((l) => l === 'after' || l === 'sentinel')).toEqual([]);
+  });
+});
