@@ -1,23 +1,20 @@
 // One runner for the whole repository. Projects split by what a suite needs to run:
 // unit (pure, beside the code), integration (real redis-server, real socket.io-client),
 // cluster (real etcd + kube-apiserver from test/cluster).
-import swc from 'unplugin-swc';
 import { defineConfig } from 'vitest/config';
 
-// Nest's dependency injection reads decorator metadata, which esbuild does not emit.
-const plugins = [swc.vite({ jsc: { target: 'es2022', transform: { legacyDecorator: true, decoratorMetadata: true } } })];
+// No decorator-metadata transform: Nest classes name every injected dependency with @Inject(),
+// so esbuild's legacy decorators are enough.
 // Workspace packages resolve to their TypeScript sources, so tests never need a build first.
 const resolve = { conditions: ['@tailgate/source'] };
 const ssr = { resolve: { conditions: ['@tailgate/source'], externalConditions: ['@tailgate/source'] } };
 
 export default defineConfig({
-  plugins,
   resolve,
   ssr,
   test: {
     projects: [
       {
-        plugins,
         resolve,
         ssr,
         test: {
@@ -26,7 +23,6 @@ export default defineConfig({
         },
       },
       {
-        plugins,
         resolve,
         ssr,
         test: {
@@ -38,7 +34,6 @@ export default defineConfig({
         },
       },
       {
-        plugins,
         resolve,
         ssr,
         test: {
