@@ -1,0 +1,51 @@
+// The two sizes of the suite: `smoke` for CI (under 60 s on 2 cores, about 50 listeners) and
+// `full` for on-demand runs (1,000 listeners, 5 runs per case).
+export interface BenchSize {
+  readonly name: 'smoke' | 'full';
+  readonly runs: number;
+  /** S1 and its baselines: lines appended per run. */
+  readonly throughputLines: number;
+  /** S2 and its baselines: listeners, and lines appended per pod per run. */
+  readonly fanOutListeners: number;
+  readonly fanOutLinesPerPod: number;
+  /** B2 emits once per record and listener, so it gets fewer lines to stay within the time budget. */
+  readonly perRecordLinesPerPod: number;
+  /** S4: runs per rate (each a separate latency distribution), measured duration, warm-up cut. */
+  readonly latencyRuns: number;
+  readonly latencyMs: number;
+  readonly latencyWarmupMs: number;
+  /** S5: listeners held open. */
+  readonly memoryListeners: number;
+  readonly timeoutMs: number;
+}
+
+export const BENCH_SIZES: Readonly<Record<BenchSize['name'], BenchSize>> = {
+  smoke: {
+    name: 'smoke',
+    runs: 3,
+    throughputLines: 20_000,
+    fanOutListeners: 50,
+    fanOutLinesPerPod: 2_000,
+    perRecordLinesPerPod: 500,
+    latencyRuns: 1,
+    latencyMs: 1_500,
+    latencyWarmupMs: 200,
+    memoryListeners: 200,
+    timeoutMs: 15_000,
+  },
+  full: {
+    name: 'full',
+    runs: 5,
+    throughputLines: 100_000,
+    fanOutListeners: 1_000,
+    // 1,000 listeners × 4 pods × 1,500 lines = 6 M deliveries for B1: long enough, and short enough
+    // that a swamped client still answers Engine.IO pings (25 s + 20 s) and is not dropped.
+    fanOutLinesPerPod: 1_500,
+    perRecordLinesPerPod: 150,
+    latencyRuns: 5,
+    latencyMs: 5_000,
+    latencyWarmupMs: 1_000,
+    memoryListeners: 1_000,
+    timeoutMs: 120_000,
+  },
+};

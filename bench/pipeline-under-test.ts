@@ -1,0 +1,36 @@
+// What every pipeline the bench drives looks like to a scenario, baseline or Tailgate alike:
+// CRI files to append to, an address for the listeners, and how many records each listener
+// should receive for what was written.
+import type { CriLogWriter } from '@tailgate/plugin-node-file/testing';
+
+import type { ListenerSpec, Wire } from './fleet-protocol';
+
+/** A pod the bench writes to, with the demo's namespace (which decides who may read it). */
+export interface BenchPod {
+  readonly namespace: string;
+  readonly name: string;
+  readonly container: string;
+}
+
+export interface PipelineUnderTest {
+  readonly label: string;
+  readonly url: string;
+  readonly wire: Wire;
+  readonly namespace: string;
+  /** One writer per pod, in the order of the scenario's pods. */
+  readonly writers: readonly CriLogWriter[];
+  /** Other processes this pipeline runs on, by role (e.g. redis). */
+  readonly processes: Readonly<Record<string, number>>;
+  /** What listener `index` (of `count`) sends to connect and subscribe. */
+  listener(index: number): ListenerSpec;
+  /** May listener `index` see records of this pod? */
+  sees(index: number, pod: BenchPod): boolean;
+  close(): Promise<void>;
+}
+
+/** The demo users the listeners cycle through: two on team-a, one on team-b (demo-world.ts). */
+export const BENCH_USERS = ['alice', 'carol', 'bob'] as const;
+
+export function userOf(index: number): (typeof BENCH_USERS)[number] {
+  return BENCH_USERS[index % BENCH_USERS.length] as (typeof BENCH_USERS)[number];
+}

@@ -1,0 +1,87 @@
+// Renders a bench outcome as plain-text tables for the terminal (and for docs/performance.md).
+import type { Spread } from './percentiles';
+import type { BenchOutcome, GateCheck, TargetCheck } from './targets';
+
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]): string => `| ${cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(' | ')} |`;
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+const k = (v: number): string => (Number.isFinite(v) ? (v >= 10_000 ? `${Math.round(v / 1000)}k` : `${(v / 1000).toFixed(1)}k`) : '—');
+const ms = (v: number): string => (Number.isFinite(v) ? v.toFixed(1) : '—');
+const range = (s: Spread, f: (v: number) => string): string => `${f(s.median)} [${f(s.min)}–${f(s.max)}]`;
+
+export function renderOutcome(outcome: BenchOutcome, targets: readonly TargetCheck[], gates: readonly GateCheck[]): string {
+  const parts: string[] = [];
+  if (outcome.capacity.length > 0) {
+    parts.push(
+      table(
+        ['case', 'pipeline', 'N', 'deliveries/s median [min–max]', 'lines/s', 'CPU % by process', 'loop p99 ms', 'runs'],
+        outcome.capacity.map((r) => [
+          r.key,
+          r.label,
+          String(r.listeners),
+          range(r.deliveriesPerSec, k),
+          k(r.linesPerSec.median),
+          Object.entries(r.cpuPercent)
+            .map(([role, pct]) => `${role} ${Math.round(pct)}`)
+            .join(', '),
+          ms(r.loopDelayP99Ms.median),
+          `${r.deliveriesPerSec.runs}${r.problems.length > 0 ? ` (${r.problems.length} bad)` : ''}`,
+        ]),
+      ),
+    );
+  }
+  if (outcome.latency.length > 0) {
+    parts.push(
+      table(
+        ['case', 'load', 'rate/s', 'p50 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'samples'],
+        outcome.latency.map((l) => [
+          l.key,
+          `${Math.round(l.loadFraction * 100)}%`,
+          String(l.ratePerSec),
+          ms(l.p50Ms.median),
+          range(l.p99Ms, ms),
+          ms(l.p999Ms.median),
+          ms(l.maxMs.median),
+          String(l.samples),
+        ]),
+      ),
+    );
+  }
+  const m = outcome.memory;
+  if (m) {
+    parts.push(
+      table(
+        ['case', 'listeners', 'idle RSS KiB/listener', 'idle heap KiB/listener', 'active RSS KiB/listener', 'active heap KiB/listener'],
+        [
+          [
+            m.key,
+            String(m.listeners),
+            String(m.idleRssKiBPerListener),
+            String(m.idleHeapKiBPerListener),
+            String(m.activeRssKiBPerListener),
+            String(m.activeHeapKiBPerListener),
+          ],
+        ],
+      ),
+    );
+  }
+  if (targets.length > 0)
+    parts.push(
+      table(
+        ['target', 'rule', 'measured', 'result'],
+        targets.map((t) => [t.id, t.target, t.measured, t.pass ? 'pass' : 'FAIL']),
+      ),
+    );
+  if (gates.length > 0) {
+    parts.push(
+      table(
+        ['CI gate', 'rule', 'measured', 'result'],
+        gates.map((g) => [g.id, g.rule, `${g.value.toFixed(2)}×`, g.pass ? 'pass' : 'FAIL']),
+      ),
+    );
+  }
+  return parts.join('\n\n');
+}
