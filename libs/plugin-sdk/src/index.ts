@@ -2,6 +2,7 @@ export * from './authenticator';
 export * from './authorizer';
 export * from './define-plugin';
 export * from './errors';
+export * from './expiring-cache';
 export * from './jobs';
 export * from './log-source';
 export * from './plugin-context';

@@ -1,7 +1,6 @@
 import { kubeTokenPlugin } from './plugin';
 
 export { cacheUntil, tokenExpiry } from './cache-expiry';
-export { ExpiringCache } from './expiring-cache';
 export { jwtExpiry } from './jwt-expiry';
 export { kubeTokenPlugin, KubeTokenConfigSchema, type KubeTokenConfig } from './plugin';
 export { TokenReviewAuthenticator, type TokenReviewSettings } from './token-review-authenticator';

@@ -4,10 +4,16 @@
 import { createHash } from 'node:crypto';
 
 import type { KubeApi } from '@tailgate/kube';
-import type { AuthenticateContext, AuthenticationResult, Authenticator, Credentials, Subject } from '@tailgate/plugin-sdk';
+import {
+  type AuthenticateContext,
+  type AuthenticationResult,
+  type Authenticator,
+  type Credentials,
+  ExpiringCache,
+  type Subject,
+} from '@tailgate/plugin-sdk';
 
 import { cacheUntil, tokenExpiry } from './cache-expiry';
-import { ExpiringCache } from './expiring-cache';
 import { jwtExpiry } from './jwt-expiry';
 
 export interface TokenReviewSettings {

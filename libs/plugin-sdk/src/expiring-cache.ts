@@ -1,4 +1,6 @@
 // A bounded map whose entries each carry their own expiry; the clock is injected for tests.
+// For plugins that cache answers of an upstream (token reviews, say); the host's decision cache
+// stores in one too.
 
 export class ExpiringCache<V> {
   private readonly entries = new Map<string, { value: V; expiresAt: number }>();
