@@ -74,7 +74,7 @@ const target = (who: string, namespace: string, pod: string): AccessRequest => (
   kind: 'target',
   action: 'logs.read',
   subject: subject(who),
-  target: { namespace, pod, container: 'app' },
+  target: { namespace, pod },
 });
 const scope = (who: string, namespace?: string, pod?: string): AccessRequest => ({
   kind: 'scope',

@@ -3,7 +3,7 @@
 import type { ZodType } from 'zod';
 
 import type { PluginLogger } from './plugin-logger';
-import type { AccessScope, LogRecord, TargetRef } from './records';
+import type { AccessScope, LogRecord } from './records';
 
 /** Who is asking; produced by an authenticator, never taken from a request body. */
 export interface Subject {
@@ -16,9 +16,19 @@ export interface Subject {
 
 export type AccessAction = 'logs.read';
 
+/**
+ * The pod a target request asks about. Access is decided per pod, not per container: Kubernetes
+ * RBAC cannot tell a pod's containers apart, and one decision then serves all of them.
+ */
+export interface AccessTarget {
+  readonly namespace: string;
+  readonly pod: string;
+  readonly node?: string;
+}
+
 export type AccessRequest =
   | { readonly kind: 'scope'; readonly subject: Subject; readonly action: AccessAction; readonly scope: AccessScope }
-  | { readonly kind: 'target'; readonly subject: Subject; readonly action: AccessAction; readonly target: TargetRef };
+  | { readonly kind: 'target'; readonly subject: Subject; readonly action: AccessAction; readonly target: AccessTarget };
 
 /** A record rule bound to parameters: plain JSON, so it can be hashed, cached and sent anywhere. */
 export interface RecordCondition {

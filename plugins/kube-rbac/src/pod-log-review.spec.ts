@@ -8,7 +8,7 @@ const target = (namespace: string, pod: string): AccessRequest => ({
   kind: 'target',
   action: 'logs.read',
   subject: alice,
-  target: { namespace, pod, container: 'app' },
+  target: { namespace, pod },
 });
 const scope = (s: { namespace?: string; pod?: string; node?: string }): AccessRequest => ({
   kind: 'scope',

@@ -17,7 +17,7 @@ const target = (subject: Subject, namespace: string): AccessRequest => ({
   kind: 'target',
   subject,
   action: 'logs.read',
-  target: { namespace, pod: 'p', container: 'c' },
+  target: { namespace, pod: 'p' },
 });
 const scope = (subject: Subject, namespace?: string): AccessRequest => ({
   kind: 'scope',

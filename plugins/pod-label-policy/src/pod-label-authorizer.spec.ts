@@ -18,7 +18,7 @@ const target = (subject: Subject, pod: string): AccessRequest => ({
   kind: 'target',
   subject,
   action: 'logs.read',
-  target: { namespace: 'acme', pod, container: 'app' },
+  target: { namespace: 'acme', pod },
 });
 
 async function fixture() {

@@ -31,10 +31,13 @@ export class AccessService {
     return this.decide({ kind: 'scope', subject, action: 'logs.read', scope });
   }
 
-  /** `fresh`: skip the cached decision (live listeners' re-checks), so revocation takes one interval. */
+  /**
+   * Decided per pod: every container of a pod shares one decision (and one review).
+   * `fresh`: skip the cached decision (live listeners' re-checks), so revocation takes one interval.
+   */
   decideTarget(subject: Subject, target: TargetRef, fresh = false): Promise<AccessDecision> {
-    const { namespace, pod, container } = target;
-    return this.decide({ kind: 'target', subject, action: 'logs.read', target: { namespace, pod, container } }, fresh);
+    const { namespace, pod } = target;
+    return this.decide({ kind: 'target', subject, action: 'logs.read', target: { namespace, pod } }, fresh);
   }
 
   private decide(request: AccessRequest, fresh = false): Promise<AccessDecision> {

@@ -24,7 +24,7 @@ const UNKNOWN_REQUESTS: readonly AccessRequest[] = [
     kind: 'target',
     action: 'logs.read',
     subject: { user: 'nobody:with:colons:', groups: ['x'] },
-    target: { namespace: 'no-such-ns', pod: 'no-such-pod', container: 'c' },
+    target: { namespace: 'no-such-ns', pod: 'no-such-pod' },
   },
   {
     kind: 'scope',
