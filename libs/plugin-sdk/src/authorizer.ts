@@ -17,13 +17,26 @@ export interface Subject {
 export type AccessAction = 'logs.read';
 
 /**
- * The pod a target request asks about. Access is decided per pod, not per container: Kubernetes
- * RBAC cannot tell a pod's containers apart, and one decision then serves all of them.
+ * What a target request asks about: one pod's logs, or one node's own logs. Access is decided
+ * per pod, not per container: Kubernetes RBAC cannot tell a pod's containers apart, and one
+ * decision then serves all of them.
  */
-export interface AccessTarget {
+export type AccessTarget = PodAccessTarget | NodeAccessTarget;
+
+export interface PodAccessTarget {
   readonly namespace: string;
   readonly pod: string;
   readonly node?: string;
+}
+
+export interface NodeAccessTarget {
+  readonly node: string;
+  readonly namespace?: undefined;
+  readonly pod?: undefined;
+}
+
+export function isNodeTarget(target: AccessTarget): target is NodeAccessTarget {
+  return target.pod === undefined;
 }
 
 export type AccessRequest =

@@ -27,6 +27,11 @@ export interface LogRecord {
  * A missing field means "any": no `namespace` is every namespace, no `pod` every pod.
  */
 export interface AccessScope {
+  /**
+   * What is read: container logs (`pods/log`, the default) or a node's own logs (`nodes/log`:
+   * kubelet, runtime and journal units, as Node Log Query serves them; then only `node` counts).
+   */
+  readonly resource?: 'pods/log' | 'nodes/log';
   readonly namespace?: string;
   readonly pod?: string;
   readonly container?: string;

@@ -10,7 +10,7 @@ const target = (namespace: string, pod: string): AccessRequest => ({
   subject: alice,
   target: { namespace, pod },
 });
-const scope = (s: { namespace?: string; pod?: string; node?: string }): AccessRequest => ({
+const scope = (s: { namespace?: string; pod?: string; node?: string; resource?: 'nodes/log' }): AccessRequest => ({
   kind: 'scope',
   action: 'logs.read',
   subject: alice,
@@ -21,17 +21,17 @@ const NO = { allowed: false, denied: false };
 
 describe('podLogReview', () => {
   it('reviews a target by namespace and pod name, decisively', () => {
-    expect(podLogReview(target('ns', 'p'))).toEqual({ attributes: { ...podLog, namespace: 'ns', name: 'p' }, decisive: true });
+    expect(podLogReview(target('ns', 'p'))).toEqual({ attempts: [{ ...podLog, namespace: 'ns', name: 'p' }], decisive: true });
   });
 
   it('reviews scopes by what they name: a pod decisively, a namespace or everything not', () => {
     expect(podLogReview(scope({ namespace: 'ns', pod: 'p' }))).toEqual({
-      attributes: { ...podLog, namespace: 'ns', name: 'p' },
+      attempts: [{ ...podLog, namespace: 'ns', name: 'p' }],
       decisive: true,
     });
-    expect(podLogReview(scope({ namespace: 'ns' }))).toEqual({ attributes: { ...podLog, namespace: 'ns' }, decisive: false });
-    expect(podLogReview(scope({}))).toEqual({ attributes: podLog, decisive: false });
-    expect(podLogReview(scope({ pod: 'p', node: 'n' }))).toEqual({ attributes: podLog, decisive: false });
+    expect(podLogReview(scope({ namespace: 'ns' }))).toEqual({ attempts: [{ ...podLog, namespace: 'ns' }], decisive: false });
+    expect(podLogReview(scope({}))).toEqual({ attempts: [podLog], decisive: false });
+    expect(podLogReview(scope({ pod: 'p', node: 'n' }))).toEqual({ attempts: [podLog], decisive: false });
   });
 });
 
@@ -59,11 +59,11 @@ describe('decide', () => {
 
   it('allows whatever Kubernetes allows', () => {
     for (const review of [pod, namespace, everything])
-      expect(decide(review, { allowed: true, denied: false })).toEqual({ result: 'allow' });
+      expect(decide(review, [{ allowed: true, denied: false }])).toEqual({ result: 'allow' });
   });
 
   it('denies a single pod that is not allowed, naming it and not the apiserver reason', () => {
-    expect(decide(pod, { ...NO, reason: 'secret upstream text' })).toEqual({
+    expect(decide(pod, [{ ...NO, reason: 'secret upstream text' }])).toEqual({
       result: 'deny',
       reason: 'Kubernetes RBAC does not allow get pods/log of ns/p',
     });
@@ -71,18 +71,43 @@ describe('decide', () => {
   });
 
   it('abstains on a namespace or cluster scope that is merely not allowed', () => {
-    expect(decide(namespace, NO)).toEqual({ result: 'abstain' });
-    expect(decide(everything, NO)).toEqual({ result: 'abstain' });
+    expect(decide(namespace, [NO])).toEqual({ result: 'abstain' });
+    expect(decide(everything, [NO])).toEqual({ result: 'abstain' });
   });
 
   it('denies any scope Kubernetes explicitly denies', () => {
-    expect(decide(namespace, { allowed: false, denied: true })).toEqual({
+    expect(decide(namespace, [{ allowed: false, denied: true }])).toEqual({
       result: 'deny',
       reason: 'Kubernetes explicitly denies get pods/log in namespace ns',
     });
-    expect(decide(everything, { allowed: false, denied: true })).toEqual({
+    expect(decide(everything, [{ allowed: false, denied: true }])).toEqual({
       result: 'deny',
       reason: 'Kubernetes explicitly denies get pods/log in all namespaces',
     });
+  });
+});
+
+describe('node logs', () => {
+  const nodeLog = { verb: 'get', group: '', version: 'v1', resource: 'nodes', subresource: 'log' };
+  const nodeProxy = { ...nodeLog, subresource: 'proxy' };
+  const node: AccessRequest = { kind: 'target', action: 'logs.read', subject: alice, target: { node: 'n1' } };
+
+  it('reviews nodes/log first, then nodes/proxy, for one node decisively', () => {
+    expect(podLogReview(node)).toEqual({
+      attempts: [
+        { ...nodeLog, name: 'n1' },
+        { ...nodeProxy, name: 'n1' },
+      ],
+      decisive: true,
+    });
+    expect(podLogReview(scope({ resource: 'nodes/log', node: 'n1' })).decisive).toBe(true);
+    expect(podLogReview(scope({ resource: 'nodes/log' }))).toEqual({ attempts: [nodeLog, nodeProxy], decisive: false });
+  });
+
+  it('allows when either review allows, and names the node when neither does', () => {
+    const review = podLogReview(node);
+    expect(decide(review, [NO, { allowed: true, denied: false }])).toEqual({ result: 'allow' });
+    expect(decide(review, [NO, NO])).toEqual({ result: 'deny', reason: 'Kubernetes RBAC does not allow get nodes/log of node n1' });
+    expect(decide(podLogReview(scope({ resource: 'nodes/log' })), [NO, NO])).toEqual({ result: 'abstain' });
   });
 });

@@ -1,19 +1,26 @@
-// Pure core of the kube-rbac authorizer: which SubjectAccessReview a request needs, and which
-// decision its answer gives. Reasons name the resource, never the apiserver's text.
+// Pure core of the kube-rbac authorizer: which SubjectAccessReviews a request needs, and which
+// decision their answers give. Reasons name the resource, never the apiserver's text.
+//   pod logs:  `get pods/log` (with the pod's name when there is one, so resourceNames work)
+//   node logs: `get nodes/log` (fine-grained kubelet authorization), else `get nodes/proxy`
 import type { AccessReviewStatus, ResourceAttributes, SubjectAccessReviewSpec } from '@tailgate/kube';
 import { abstain, type AccessRequest, allow, type Decision, deny, type Subject } from '@tailgate/plugin-sdk';
 
 /**
- * What one request is reviewed as. `decisive`: a "no" denies (a single pod: a target, or a
- * scope naming a pod); otherwise a "no" abstains, since `resourceNames` grants may still allow
- * single pods, each of which is then checked as a target.
+ * What one request is reviewed as: attributes tried in order (the first allowed wins).
+ * `decisive`: a "no" denies (a single pod or node); otherwise a "no" abstains, since
+ * `resourceNames` grants may still allow single objects, each then checked as a target.
  */
 export interface PodLogReview {
-  readonly attributes: ResourceAttributes;
+  readonly attempts: readonly ResourceAttributes[];
   readonly decisive: boolean;
 }
 
 export function podLogReview(request: AccessRequest): PodLogReview {
+  const nodeLogs = request.kind === 'target' ? request.target.pod === undefined : request.scope.resource === 'nodes/log';
+  return nodeLogs ? nodeReview(request.kind === 'target' ? request.target.node : request.scope.node) : podReview(request);
+}
+
+function podReview(request: AccessRequest): PodLogReview {
   const where = request.kind === 'target' ? request.target : request.scope;
   const namespace = where.namespace;
   // A pod name without a namespace names no single object; judge it as the cluster-wide scope.
@@ -27,7 +34,20 @@ export function podLogReview(request: AccessRequest): PodLogReview {
     ...(namespace === undefined ? {} : { namespace }),
     ...(pod === undefined ? {} : { name: pod }),
   };
-  return { attributes, decisive: pod !== undefined };
+  return { attempts: [attributes], decisive: pod !== undefined };
+}
+
+function nodeReview(node: string | undefined): PodLogReview {
+  const named = node === undefined ? {} : { name: node };
+  const attempt = (subresource: string): ResourceAttributes => ({
+    verb: 'get',
+    group: '',
+    version: 'v1',
+    resource: 'nodes',
+    subresource,
+    ...named,
+  });
+  return { attempts: [attempt('log'), attempt('proxy')], decisive: node !== undefined };
 }
 
 /** The SubjectAccessReview spec for a subject; undefined when the subject has no identity to review. */
@@ -42,17 +62,22 @@ export function reviewSpec(subject: Subject, attributes: ResourceAttributes): Su
   };
 }
 
-/** `pods/log of ns/pod`, `pods/log in namespace ns`, `pods/log in all namespaces`. */
+/** `get pods/log of ns/pod`, `get nodes/log of node n1`, `get pods/log in all namespaces`, … */
 export function describeResource(attributes: ResourceAttributes): string {
-  if (attributes.namespace === undefined) return 'get pods/log in all namespaces';
-  if (attributes.name === undefined) return `get pods/log in namespace ${attributes.namespace}`;
-  return `get pods/log of ${attributes.namespace}/${attributes.name}`;
+  const what = `${attributes.verb} ${attributes.resource}/${attributes.subresource ?? ''}`;
+  if (attributes.resource === 'nodes') return attributes.name === undefined ? `${what} of all nodes` : `${what} of node ${attributes.name}`;
+  if (attributes.namespace === undefined) return `${what} in all namespaces`;
+  if (attributes.name === undefined) return `${what} in namespace ${attributes.namespace}`;
+  return `${what} of ${attributes.namespace}/${attributes.name}`;
 }
 
-/** `status` undefined: no identity, so nothing can be allowed. */
-export function decide(review: PodLogReview, status: AccessReviewStatus | undefined): Decision {
-  const what = describeResource(review.attributes);
-  if (status?.allowed) return allow();
-  if (status?.denied) return deny(`Kubernetes explicitly denies ${what}`);
+/**
+ * `statuses[i]` answers `review.attempts[i]`; an attempt after an allow is never asked, so
+ * fewer statuses than attempts is normal. `undefined`: no identity, so nothing can be allowed.
+ */
+export function decide(review: PodLogReview, statuses: readonly AccessReviewStatus[] | undefined): Decision {
+  const what = describeResource(review.attempts[0] as ResourceAttributes);
+  if (statuses?.some((s) => s.allowed)) return allow();
+  if (statuses?.some((s) => s.denied)) return deny(`Kubernetes explicitly denies ${what}`);
   return review.decisive ? deny(`Kubernetes RBAC does not allow ${what}`) : abstain();
 }

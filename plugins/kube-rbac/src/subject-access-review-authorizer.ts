@@ -1,7 +1,7 @@
-// Asks kube-apiserver, with a SubjectAccessReview per request, whether the subject may
-// `get pods/log`. No cache here: the host caches decisions and coalesces identical requests.
+// Asks kube-apiserver, with SubjectAccessReviews, whether the subject may read pod logs or a
+// node's logs. No cache here: the host caches decisions and coalesces identical requests.
 // Apiserver errors are thrown; the host turns them into an uncached deny.
-import type { KubeApi } from '@tailgate/kube';
+import type { AccessReviewStatus, KubeApi } from '@tailgate/kube';
 import type { AccessRequest, AuthorizeContext, Authorizer, Decision } from '@tailgate/plugin-sdk';
 
 import { decide, podLogReview, reviewSpec } from './pod-log-review';
@@ -13,8 +13,14 @@ export class SubjectAccessReviewAuthorizer implements Authorizer {
 
   async authorize(request: AccessRequest, ctx: AuthorizeContext): Promise<Decision> {
     const review = podLogReview(request);
-    const spec = reviewSpec(request.subject, review.attributes);
-    const status = spec === undefined ? undefined : await this.kube.subjectAccessReview(spec, { signal: ctx.signal });
-    return decide(review, status);
+    const statuses: AccessReviewStatus[] = [];
+    for (const attributes of review.attempts) {
+      const spec = reviewSpec(request.subject, attributes);
+      if (spec === undefined) return decide(review, undefined);
+      const status = await this.kube.subjectAccessReview(spec, { signal: ctx.signal });
+      statuses.push(status);
+      if (status.allowed || status.denied) break;
+    }
+    return decide(review, statuses);
   }
 }

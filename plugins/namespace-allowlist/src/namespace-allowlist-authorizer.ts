@@ -10,6 +10,10 @@ export interface AllowlistRule {
   readonly namespaces: readonly string[];
 }
 
+function readsNodeLogs(request: AccessRequest): boolean {
+  return request.kind === 'target' ? request.target.pod === undefined : request.scope.resource === 'nodes/log';
+}
+
 export const NAMESPACE_IN_RULE = 'namespace-allowlist.namespace-in';
 
 export class NamespaceAllowlistAuthorizer implements Authorizer {
@@ -19,6 +23,10 @@ export class NamespaceAllowlistAuthorizer implements Authorizer {
 
   authorize(request: AccessRequest): Decision {
     const patterns = this.patternsFor(request.subject);
+    if (readsNodeLogs(request)) {
+      // A node's own logs belong to no namespace: only a subject allowed every namespace may read them.
+      return allowsEveryNamespace(patterns) ? allow() : deny('node logs are outside the namespace allow-list');
+    }
     const namespace = request.kind === 'target' ? request.target.namespace : request.scope.namespace;
     if (namespace !== undefined) {
       return matchesNamespace(patterns, namespace) ? allow() : deny(`namespace ${namespace} is not in the allow-list`);

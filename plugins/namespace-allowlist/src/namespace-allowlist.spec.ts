@@ -26,6 +26,8 @@ const scope = (subject: Subject, namespace?: string): AccessRequest => ({
   scope: namespace === undefined ? {} : { namespace },
 });
 
+const nodeTarget = (subject: Subject): AccessRequest => ({ kind: 'target', subject, action: 'logs.read', target: { node: 'n1' } });
+
 async function fixture() {
   const registered = await registerForTest(namespaceAllowlistPlugin, config);
   return {
@@ -41,6 +43,13 @@ async function fixture() {
       { name: 'all-namespace scope, some allowed', request: scope(alice), expected: 'conditional' as const },
       { name: 'all-namespace scope, none allowed', request: scope(bob), expected: 'deny' as const },
       { name: 'all-namespace scope, wildcard', request: scope(root), expected: 'allow' as const },
+      { name: 'node logs, wildcard user', request: nodeTarget(root), expected: 'allow' as const },
+      { name: 'node logs, namespace-limited user', request: nodeTarget(alice), expected: 'deny' as const },
+      {
+        name: 'node-log scope, namespace-limited user',
+        request: { kind: 'scope', subject: alice, action: 'logs.read', scope: { resource: 'nodes/log', node: 'n1' } } as const,
+        expected: 'deny' as const,
+      },
     ],
   };
 }
