@@ -29,8 +29,13 @@ export function fromWireTarget(target: WireTarget): TargetRef {
   return node === undefined ? { namespace, pod, container } : { namespace, pod, container, node };
 }
 
+/** Hot path (once per record): a plain literal, no spreads. */
 export function toWireRecord(record: LogRecord): WireRecord {
-  return { ...toWireTarget(record.target), ts: record.ts, stream: record.stream, line: record.line, cursor: record.cursor };
+  const { namespace, pod, container, node } = record.target;
+  const { ts, stream, line, cursor } = record;
+  return node === undefined
+    ? { ts, ns: namespace, pod, container, stream, line, cursor }
+    : { ts, ns: namespace, pod, container, node, stream, line, cursor };
 }
 
 export function wireTargetKey(target: WireTarget): string {

@@ -32,6 +32,8 @@ export interface StreamFanoutDeps {
 export class StreamFanout {
   private readonly targets = new Map<string, WireTarget>();
   private readonly listeners = new Map<string, StreamListener>();
+  /** Listeners still receiving their backlog; live batches are held for them meanwhile. */
+  private readonly holding = new Set<StreamListener>();
   private classes = new Map<string, PermissionClass>();
   private queue: Promise<void> = Promise.resolve();
   private unsubscribe: (() => Promise<void>) | undefined;
@@ -74,6 +76,7 @@ export class StreamFanout {
       follows: request.follow,
     };
     this.listeners.set(listener.id, listener);
+    this.holding.add(listener);
     this.deps.metrics.listenersActive.inc();
     return listener;
   }
@@ -95,6 +98,7 @@ export class StreamFanout {
     const listener = this.listeners.get(socketId);
     if (!listener) return false;
     this.listeners.delete(socketId);
+    this.holding.delete(listener);
     this.deps.metrics.listenersActive.dec();
     this.leaveClass(listener);
     listener.socket.data.subscriptions.delete(this.stream.id);
@@ -153,7 +157,7 @@ export class StreamFanout {
   }
 
   private deliver(records: readonly WireRecord[], keys: readonly string[]): void {
-    for (const listener of this.listeners.values()) listener.held?.push([...records]);
+    for (const listener of this.holding) listener.held?.push([...records]);
     for (const cls of this.classes.values()) {
       const batch = filterForClass(records, keys, cls);
       if (batch.length === 0) continue;
@@ -239,6 +243,7 @@ export class StreamFanout {
       return (after === undefined || record.cursor > after) && this.mayRead(listener, key, record);
     });
     listener.held = undefined;
+    this.holding.delete(listener);
     this.sendDirect(listener, follow ? [...visible, ...held] : visible);
     if (!follow) return this.end(listener, 'complete');
     this.joinClass(listener);
