@@ -1,5 +1,6 @@
 // The plugins this image carries; tailgate.yaml decides which are enabled.
 import kubeRbac from '@tailgate/plugin-kube-rbac';
+import kubeSelf from '@tailgate/plugin-kube-self';
 import kubeToken from '@tailgate/plugin-kube-token';
 import namespaceAllowlist from '@tailgate/plugin-namespace-allowlist';
 import nodeFile from '@tailgate/plugin-node-file';
@@ -10,6 +11,7 @@ import type { Plugin } from '@tailgate/plugin-sdk';
 export const BUNDLED_PLUGINS: readonly Plugin<unknown>[] = [
   kubeToken,
   kubeRbac,
+  kubeSelf,
   staticTokens,
   namespaceAllowlist,
   podLabelPolicy,

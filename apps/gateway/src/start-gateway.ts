@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { createLogBus, type LogBus } from '@tailgate/bus';
-import { createKubeServices, kubeServiceRef } from '@tailgate/kube';
+import { createKubeSelfApi, createKubeServices, kubeSelfServiceRef, kubeServiceRef } from '@tailgate/kube';
 import type { TailgateConfig } from '@tailgate/config';
 import { type HostServices, loadPlugins } from '@tailgate/plugin-host';
 import { type Plugin, podMetadataServiceRef } from '@tailgate/plugin-sdk';
@@ -83,6 +83,7 @@ async function hostServices(config: TailgateConfig, logger: Logger, onClose: (()
   if (config.kube) {
     const kube = await createKubeServices(config.kube, { logger: logger.child({ component: 'kube' }) });
     services.set(kubeServiceRef.id, kube.api);
+    services.set(kubeSelfServiceRef.id, await createKubeSelfApi(config.kube));
     if (config.podMetadata.kind === 'kubernetes') {
       kube.podMetadata.start();
       onClose.push(() => kube.podMetadata.stop());

@@ -5,3 +5,15 @@ export { errorForNetwork, errorForStatus, ResourceVersionExpiredError } from './
 export { KubeHttp, type KubeHttpOptions } from './kube-http';
 export { HttpKubeApi } from './http-kube-api';
 export { KubePodMetadata, type KubePodMetadataOptions, type PodChange } from './kube-pod-metadata';
+export { contextNamespace } from './context-namespace';
+export { createKubeSelfApi, HttpKubeSelfApi } from './http-kube-self-api';
+export { kubeSelfServiceRef, type KubeSelfApi, type SelfUser } from './kube-self-api';
+export { grantsPodLogRead, isNothing, readablePodsFromRules, type ReadablePods } from './log-read-rules';
+export {
+  discoverReadableScope,
+  type DiscoverReadableScopeOptions,
+  type ReadableNamespace,
+  type ReadableScope,
+  type ReadableScopeApi,
+} from './readable-scope';
+export { decide, describeResource, podLogReview, reviewSpec, type PodLogReview } from './log-access-review';

@@ -1,10 +1,8 @@
 // Asks kube-apiserver, with SubjectAccessReviews, whether the subject may read pod logs or a
 // node's logs. No cache here: the host caches decisions and coalesces identical requests.
 // Apiserver errors are thrown; the host turns them into an uncached deny.
-import type { AccessReviewStatus, KubeApi } from '@tailgate/kube';
+import { type AccessReviewStatus, decide, type KubeApi, podLogReview, reviewSpec } from '@tailgate/kube';
 import type { AccessRequest, AuthorizeContext, Authorizer, Decision } from '@tailgate/plugin-sdk';
-
-import { decide, podLogReview, reviewSpec } from './pod-log-review';
 
 export class SubjectAccessReviewAuthorizer implements Authorizer {
   readonly name = 'subject-access-review';

@@ -1,8 +1,8 @@
-// Pure core of the kube-rbac authorizer: which SubjectAccessReviews a request needs, and which
-// decision their answers give. Reasons name the resource, never the apiserver's text.
+// Which access reviews a log request needs, and which decision their answers give: the pure core
+// shared by the kube-rbac (SubjectAccessReview) and kube-self (SelfSubjectAccessReview) authorizers. Reasons name the resource, never the apiserver's text.
 //   pod logs:  `get pods/log` (with the pod's name when there is one, so resourceNames work)
 //   node logs: `get nodes/log` (fine-grained kubelet authorization), else `get nodes/proxy`
-import type { AccessReviewStatus, ResourceAttributes, SubjectAccessReviewSpec } from '@tailgate/kube';
+import type { AccessReviewStatus, ResourceAttributes, SubjectAccessReviewSpec } from './kube-api';
 import { abstain, type AccessRequest, allow, type Decision, deny, type Subject } from '@tailgate/plugin-sdk';
 
 /**

@@ -1,7 +1,7 @@
 import type { AccessRequest, Subject } from '@tailgate/plugin-sdk';
 import { describe, expect, it } from 'vitest';
 
-import { decide, podLogReview, reviewSpec } from './pod-log-review';
+import { decide, podLogReview, reviewSpec } from './log-access-review';
 
 const alice: Subject = { user: 'alice', groups: ['devs'], uid: 'u-1', extra: { scopes: ['a'] } };
 const target = (namespace: string, pod: string): AccessRequest => ({

@@ -1,0 +1,69 @@
+import type { AccessRequest, AccessScope, Subject } from '@tailgate/plugin-sdk';
+import { describe, expect, it } from 'vitest';
+
+import { decideSelfReview, selfReview } from './self-review';
+
+const dave: Subject = { user: 'dave', groups: ['system:authenticated'] };
+const target = (namespace: string, pod: string): AccessRequest => ({
+  kind: 'target',
+  action: 'logs.read',
+  subject: dave,
+  target: { namespace, pod },
+});
+const scope = (s: AccessScope): AccessRequest => ({ kind: 'scope', action: 'logs.read', subject: dave, scope: s });
+const podLog = { verb: 'get', group: '', version: 'v1', resource: 'pods', subresource: 'log' };
+const NO = { allowed: false, denied: false };
+
+describe('selfReview', () => {
+  it('reviews a target pod by namespace and name, decisively', () => {
+    expect(selfReview(target('ns', 'p'))).toEqual({ attributes: { ...podLog, namespace: 'ns', name: 'p' }, decisive: true });
+  });
+
+  it('reviews a scope naming a pod decisively, a namespace or everything not', () => {
+    expect(selfReview(scope({ namespace: 'ns', pod: 'p' }))).toEqual({
+      attributes: { ...podLog, namespace: 'ns', name: 'p' },
+      decisive: true,
+    });
+    expect(selfReview(scope({ namespace: 'ns', labelSelector: 'a=b' }))).toEqual({
+      attributes: { ...podLog, namespace: 'ns' },
+      decisive: false,
+    });
+    expect(selfReview(scope({}))).toEqual({ attributes: podLog, decisive: false });
+    expect(selfReview(scope({ pod: 'p' }))).toEqual({ attributes: podLog, decisive: false });
+  });
+
+  it('leaves node logs alone', () => {
+    expect(selfReview(scope({ resource: 'nodes/log', node: 'n' }))).toBeUndefined();
+    expect(selfReview({ kind: 'target', action: 'logs.read', subject: dave, target: { node: 'n' } })).toBeUndefined();
+  });
+});
+
+describe('decideSelfReview', () => {
+  const pod = selfReview(target('ns', 'p'))!;
+  const namespace = selfReview(scope({ namespace: 'ns' }))!;
+  const everything = selfReview(scope({}))!;
+
+  it('allows whatever the kubeconfig user may do', () => {
+    for (const review of [pod, namespace, everything])
+      expect(decideSelfReview(review, { allowed: true, denied: false })).toEqual({ result: 'allow' });
+  });
+
+  it('denies a single pod that is not allowed, naming it and not the apiserver reason', () => {
+    expect(decideSelfReview(pod, { ...NO, reason: 'upstream text' })).toEqual({
+      result: 'deny',
+      reason: 'the kubeconfig user may not get pods/log of ns/p',
+    });
+  });
+
+  it('abstains on a namespace or all namespaces that are merely not allowed', () => {
+    expect(decideSelfReview(namespace, NO)).toEqual({ result: 'abstain' });
+    expect(decideSelfReview(everything, NO)).toEqual({ result: 'abstain' });
+  });
+
+  it('denies any scope Kubernetes explicitly denies', () => {
+    expect(decideSelfReview(namespace, { allowed: false, denied: true })).toEqual({
+      result: 'deny',
+      reason: 'Kubernetes explicitly denies the kubeconfig user get pods/log in namespace ns',
+    });
+  });
+});
