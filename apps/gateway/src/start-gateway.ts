@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { createLogBus, type LogBus } from '@tailgate/bus';
-import { createKubeSelfApi, createKubeServices, kubeSelfServiceRef, kubeServiceRef } from '@tailgate/kube';
+import { kubeSelfServiceRef, kubeServiceRef } from '@tailgate/kube';
 import type { TailgateConfig } from '@tailgate/config';
 import { type HostServices, loadPlugins } from '@tailgate/plugin-host';
 import { type Plugin, podMetadataServiceRef } from '@tailgate/plugin-sdk';
@@ -15,6 +15,7 @@ import type { Logger } from 'pino';
 
 import { BUNDLED_PLUGINS } from './bundled-plugins';
 import { GatewayModule } from './gateway.module';
+import { createKubeHostServices } from './kube/kube-host-services';
 import type { GatewayRuntime } from './gateway-runtime';
 import { createLogger } from './logging/create-logger';
 import { NestPinoLogger } from './logging/nest-pino-logger';
@@ -81,9 +82,9 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
 async function hostServices(config: TailgateConfig, logger: Logger, onClose: (() => Promise<void> | void)[]): Promise<HostServices> {
   const services = new Map<string, unknown>();
   if (config.kube) {
-    const kube = await createKubeServices(config.kube, { logger: logger.child({ component: 'kube' }) });
+    const kube = await createKubeHostServices(config, config.kube, logger.child({ component: 'kube' }));
     services.set(kubeServiceRef.id, kube.api);
-    services.set(kubeSelfServiceRef.id, await createKubeSelfApi(config.kube));
+    services.set(kubeSelfServiceRef.id, kube.self);
     if (config.podMetadata.kind === 'kubernetes') {
       kube.podMetadata.start();
       onClose.push(() => kube.podMetadata.stop());
