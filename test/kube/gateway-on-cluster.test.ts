@@ -10,7 +10,7 @@ import { CriLogWriter } from '@tailgate/plugin-node-file/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type RunningGateway, startGateway } from '../../apps/gateway/src/start-gateway';
-import { suffix, user } from '../cluster/src/fixtures';
+import { serviceAccount, suffix, user } from '../cluster/src/fixtures';
 import { type ClusterTestContext, connectToTestCluster } from '../cluster/src/test-context';
 import { LogClient } from '../e2e/support/log-client';
 import { grantGatewayIdentity } from './src/gateway-kube';
@@ -25,7 +25,7 @@ describe('gateway on a real cluster', () => {
   const gateways: RunningGateway[] = [];
   const clients: LogClient[] = [];
 
-  async function gateway(recheckIntervalMs: number): Promise<RunningGateway> {
+  async function gateway(recheckIntervalMs: number, tokenCacheTtlMs = 60_000): Promise<RunningGateway> {
     const parsed = parseConfig({
       server: { port: 0, host: '127.0.0.1' },
       log: { level: 'silent' },
@@ -39,7 +39,11 @@ describe('gateway on a real cluster', () => {
       },
       authentication: { authenticators: ['kube-token.token-review'] },
       access: { chain: ['kube-rbac.subject-access-review'], recheckIntervalMs, decisionTtlMs: 30_000 },
-      plugins: { 'kube-token': {}, 'kube-rbac': {}, 'node-file': { root: podsRoot, pollIntervalMs: 20, scanIntervalMs: 50 } },
+      plugins: {
+        'kube-token': { cacheTtlMs: tokenCacheTtlMs },
+        'kube-rbac': {},
+        'node-file': { root: podsRoot, pollIntervalMs: 20, scanIntervalMs: 50 },
+      },
     });
     if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
     const started = await startGateway({ config: parsed.config });
@@ -47,8 +51,8 @@ describe('gateway on a real cluster', () => {
     return started;
   }
 
-  async function listen(gw: RunningGateway, name: string): Promise<LogClient> {
-    const client = await LogClient.connect(gw.url, { token: ctx.cluster.users[name]!.token });
+  async function listen(gw: RunningGateway, name: string, token = ctx.cluster.users[name]?.token): Promise<LogClient> {
+    const client = await LogClient.connect(gw.url, { token: token! });
     clients.push(client);
     const ack = await client.subscribe({ source: 'node-file.pods', selector: { namespace } });
     expect(ack.ok, JSON.stringify(ack)).toBe(true);
@@ -123,5 +127,21 @@ describe('gateway on a real cluster', () => {
     await writers.one.write('sentinel');
     await dave.waitFor(() => dave.lines().includes('sentinel'), 'dave: sentinel');
     expect(carol.lines().filter((l) => l === 'after' || l === 'sentinel')).toEqual([]);
+  });
+
+  it("ends a deleted ServiceAccount's streams with unauthenticated and disconnects it", async () => {
+    await ctx.fixtures.createServiceAccount(namespace, 'doomed');
+    await ctx.fixtures.grant(namespace, 'doomed-reads', POD_LOG, [serviceAccount(namespace, 'doomed')]);
+    const token = await ctx.fixtures.serviceAccountToken(namespace, 'doomed');
+    const gw = await gateway(300, 500);
+    const doomed = await listen(gw, 'doomed', token);
+    await writers.one.write('still here');
+    await doomed.waitFor(() => doomed.lines().includes('still here'), 'the line');
+
+    await ctx.admin.delete(`/api/v1/namespaces/${namespace}/serviceaccounts/doomed`);
+    // The apiserver keeps accepting a deleted ServiceAccount's token for about 10 s (its own token cache).
+    await doomed.waitFor(() => doomed.ended.length === 1, 'the end of the stream', 30_000);
+    expect(doomed.ended[0]!.reason).toBe('unauthenticated');
+    await doomed.waitFor(() => !doomed.socket.connected, 'the disconnect');
   });
 });

@@ -31,6 +31,7 @@ export class LogClient {
     socket.on('target', (event) => this.push(() => this.targets.push(event)));
     socket.on('denied', (event) => this.push(() => this.denied.push(event)));
     socket.on('ended', (event) => this.push(() => this.ended.push(event)));
+    socket.on('disconnect', () => this.push(() => undefined));
   }
 
   static connect(url: string, options: ConnectOptions): Promise<LogClient> {
