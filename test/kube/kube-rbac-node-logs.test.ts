@@ -10,28 +10,31 @@ import { type ClusterTestContext, connectToTestCluster } from '../cluster/src/te
 import { gatewayKube, grantGatewayIdentity } from './src/gateway-kube';
 
 let ctx: ClusterTestContext;
+// Users named for this file only: the cluster is shared by every suite, and SubjectAccessReview
+// needs no user to exist, so no other file's grants can leak into this matrix.
+const id = suffix();
+const who = (name: string) => `tg-nodes-${id}-${name}`;
 let decide: (request: AccessRequest) => Promise<string>;
 
-const node = (name: string, who: string): AccessRequest => ({
+const node = (name: string, userName: string): AccessRequest => ({
   kind: 'target',
   action: 'logs.read',
-  subject: { user: who, groups: ['system:authenticated'] },
+  subject: { user: userName, groups: ['system:authenticated'] },
   target: { node: name },
 });
 
 beforeAll(async () => {
   ctx = await connectToTestCluster('node-logs-rbac');
   await grantGatewayIdentity(ctx);
-  const id = suffix();
   const nodes = (subresource: string, resourceNames?: string[]) => [
     { apiGroups: [''], resources: [`nodes/${subresource}`], verbs: ['get'], ...(resourceNames && { resourceNames }) },
   ];
   await ctx.fixtures.clusterRole(`tg-node-log-${id}`, nodes('log'));
-  await ctx.fixtures.clusterRoleBinding(`tg-node-log-${id}`, `tg-node-log-${id}`, [user('alice')]);
+  await ctx.fixtures.clusterRoleBinding(`tg-node-log-${id}`, `tg-node-log-${id}`, [user(who('alice'))]);
   await ctx.fixtures.clusterRole(`tg-node-proxy-${id}`, nodes('proxy'));
-  await ctx.fixtures.clusterRoleBinding(`tg-node-proxy-${id}`, `tg-node-proxy-${id}`, [user('bob')]);
+  await ctx.fixtures.clusterRoleBinding(`tg-node-proxy-${id}`, `tg-node-proxy-${id}`, [user(who('bob'))]);
   await ctx.fixtures.clusterRole(`tg-node-one-${id}`, nodes('log', ['node-a']));
-  await ctx.fixtures.clusterRoleBinding(`tg-node-one-${id}`, `tg-node-one-${id}`, [user('carol')]);
+  await ctx.fixtures.clusterRoleBinding(`tg-node-one-${id}`, `tg-node-one-${id}`, [user(who('carol'))]);
   const { api } = await gatewayKube(ctx);
   const { authorizers } = await registerForTest(kubeRbacPlugin, {}, { 'core.kube': api });
   decide = async (request) =>
@@ -49,15 +52,15 @@ describe('kube-rbac: node logs', () => {
     ['nodes/log on node-a only: node-a', 'carol', 'node-a', 'allow'],
     ['nodes/log on node-a only: node-b', 'carol', 'node-b', 'deny'],
     ['no grant', 'dave', 'node-a', 'deny'],
-  ])('%s', async (_, who, name, expected) => {
-    expect(await decide(node(name, who))).toBe(expected);
+  ])('%s', async (_, name, nodeName, expected) => {
+    expect(await decide(node(nodeName, who(name)))).toBe(expected);
   });
 
   it('abstains on an all-node scope it cannot allow, so single nodes are judged one by one', async () => {
-    const scope = (who: string): AccessRequest => ({
+    const scope = (name: string): AccessRequest => ({
       kind: 'scope',
       action: 'logs.read',
-      subject: { user: who, groups: [] },
+      subject: { user: who(name), groups: [] },
       scope: { resource: 'nodes/log' },
     });
     expect(await decide(scope('alice'))).toBe('allow');
