@@ -8,6 +8,10 @@ export const NodeFileConfigSchema = z.strictObject({
     .default('/var/log/pods')
     .describe('Directory laid out like /var/log/pods: <namespace>_<pod>_<uid>/<container>/<n>.log.'),
   pollIntervalMs: z.number().int().min(1).max(60_000).default(100).describe('How often followed files are checked for new lines, in ms.'),
+  watchFiles: z
+    .boolean()
+    .default(true)
+    .describe('Wake on file changes (inotify) instead of waiting for the next poll; polling stays as the fallback.'),
   scanIntervalMs: z
     .number()
     .int()

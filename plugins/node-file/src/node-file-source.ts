@@ -6,6 +6,7 @@ import type { AccessScope, Backlog, BacklogOptions, LogRecord, LogSource, Source
 import { readContainerBacklog } from './container-backlog';
 import { dateToEpochNanos } from './cri-cursor';
 import type { NodeFileConfig } from './node-file-config';
+import { ChangeWakeup } from './change-wakeup';
 import { NodeFileStream } from './node-file-stream';
 import { PodDirectoryScanner } from './pod-directory-scanner';
 import { podScope, type PodSelector, PodSelectorSchema, podStreamKey } from './pod-selector';
@@ -37,11 +38,12 @@ export class NodeFileSource implements LogSource<PodSelector> {
 
   /** Starts where the selected files end now (synchronously, so no write races the first read). */
   open(selector: PodSelector, ctx: StreamContext): AsyncIterable<SourceEvent> {
-    return runStream(new NodeFileStream(selector, this.config, ctx.logger), this.config.pollIntervalMs, ctx.signal);
+    return runStream(new NodeFileStream(selector, this.config, ctx.logger), this.config, ctx.signal);
   }
 }
 
-async function* runStream(stream: NodeFileStream, pollIntervalMs: number, signal: AbortSignal): AsyncGenerator<SourceEvent> {
+async function* runStream(stream: NodeFileStream, config: NodeFileConfig, signal: AbortSignal): AsyncGenerator<SourceEvent> {
+  const wakeup = config.watchFiles ? new ChangeWakeup() : undefined;
   try {
     while (!signal.aborted) {
       const { events, busy } = await stream.step();
@@ -49,9 +51,13 @@ async function* runStream(stream: NodeFileStream, pollIntervalMs: number, signal
         if (signal.aborted) return;
         yield event;
       }
-      if (!busy) await sleep(pollIntervalMs, undefined, { signal }).catch(() => undefined);
+      wakeup?.sync(stream.followedDirectories());
+      if (busy) continue;
+      if (wakeup) await wakeup.wait(config.pollIntervalMs, signal);
+      else await sleep(config.pollIntervalMs, undefined, { signal }).catch(() => undefined);
     }
   } finally {
+    wakeup?.close();
     await stream.close();
   }
 }

@@ -62,6 +62,11 @@ export class NodeFileStream {
     return { events, busy };
   }
 
+  /** The container directories being followed now. */
+  followedDirectories(): ReadonlySet<string> {
+    return new Set(this.followed.keys());
+  }
+
   async close(): Promise<void> {
     const tailers = [...this.followed.values()].map((f) => f.tailer);
     this.followed.clear();
