@@ -3,6 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { decodeBusMessage, encodeBusMessage, toWireRecord } from './bus-message';
 
 describe('bus messages', () => {
+  it('decodes target and end messages through the schema', () => {
+    const target = { t: 'target', op: 'added', target: { ns: 'n', pod: 'p', container: 'c' } } as const;
+    expect(decodeBusMessage(encodeBusMessage(target))).toEqual(target);
+    expect(decodeBusMessage(encodeBusMessage({ t: 'end', reason: 'complete' }))).toEqual({ t: 'end', reason: 'complete' });
+  });
+
   it('round-trips records in wire form', () => {
     const record = toWireRecord({
       ts: 't',
@@ -15,7 +21,25 @@ describe('bus messages', () => {
   });
 
   it('refuses anything that is not one of our messages', () => {
-    for (const raw of ['', 'not json', '{}', '{"t":"records"}', '{"t":"end","reason":"because"}', '[1,2]', 'null']) {
+    const good = { ts: 't', ns: 'n', pod: 'p', container: 'c', stream: 'stdout', line: 'l', cursor: '1' };
+    const bad = [
+      { ...good, stream: 'stdin' },
+      { ...good, line: 5 },
+      { ...good, node: 7 },
+      { ...good, extra: 'field' },
+      { ts: 't', ns: 'n', pod: 'p', container: 'c', stream: 'stdout', line: 'l' },
+    ].map((record) => JSON.stringify({ t: 'records', records: [good, record] }));
+    const rest = [
+      '',
+      'not json',
+      '{}',
+      '{"t":"records"}',
+      '{"t":"records","records":[],"x":1}',
+      '{"t":"end","reason":"because"}',
+      '[1,2]',
+      'null',
+    ];
+    for (const raw of [...bad, ...rest]) {
       expect(decodeBusMessage(raw)).toBeUndefined();
     }
   });
