@@ -25,7 +25,12 @@ function podReview(request: AccessRequest): PodLogReview {
   const namespace = where.namespace;
   // A pod name without a namespace names no single object; judge it as the cluster-wide scope.
   const pod = namespace === undefined ? undefined : where.pod;
-  const attributes: ResourceAttributes = {
+  return { attempts: [podLogAttributes(namespace, pod)], decisive: pod !== undefined };
+}
+
+/** `get pods/log`, in a namespace and of one pod when given. */
+export function podLogAttributes(namespace?: string, pod?: string): ResourceAttributes {
+  return {
     verb: 'get',
     group: '',
     version: 'v1',
@@ -34,7 +39,6 @@ function podReview(request: AccessRequest): PodLogReview {
     ...(namespace === undefined ? {} : { namespace }),
     ...(pod === undefined ? {} : { name: pod }),
   };
-  return { attempts: [attributes], decisive: pod !== undefined };
 }
 
 function nodeReview(node: string | undefined): PodLogReview {

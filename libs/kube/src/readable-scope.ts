@@ -2,6 +2,7 @@
 // needing cluster-wide rights (Kubetail's "Forbidden at the cluster scope" for namespace-only
 // users): a cluster-wide grant is asked about, never assumed, and each step falls back to the
 // next. Desktop mode runs it with the user's kubeconfig.
+import { podLogAttributes } from './log-access-review';
 import type { KubeApi, KubeCallOptions, ResourceAttributes } from './kube-api';
 import type { KubeSelfApi } from './kube-self-api';
 import { isNothing, type ReadablePods, readablePodsFromRules } from './log-read-rules';
@@ -32,14 +33,7 @@ export interface DiscoverReadableScopeOptions {
   readonly signal?: AbortSignal;
 }
 
-const podLogs = (namespace?: string): ResourceAttributes => ({
-  verb: 'get',
-  group: '',
-  version: 'v1',
-  resource: 'pods',
-  subresource: 'log',
-  ...(namespace === undefined ? {} : { namespace }),
-});
+const podLogs = (namespace?: string): ResourceAttributes => podLogAttributes(namespace);
 const LIST_PODS: ResourceAttributes = { verb: 'list', group: '', version: 'v1', resource: 'pods' };
 const LIST_NAMESPACES: ResourceAttributes = { verb: 'list', group: '', version: 'v1', resource: 'namespaces' };
 
