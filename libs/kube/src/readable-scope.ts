@@ -33,13 +33,15 @@ export interface DiscoverReadableScopeOptions {
   readonly signal?: AbortSignal;
 }
 
-const podLogs = (namespace?: string): ResourceAttributes => podLogAttributes(namespace);
 const LIST_PODS: ResourceAttributes = { verb: 'list', group: '', version: 'v1', resource: 'pods' };
 const LIST_NAMESPACES: ResourceAttributes = { verb: 'list', group: '', version: 'v1', resource: 'namespaces' };
 
 export async function discoverReadableScope(api: ReadableScopeApi, options: DiscoverReadableScopeOptions = {}): Promise<ReadableScope> {
   const call: KubeCallOptions = options.signal ? { signal: options.signal } : {};
-  const [logs, pods] = await Promise.all([api.selfSubjectAccessReview(podLogs(), call), api.selfSubjectAccessReview(LIST_PODS, call)]);
+  const [logs, pods] = await Promise.all([
+    api.selfSubjectAccessReview(podLogAttributes(), call),
+    api.selfSubjectAccessReview(LIST_PODS, call),
+  ]);
   if (logs.allowed && pods.allowed) return { allNamespaces: true, namespaces: [] };
   const candidates = new Set(options.candidates?.filter((name) => name !== ''));
   const names = [...new Set([...(await listedNamespaces(api, call)), ...candidates])].sort();
@@ -63,7 +65,7 @@ async function listedNamespaces(api: ReadableScopeApi, call: KubeCallOptions): P
 }
 
 async function readableByReview(api: ReadableScopeApi, namespace: string, call: KubeCallOptions): Promise<ReadablePods> {
-  return (await api.selfSubjectAccessReview(podLogs(namespace), call)).allowed ? '*' : [];
+  return (await api.selfSubjectAccessReview(podLogAttributes(namespace), call)).allowed ? '*' : [];
 }
 
 /** Rules find single-pod grants; an incomplete list (a webhook authorizer) is backed by a review. */

@@ -43,7 +43,3 @@ export interface AccessScope {
 export function targetKey(target: TargetRef): string {
   return `${target.namespace}/${target.pod}/${target.container}`;
 }
-
-export function sameTarget(a: TargetRef, b: TargetRef): boolean {
-  return a.namespace === b.namespace && a.pod === b.pod && a.container === b.container;
-}

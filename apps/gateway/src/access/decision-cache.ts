@@ -14,7 +14,7 @@ export class DecisionCache<V> {
 
   constructor(
     private readonly ttlMs: number,
-    private readonly maxEntries: number,
+    maxEntries: number,
     private readonly now: () => number = Date.now,
   ) {
     this.entries = new ExpiringCache<V>(maxEntries, now);

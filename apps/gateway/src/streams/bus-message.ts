@@ -38,6 +38,12 @@ export function toWireRecord(record: LogRecord): WireRecord {
     : { ts, ns: namespace, pod, container, node, stream, line, cursor };
 }
 
+/** The target a record belongs to, without its other fields. */
+export function wireTargetOf(record: WireRecord): WireTarget {
+  const { ns, pod, container, node } = record;
+  return node === undefined ? { ns, pod, container } : { ns, pod, container, node };
+}
+
 export function wireTargetKey(target: WireTarget): string {
   return `${target.ns}/${target.pod}/${target.container}`;
 }

@@ -8,7 +8,7 @@ import type { BacklogOptions, LogRecord, PluginLogger, RecordRule } from '@tailg
 import type { AccessService } from '../access/access.service';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import type { LogsNamespace } from '../socket/logs-socket';
-import { type BusMessage, decodeBusMessage, fromWireTarget, toWireRecord, toWireTarget, wireTargetKey } from './bus-message';
+import { type BusMessage, decodeBusMessage, fromWireTarget, toWireRecord, toWireTarget, wireTargetKey, wireTargetOf } from './bus-message';
 import { buildClass, classKeyOf, filterForClass, type PermissionClass } from './permission-classes';
 import type { StreamDescriptor } from './stream-descriptor';
 import type { ListenerRequest, StreamListener } from './stream-listener';
@@ -120,7 +120,10 @@ export class StreamFanout {
         const before = listener.access.get(key);
         const after = compileAccess(decision, this.deps.rules);
         listener.access.set(key, after);
-        if (before?.allowed !== after.allowed && listener.held === undefined) this.announceChange(listener, key, target);
+        if (before?.allowed === after.allowed || listener.held !== undefined) continue;
+        // A target that became visible is announced again; one that was revoked gets a fresh `denied`.
+        listener.deniedSent.delete(key);
+        this.announce(listener, key, target);
       }
       this.rebuildClasses();
     });
@@ -151,7 +154,7 @@ export class StreamFanout {
     const keys = records.map(wireTargetKey);
     for (let i = 0; i < records.length; i++) {
       // A replica that joined a running stream learns its targets from their records.
-      if (!this.targets.has(keys[i] as string)) await this.addTarget(toWireTarget(fromWireTarget(records[i] as WireRecord)));
+      if (!this.targets.has(keys[i] as string)) await this.addTarget(wireTargetOf(records[i] as WireRecord));
     }
     this.deliver(records, keys);
   }
@@ -210,12 +213,6 @@ export class StreamFanout {
       this.deps.metrics.deniedTargets.inc();
       listener.socket.emit('denied', { sub: this.stream.id, target, reason: access?.reason ?? 'not decided' });
     }
-  }
-
-  private announceChange(listener: StreamListener, key: string, target: WireTarget): void {
-    // A target that became visible is announced again; one that was revoked gets a fresh `denied`.
-    listener.deniedSent.delete(key);
-    this.announce(listener, key, target);
   }
 
   private async readBacklog(listener: StreamListener, options: BacklogOptions): Promise<LogRecord[]> {

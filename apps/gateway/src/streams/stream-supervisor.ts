@@ -53,10 +53,6 @@ export class StreamSupervisor {
     upstream.stopTimer.unref();
   }
 
-  isRunning(streamKey: string): boolean {
-    return this.upstreams.has(streamKey);
-  }
-
   async stopAll(): Promise<void> {
     const all = [...this.upstreams.values()];
     for (const upstream of all) this.stop(upstream);
