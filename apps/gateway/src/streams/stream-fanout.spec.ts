@@ -116,4 +116,44 @@ describe('StreamFanout', () => {
     ).toEqual(['1', '2', '3', '3']);
     await fanout.close();
   });
+
+  it('learns a target from its first record when it joined a stream after the target was announced', async () => {
+    const roomEmits: Emitted[] = [];
+    const direct: Emitted[] = [];
+    const namespace = {
+      local: { to: (room: string) => ({ emit: (event: string, payload: unknown) => roomEmits.push({ to: room, event, payload }) }) },
+    } as unknown as LogsNamespace;
+    const stream = { id: 's_late', key: 'late', source: { id: 'x.y' }, selector: {} } as unknown as StreamDescriptor;
+    const fanout = new StreamFanout(stream, {
+      bus,
+      channel: 'tailgate:late:records',
+      access,
+      rules: new Map() as PluginRegistry['recordRules'],
+      namespace,
+      metrics: new GatewayMetrics(),
+      logger: silentLogger,
+      maxBatchRecords: 100,
+      onListenerRemoved: () => undefined,
+      onIdle: () => undefined,
+    });
+    await fanout.start();
+    const alice = fakeSocket('1', 'alice', direct);
+    const request: ListenerRequest = {
+      socket: alice,
+      subject: alice.data.subject,
+      scopePredicate: PASS,
+      scopeSignature: '',
+      backlog: undefined,
+      follow: true,
+    };
+    await fanout.activate(fanout.register(request), request);
+    const record = { ts: 't', ns: 'n', pod: 'a', container: 'c', node: 'k', stream: 'stdout' as const, line: 'first', cursor: '1' };
+    await bus.publish('tailgate:late:records', encodeBusMessage({ t: 'records', records: [record] }));
+    await expect.poll(() => roomEmits.length).toBe(1);
+    expect(direct.filter((e) => e.event === 'target').map((e) => e.payload)).toEqual([
+      { sub: 's_late', op: 'added', target: { ns: 'n', pod: 'a', container: 'c', node: 'k' } },
+    ]);
+    expect((roomEmits[0]!.payload as { batch: unknown[] }).batch).toEqual([record]);
+    await fanout.close();
+  });
 });
