@@ -1,4 +1,5 @@
 // The plugins this image carries; tailgate.yaml decides which are enabled.
+import kubePodLogs from '@tailgate/plugin-kube-pod-logs';
 import kubeRbac from '@tailgate/plugin-kube-rbac';
 import kubeSelf from '@tailgate/plugin-kube-self';
 import kubeToken from '@tailgate/plugin-kube-token';
@@ -16,4 +17,5 @@ export const BUNDLED_PLUGINS: readonly Plugin<unknown>[] = [
   namespaceAllowlist,
   podLabelPolicy,
   nodeFile,
+  kubePodLogs,
 ] as Plugin<unknown>[];

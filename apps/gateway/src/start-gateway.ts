@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { createLogBus, type LogBus } from '@tailgate/bus';
-import { kubeSelfServiceRef, kubeServiceRef } from '@tailgate/kube';
+import { kubeSelfServiceRef, kubeServiceRef, kubeTransportServiceRef } from '@tailgate/kube';
 import type { TailgateConfig } from '@tailgate/config';
 import { type HostServices, loadPlugins } from '@tailgate/plugin-host';
 import { type Plugin, podMetadataServiceRef } from '@tailgate/plugin-sdk';
@@ -85,6 +85,7 @@ async function hostServices(config: TailgateConfig, logger: Logger, onClose: (()
     const kube = await createKubeHostServices(config, config.kube, logger.child({ component: 'kube' }));
     services.set(kubeServiceRef.id, kube.api);
     services.set(kubeSelfServiceRef.id, kube.self);
+    services.set(kubeTransportServiceRef.id, kube.http);
     if (config.podMetadata.kind === 'kubernetes') {
       kube.podMetadata.start();
       onClose.push(() => kube.podMetadata.stop());

@@ -2,6 +2,8 @@
 // `kubeServiceRef`), tests can wrap it, and only `HttpKubeApi` knows about HTTP.
 import { createServiceRef } from '@tailgate/plugin-sdk';
 
+import type { KubeHttp } from './kube-http';
+
 /** `authorization.k8s.io/v1` ResourceAttributes; `group: ''` is the core API group. */
 export interface ResourceAttributes {
   readonly namespace?: string;
@@ -87,3 +89,15 @@ export interface KubeApi {
 }
 
 export const kubeServiceRef = createServiceRef<KubeApi>('core.kube');
+
+/**
+ * Raw access to the apiserver for sources: JSON requests, watches and long-running streams
+ * (pods/log, nodes/proxy). Same error rules as `KubeApi`.
+ */
+export interface KubeTransport {
+  json: KubeHttp['json'];
+  watch: KubeHttp['watch'];
+  stream: KubeHttp['stream'];
+}
+
+export const kubeTransportServiceRef = createServiceRef<KubeTransport>('core.kube-transport');

@@ -27,6 +27,8 @@ export type KubeConfig = z.output<typeof KubeConfigSchema>;
 
 export interface KubeServices {
   readonly api: KubeApi;
+  /** JSON, watches and log streams, for sources. */
+  readonly http: KubeHttp;
   /** Not started: call `start()` (or let the first `get()` do it) and `stop()` at shutdown. */
   readonly podMetadata: KubePodMetadata;
 }
@@ -34,5 +36,5 @@ export interface KubeServices {
 /** Loads credentials (no request is sent yet) and builds the services. */
 export async function createKubeServices(config: KubeConfig, extra: Pick<KubePodMetadataOptions, 'logger'> = {}): Promise<KubeServices> {
   const http = new KubeHttp(await openKubeEndpoint(config.connection), { requestTimeoutMs: config.requestTimeoutMs });
-  return { api: new HttpKubeApi(http), podMetadata: new KubePodMetadata(http, { ...config.podMetadata, ...extra }) };
+  return { api: new HttpKubeApi(http), http, podMetadata: new KubePodMetadata(http, { ...config.podMetadata, ...extra }) };
 }

@@ -13,6 +13,15 @@ import { errorForNetwork, errorForStatus } from './kube-errors';
 
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
+/**
+ * The answer to a streaming GET: the open body on 2xx, else the Status the apiserver sent. The
+ * status `message` is for classifying the failure in code (pods/log answers 400 for several
+ * reasons); never put it in a client's error or our logs: it can quote names from the request.
+ */
+export type KubeStreamResponse =
+  | { readonly ok: true; readonly status: number; readonly body: IncomingMessage }
+  | { readonly ok: false; readonly status: number; readonly reason?: string; readonly message?: string };
+
 export interface KubeHttpOptions {
   /** Deadline of one non-watch request. Default 10 s. */
   readonly requestTimeoutMs?: number;
@@ -64,7 +73,36 @@ export class KubeHttp {
     }
   }
 
-  private async open(method: string, path: string, what: string, signal: AbortSignal, body?: unknown): Promise<IncomingMessage> {
+  /**
+   * A long-running GET (pods/log, nodes/proxy): resolves once the headers are in. Network
+   * failures throw coded errors; HTTP failures are answered, with the apiserver's Status read
+   * from the first 16 KiB of the body. Aborting `signal` destroys the body.
+   */
+  async stream(path: string, signal: AbortSignal): Promise<KubeStreamResponse> {
+    const what = `GET ${path.split('?')[0] ?? path}`;
+    const res = await this.open('GET', path, what, signal, undefined, 'text/plain, */*');
+    const status = res.statusCode ?? 0;
+    if (status >= 200 && status <= 299) {
+      res.socket?.setKeepAlive(true, 30_000);
+      // Readers see errors through iteration; an abort after they stopped reading must not go unhandled.
+      res.on('error', () => undefined);
+      return { ok: true, status, body: res };
+    }
+    const text = await readBody(res, what, 16 * 1024).catch(() => '');
+    const parsed = safeJson(text) as { reason?: unknown; message?: unknown } | undefined;
+    const reason = typeof parsed?.reason === 'string' ? parsed.reason : undefined;
+    const message = typeof parsed?.message === 'string' ? parsed.message : text.slice(0, 1024);
+    return { ok: false, status, ...(reason === undefined ? {} : { reason }), message };
+  }
+
+  private async open(
+    method: string,
+    path: string,
+    what: string,
+    signal: AbortSignal,
+    body?: unknown,
+    accept = 'application/json',
+  ): Promise<IncomingMessage> {
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     const url = new URL(path, this.endpoint.server);
     const options: RequestOptions = {
@@ -73,7 +111,7 @@ export class KubeHttp {
       hostname: url.hostname,
       port: url.port,
       path: `${url.pathname}${url.search}`,
-      headers: { accept: 'application/json', ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}) },
+      headers: { accept, ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}) },
       signal,
     };
     await this.endpoint.authorize(options);
@@ -85,14 +123,14 @@ export class KubeHttp {
   }
 }
 
-async function readBody(res: IncomingMessage, what: string): Promise<string> {
+async function readBody(res: IncomingMessage, what: string, maxBytes = MAX_BODY_BYTES): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   try {
     for await (const chunk of res) {
       const buffer = chunk as Buffer;
       size += buffer.length;
-      if (size > MAX_BODY_BYTES) throw new UpstreamUnavailableError(`answer to ${what} exceeds ${MAX_BODY_BYTES} bytes`);
+      if (size > maxBytes) throw new UpstreamUnavailableError(`answer to ${what} exceeds ${maxBytes} bytes`);
       chunks.push(buffer);
     }
   } catch (error) {

@@ -10,3 +10,5 @@ export * from './plugin-logger';
 export * from './pod-metadata';
 export * from './records';
 export * from './service-ref';
+export * from './time-cursor';
+export * from './line-splitter';

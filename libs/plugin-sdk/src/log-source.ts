@@ -21,7 +21,14 @@ export interface StreamContext {
  */
 export type SourceEvent =
   | { readonly type: 'records'; readonly records: readonly LogRecord[] }
-  | { readonly type: 'target'; readonly op: 'added' | 'removed'; readonly target: TargetRef };
+  | { readonly type: 'target'; readonly op: 'added'; readonly target: TargetRef }
+  | { readonly type: 'target'; readonly op: 'removed'; readonly target: TargetRef; readonly reason?: TargetEndReason };
+
+/**
+ * Why a target stopped streaming: its container ran to completion (`completed`), its pod is
+ * gone (`deleted`), or the source gave up on it after retrying (`failed`).
+ */
+export type TargetEndReason = 'completed' | 'deleted' | 'failed';
 
 /**
  * Per-listener options for the records a listener gets before the live stream. With neither
@@ -32,6 +39,22 @@ export interface BacklogOptions {
   readonly tail?: number;
   /** Only records at or after this instant. */
   readonly since?: Date;
+  /**
+   * Resume: only records after these cursors. Set only for sources with `resumable: true`;
+   * `tail` and `since` are then unset.
+   */
+  readonly after?: ResumePoint;
+}
+
+export interface ResumePoint {
+  /** Per target (`targetKey`): only records whose cursor is greater than this one. */
+  readonly byTarget: ReadonlyMap<string, string>;
+  /**
+   * For targets not in `byTarget` (they appeared while the client was away): records after this
+   * cursor, compared as if it were theirs. Sources with time-based cursors read it as a time.
+   * Undefined: such targets get no backlog.
+   */
+  readonly otherwise?: string;
 }
 
 export interface Backlog {
@@ -53,7 +76,12 @@ export interface LogSource<TSelector = unknown> {
   streamKey(selector: TSelector): string;
   /** What this subscription could reveal; judged by the authorizer chain at subscribe. */
   scope(selector: TSelector): readonly AccessScope[];
-  /** Records one listener gets on subscribe (tail / since), oldest first. */
+  /**
+   * True when `backlog()` honours `after`: cursors of one target order the same across reads and
+   * restarts of the gateway, so a client can resume from the last cursor it saw.
+   */
+  readonly resumable?: boolean;
+  /** Records one listener gets on subscribe (tail / since / resume), oldest first. */
   backlog?(selector: TSelector, options: BacklogOptions, ctx: StreamContext): Promise<Backlog>;
   /** The shared live stream; the host runs it at most once per stream key. */
   open(selector: TSelector, ctx: StreamContext): AsyncIterable<SourceEvent>;

@@ -1,7 +1,7 @@
 // One open log file read forward in chunks from an offset; lines go through a LineSplitter.
 import { type FileHandle, open } from 'node:fs/promises';
 
-import { type LineHandler, LineSplitter } from './line-splitter';
+import { type LineHandler, LineSplitter } from '@tailgate/plugin-sdk';
 
 export class LogFileReader {
   private constructor(

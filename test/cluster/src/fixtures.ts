@@ -27,6 +27,8 @@ export interface PodOptions {
   readonly initContainers?: readonly string[];
   readonly ownerReferences?: readonly OwnerReference[];
   readonly serviceAccountName?: string;
+  /** spec.restartPolicy (the apiserver's default is Always). */
+  readonly restartPolicy?: 'Always' | 'OnFailure' | 'Never';
   /** Mark the pod Running via pods/status (default true). */
   readonly running?: boolean;
 }
@@ -98,6 +100,7 @@ export class ClusterFixtures {
         containers,
         ...(initContainers.length > 0 ? { initContainers } : {}),
         ...(opts.serviceAccountName === undefined ? {} : { serviceAccountName: opts.serviceAccountName }),
+        ...(opts.restartPolicy === undefined ? {} : { restartPolicy: opts.restartPolicy }),
         terminationGracePeriodSeconds: 0,
       },
     });
@@ -203,7 +206,7 @@ export class ClusterFixtures {
     );
     // The apiserver generated the selector (controller-uid); the pods must carry it, as the job controller's do.
     const podLabels = { ...labels, ...owner.spec?.selector.matchLabels, 'job-name': name, 'batch.kubernetes.io/job-name': name };
-    const pods = await this.podsOf(namespace, owner, podLabels, opts, () => `${name}-${suffix()}`);
+    const pods = await this.podsOf(namespace, owner, podLabels, opts, () => `${name}-${suffix()}`, 'Never');
     return { owner, pods };
   }
 
@@ -295,10 +298,17 @@ export class ClusterFixtures {
     labels: Readonly<Record<string, string>>,
     opts: WorkloadOptions,
     nameOf: () => string,
+    restartPolicy?: PodOptions['restartPolicy'],
   ): Promise<Pod[]> {
     const pods: Pod[] = [];
     for (let i = 0; i < (opts.replicas ?? 1); i++) {
-      pods.push(await this.pod(namespace, nameOf(), { labels, ...containersOf(opts), ownerReferences: [controllerRef(owner)] }));
+      const podOpts: PodOptions = {
+        labels,
+        ...containersOf(opts),
+        ownerReferences: [controllerRef(owner)],
+        ...(restartPolicy ? { restartPolicy } : {}),
+      };
+      pods.push(await this.pod(namespace, nameOf(), podOpts));
     }
     return pods;
   }

@@ -98,6 +98,14 @@ export class KubeletStandIn implements ContainerLookup {
     this.pods.delete(`${namespace}/${pod}`);
   }
 
+  /**
+   * Cuts every open response mid-stream, as a kubelet restart or its streaming idle timeout
+   * does; the containers keep running and keep their logs.
+   */
+  dropConnections(): void {
+    for (const res of this.open) res.destroy();
+  }
+
   /** Creates the Node object and points its status at this server (InternalIP nodeAddress, kubelet port). */
   async register(admin: KubeClient): Promise<void> {
     const labels = { 'kubernetes.io/hostname': this.nodeName, 'kubernetes.io/os': 'linux', ...this.labels };

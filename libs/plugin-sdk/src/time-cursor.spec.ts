@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { CursorClock, dateToEpochNanos, formatCursor, toEpochNanos } from './cri-cursor';
+import { CursorClock, dateToEpochNanos, formatCursor, toEpochNanos } from './time-cursor';
 
 describe('toEpochNanos', () => {
   it('normalises RFC 3339 timestamps to 20-digit UTC nanoseconds', () => {

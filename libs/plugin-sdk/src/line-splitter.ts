@@ -1,4 +1,4 @@
-// Splits chunks read from a file into newline-terminated lines with Buffer.indexOf, carrying an
+// Splits chunks read from a file or a stream into newline-terminated lines with Buffer.indexOf, carrying an
 // unfinished line across chunks and capping how much of one line is kept.
 const NEWLINE = 0x0a;
 
@@ -26,6 +26,11 @@ export class LineSplitter {
       start = end + 1;
     }
     if (start < chunk.length) this.carry(chunk.subarray(start));
+  }
+
+  /** Bytes of an unfinished line are waiting for their newline. */
+  get hasPartialLine(): boolean {
+    return this.carriedBytes > 0 || this.overflowed;
   }
 
   /** Drops an unfinished line, e.g. when the file was truncated under us. */

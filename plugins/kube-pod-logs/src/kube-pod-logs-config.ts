@@ -1,0 +1,43 @@
+// Settings of the kube-pod-logs plugin (the `plugins.kube-pod-logs` block).
+import { z } from 'zod';
+
+export const KubePodLogsConfigSchema = z.strictObject({
+  retryMinMs: z
+    .number()
+    .int()
+    .min(10)
+    .max(60_000)
+    .default(500)
+    .describe('First pause before re-requesting a container log that ended or failed.'),
+  retryMaxMs: z
+    .number()
+    .int()
+    .min(100)
+    .max(600_000)
+    .default(30_000)
+    .describe('Longest pause between re-requests (the backoff doubles up to it).'),
+  watchTimeoutSeconds: z
+    .number()
+    .int()
+    .min(10)
+    .max(3_600)
+    .default(300)
+    .describe('Server-side timeout of the pod watch before it is re-opened.'),
+  deletionDrainMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(60_000)
+    .default(2_000)
+    .describe("How long a deleted pod's containers may still deliver their last lines before their targets end."),
+  backlogConcurrency: z.number().int().min(1).max(64).default(8).describe('Containers read at once for a backlog.'),
+  maxLineBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(16 * 1024 * 1024)
+    .default(256 * 1024)
+    .describe('Longest line kept; the rest of a longer line is dropped.'),
+  maxBatchRecords: z.number().int().min(1).max(10_000).default(100).describe('Most records in one batch the source hands over.'),
+});
+export type KubePodLogsConfig = z.output<typeof KubePodLogsConfigSchema>;
