@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { controllerRef, suffix, user } from '../cluster/src/fixtures';
 import { type ClusterTestContext, connectToTestCluster } from '../cluster/src/test-context';
-import { gatewayKube } from './src/gateway-kube';
+import { gatewayKube, grantPodLogsSource } from './src/gateway-kube';
 
 const CONFIG = {
   retryMinMs: 50,
@@ -43,14 +43,7 @@ const added = (stream: StreamCollector) => targetEvents(stream.events).filter((e
 
 beforeAll(async () => {
   ctx = await connectToTestCluster(`tg-pl-${suffix()}`);
-  const id = suffix();
-  await ctx.fixtures.clusterRole(`tg-pod-logs-${id}`, [
-    { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] },
-    { apiGroups: [''], resources: ['pods/log'], verbs: ['get'] },
-    { apiGroups: ['apps'], resources: ['deployments', 'replicasets', 'statefulsets', 'daemonsets'], verbs: ['get'] },
-    { apiGroups: ['batch'], resources: ['jobs', 'cronjobs'], verbs: ['get'] },
-  ]);
-  await ctx.fixtures.clusterRoleBinding(`tg-pod-logs-${id}`, `tg-pod-logs-${id}`, [user('tailgate-gateway')]);
+  await grantPodLogsSource(ctx);
   kube = await gatewayKube(ctx);
   source = new KubePodLogsSource(kube.http, CONFIG, silentLogger);
 });

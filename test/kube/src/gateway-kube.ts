@@ -21,6 +21,18 @@ export async function grantGatewayIdentity(ctx: ClusterTestContext): Promise<voi
   await ctx.fixtures.clusterRoleBinding(`tg-kube-pods-${id}`, `tg-kube-pods-${id}`, [user('tailgate-gateway')]);
 }
 
+/** What the kube-pod-logs plugin declares: pods, pods/log and the workloads it resolves (once per file). */
+export async function grantPodLogsSource(ctx: ClusterTestContext, as = 'tailgate-gateway'): Promise<void> {
+  const id = suffix();
+  await ctx.fixtures.clusterRole(`tg-pod-logs-${id}`, [
+    { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] },
+    { apiGroups: [''], resources: ['pods/log'], verbs: ['get'] },
+    { apiGroups: ['apps'], resources: ['deployments', 'replicasets', 'statefulsets', 'daemonsets'], verbs: ['get'] },
+    { apiGroups: ['batch'], resources: ['jobs', 'cronjobs'], verbs: ['get'] },
+  ]);
+  await ctx.fixtures.clusterRoleBinding(`tg-pod-logs-${id}`, `tg-pod-logs-${id}`, [user(as)]);
+}
+
 export function gatewayKube(ctx: ClusterTestContext, opts: GatewayKubeOptions = {}): Promise<KubeServices> {
   const token = ctx.cluster.users[opts.as ?? 'tailgate-gateway']?.token;
   if (token === undefined) throw new Error('no such static user');

@@ -1,0 +1,121 @@
+// The gateway streaming pod logs from the real apiserver: kube-token sign-in, kube-rbac per pod,
+// the kube-pod-logs source behind one shared pods/log request per container whatever the number
+// of users and sockets, a backlog per listener, and each user seeing exactly their pods.
+import { parseConfig } from '@tailgate/config';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { type RunningGateway, startGateway } from '../../apps/gateway/src/start-gateway';
+import { suffix, user } from '../cluster/src/fixtures';
+import { type ClusterTestContext, connectToTestCluster } from '../cluster/src/test-context';
+import { LogClient } from '../e2e/support/log-client';
+import { grantGatewayIdentity, grantPodLogsSource } from './src/gateway-kube';
+
+const POD_LOG = { apiGroups: [''], resources: ['pods/log'], verbs: ['get'] };
+
+describe('gateway with the kube-pod-logs source', () => {
+  let ctx: ClusterTestContext;
+  let ns: string;
+  let gw: RunningGateway;
+  const clients: LogClient[] = [];
+
+  async function listen(name: string, tail?: number): Promise<LogClient> {
+    const client = await LogClient.connect(gw.url, { token: ctx.cluster.users[name]!.token });
+    clients.push(client);
+    const ack = await client.subscribe({
+      source: 'kube-pod-logs.pods',
+      selector: { namespaces: [ns] },
+      ...(tail === undefined ? {} : { tail }),
+    });
+    expect(ack.ok, JSON.stringify(ack)).toBe(true);
+    await client.waitFor(() => client.targets.length + client.denied.length === 3, `${name}'s targets`);
+    return client;
+  }
+
+  beforeAll(async () => {
+    ctx = await connectToTestCluster(`tg-gpl-${suffix()}`);
+    await grantGatewayIdentity(ctx);
+    await grantPodLogsSource(ctx);
+    ns = await ctx.fixtures.namespace('tg-gpl');
+    await ctx.fixtures.pod(ns, 'web', { containers: ['app', 'sidecar'] });
+    await ctx.fixtures.pod(ns, 'worker', { containers: ['app'] });
+    await ctx.fixtures.grant(ns, 'carol-reads-all', [POD_LOG], [user('carol')]);
+    await ctx.fixtures.grant(ns, 'dave-reads-web', [{ ...POD_LOG, resourceNames: ['web'] }], [user('dave')]);
+    ctx.kubelet.container(ns, 'web', 'app').write('web history');
+    ctx.kubelet.container(ns, 'worker', 'app').write('worker history');
+    const parsed = parseConfig({
+      server: { port: 0, host: '127.0.0.1' },
+      log: { level: 'silent' },
+      kube: {
+        connection: {
+          mode: 'explicit',
+          server: ctx.cluster.server,
+          ca: ctx.cluster.ca,
+          token: ctx.cluster.users['tailgate-gateway']!.token,
+        },
+      },
+      authentication: { authenticators: ['kube-token.token-review'] },
+      access: { chain: ['kube-rbac.subject-access-review'] },
+      plugins: { 'kube-token': {}, 'kube-rbac': {}, 'kube-pod-logs': { retryMinMs: 50, retryMaxMs: 500 } },
+    });
+    if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
+    gw = await startGateway({ config: parsed.config });
+  });
+
+  afterAll(async () => {
+    for (const client of clients) client.close();
+    await gw?.close();
+    await ctx?.stop();
+  });
+
+  it('lists the source with its selector schema and resume support', async () => {
+    const client = await LogClient.connect(gw.url, { token: ctx.cluster.users.carol!.token });
+    clients.push(client);
+    const listed = (await client.emitRaw('sources.list', {})) as { ok: boolean; sources: { id: string; supports: object }[] };
+    const source = listed.sources.find((s) => s.id === 'kube-pod-logs.pods');
+    expect(source?.supports).toEqual({ tail: true, since: true, resume: true });
+  });
+
+  it('gives each user exactly the pods RBAC allows, through one pods/log request per container', async () => {
+    const carols = [await listen('carol', 1), await listen('carol')];
+    const dave = await listen('dave', 1);
+    expect(dave.denied.map((d) => `${d.target.pod}/${d.target.container}`)).toEqual(['worker/app']);
+    expect(dave.targets.map((t) => `${t.target.pod}/${t.target.container}`).sort()).toEqual(['web/app', 'web/sidecar']);
+
+    await waitUntil(() => ['app', 'sidecar'].every((c) => ctx.kubelet.container(ns, 'web', c).current.followers === 1));
+    await waitUntil(() => ctx.kubelet.container(ns, 'worker', 'app').current.followers === 1);
+    for (let i = 0; i < 10; i++) {
+      ctx.kubelet.container(ns, 'web', 'app').write(`web ${i}`);
+      ctx.kubelet.container(ns, 'web', 'sidecar').write(`sidecar ${i}`);
+      ctx.kubelet.container(ns, 'worker', 'app').write(`worker ${i}`);
+    }
+    for (const client of [...carols, dave]) await client.waitFor(() => client.lines().includes('sidecar 9'), 'the last sidecar line');
+    await carols[0]!.waitFor(() => carols[0]!.lines().includes('worker 9'), 'the last worker line');
+
+    const of = (client: LogClient, pod: string, container: string) =>
+      client.records.filter((r) => r.pod === pod && r.container === container).map((r) => r.line);
+    const live = (prefix: string) => Array.from({ length: 10 }, (_, i) => `${prefix} ${i}`);
+    // The first listener with tail 1 got the history line first; the one without tail only live lines.
+    expect(of(carols[0]!, 'web', 'app')).toEqual(['web history', ...live('web')]);
+    expect(of(carols[0]!, 'worker', 'app')).toEqual(['worker history', ...live('worker')]);
+    expect(of(carols[1]!, 'web', 'app')).toEqual(live('web'));
+    expect(of(dave, 'web', 'app')).toEqual(['web history', ...live('web')]);
+    expect(of(dave, 'web', 'sidecar')).toEqual(live('sidecar'));
+    expect(of(dave, 'worker', 'app')).toEqual([]);
+    // Three sockets, two users, one followed request per container.
+    for (const [pod, container] of [
+      ['web', 'app'],
+      ['web', 'sidecar'],
+      ['worker', 'app'],
+    ] as const) {
+      expect(ctx.kubelet.container(ns, pod, container).current.followers).toBe(1);
+    }
+  });
+});
+
+async function waitUntil(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
