@@ -10,6 +10,8 @@ import { GatewayLifecycle } from './gateway-lifecycle';
 import type { GatewayRuntime } from './gateway-runtime';
 import { HealthController } from './http/health.controller';
 import { GatewayMetrics } from './metrics/gateway-metrics';
+import { createQuotaStore } from './quotas/create-quota-store';
+import { QuotaService } from './quotas/quota.service';
 import { LogsGateway } from './socket/logs.gateway';
 import { StreamSupervisor } from './streams/stream-supervisor';
 import { SubscriptionService } from './streams/subscription.service';
@@ -22,9 +24,12 @@ export class GatewayModule {
     const channelOf = (stream: { key: string }) => recordsChannel(config.redis.keyPrefix, stream.key);
     const access = new AccessService(registry, config.access, metrics, pluginLogger);
     const supervisor = new StreamSupervisor(bus, { idleGraceMs: config.streams.idleGraceMs, channelOf }, metrics, pluginLogger);
-    const settings = { idleGraceMs: config.streams.idleGraceMs, maxBatchRecords: config.streams.maxBatchRecords, channelOf };
+    const { idleGraceMs, maxBatchRecords, reorderWindowMs } = config.streams;
+    const settings = { idleGraceMs, maxBatchRecords, reorderWindowMs, channelOf };
     const authentication = new AuthenticationService(registry, config.authentication.authenticators, metrics, pluginLogger);
-    const subscriptions = new SubscriptionService(registry, access, supervisor, bus, settings, metrics, pluginLogger);
+    const quotas = new QuotaService(createQuotaStore(config, pluginLogger), config.quotas, metrics, pluginLogger);
+    runtime.onClose.push(() => quotas.close());
+    const subscriptions = new SubscriptionService(registry, access, supervisor, bus, settings, metrics, pluginLogger, quotas);
     return {
       module: GatewayModule,
       controllers: [HealthController],

@@ -32,6 +32,13 @@ export const StreamsConfigSchema = z
     idleGraceMs: ms(5_000, 'How long an upstream keeps running after its last listener left.'),
     maxBatchRecords: z.number().int().min(1).max(10_000).default(100).describe('Most records in one batch on the bus and the wire.'),
     maxBatchWaitMs: ms(10, 'Longest a record waits for its batch to fill.'),
+    reorderWindowMs: z
+      .number()
+      .int()
+      .min(0)
+      .max(5_000)
+      .default(200)
+      .describe('How long records of `order: time` subscriptions wait for earlier ones of other containers, in ms.'),
   })
   .prefault({});
 
@@ -75,6 +82,72 @@ export const PodMetadataConfigSchema = z
     'Where authoritative pod labels come from: `kubernetes` (a watch on the apiserver, needs `kube`), `file` (demo and tests), or `none`.',
   );
 
+const quotaCount = (description: string) => z.number().int().min(0).max(1_000_000_000).describe(description);
+const quotaRate = (description: string) => z.number().int().min(1).max(1_000_000_000).describe(description);
+
+/** One scope's limits with nothing set: unset means unlimited (tenants) or the scope's default (named users). */
+export const QuotaLimitsSchema = z.strictObject({
+  maxSubscriptions: quotaCount('Live subscriptions, across all connections and replicas.').optional(),
+  maxStreams: quotaCount('Distinct streams (upstreams) subscribed to at once.').optional(),
+  subscribesPerMinute: quotaRate('Subscribe requests per minute, refused ones included (token bucket).').optional(),
+  subscribeBurst: quotaRate('Subscribe requests at once before the per-minute rate applies; unset: subscribesPerMinute.').optional(),
+});
+
+export const TenantFromSchema = z
+  .discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('none') }),
+    z.strictObject({
+      kind: z.literal('group-prefix'),
+      prefix: z.string().min(1).describe('The tenant is the rest of the first group with it.'),
+    }),
+    z.strictObject({ kind: z.literal('service-account-namespace') }),
+  ])
+  .default({ kind: 'none' })
+  .describe(
+    'How a tenant is derived from the authenticated subject: `group-prefix` (first group starting with `prefix`, minus it), `service-account-namespace` (`system:serviceaccount:<ns>:<name>` → `<ns>`), or `none`. Subjects without a tenant are limited per user only.',
+  );
+
+export const QuotasConfigSchema = z
+  .strictObject({
+    user: z
+      .strictObject({
+        maxSubscriptions: quotaCount('Live subscriptions one user may hold, across all its connections and every replica.').default(100),
+        maxStreams: quotaCount('Distinct streams (upstreams) one user may be subscribed to at once.').default(50),
+        subscribesPerMinute: quotaRate('Subscribe requests of one user per minute, refused ones included (token bucket).').default(60),
+        subscribeBurst: quotaRate('Subscribe requests of one user at once before the rate applies; unset: subscribesPerMinute.').optional(),
+      })
+      .prefault({}),
+    tenant: z
+      .strictObject({
+        maxSubscriptions: quotaCount('Live subscriptions of all users of one tenant; unset: unlimited.').optional(),
+        maxStreams: quotaCount('Distinct streams all users of one tenant may be subscribed to at once; unset: unlimited.').optional(),
+        subscribesPerMinute: quotaRate('Subscribe requests per minute of all users of one tenant; unset: unlimited.').optional(),
+        subscribeBurst: quotaRate('Subscribe requests of one tenant at once before the rate applies; unset: per minute.').optional(),
+      })
+      .prefault({}),
+    users: z
+      .record(z.string().min(1), QuotaLimitsSchema)
+      .default({})
+      .describe('Limits of named users replacing the `user` ones, e.g. `{ ci-bot: { subscribesPerMinute: 600 } }`.'),
+    tenants: z
+      .record(z.string().min(1), QuotaLimitsSchema)
+      .default({})
+      .describe('Limits of named tenants replacing the `tenant` ones, e.g. `{ payments: { maxStreams: 500 } }`.'),
+    tenantFrom: TenantFromSchema,
+    holdingTtlMs: z
+      .number()
+      .int()
+      .min(300)
+      .max(600_000)
+      .default(15_000)
+      .describe("With Redis: how long a replica's holdings outlive its last heartbeat (one every third of this) when it dies."),
+  })
+  .prefault({});
+
+export type QuotasConfig = z.output<typeof QuotasConfigSchema>;
+export type QuotaLimits = z.output<typeof QuotaLimitsSchema>;
+export type TenantFrom = z.output<typeof TenantFromSchema>;
+
 export const LogConfigSchema = z
   .strictObject({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Level of the JSON server log.'),
@@ -93,6 +166,7 @@ export const TailgateConfigSchema = z
     streams: StreamsConfigSchema,
     access: AccessConfigSchema,
     authentication: AuthenticationConfigSchema,
+    quotas: QuotasConfigSchema,
     podMetadata: PodMetadataConfigSchema,
     log: LogConfigSchema,
     plugins: z

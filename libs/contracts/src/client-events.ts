@@ -12,6 +12,10 @@ export const LIMITS = {
   maxTail: 10_000,
   maxCursorLength: 512,
   maxSubscriptionIdLength: 64,
+  /** Most targets a `resume` object may list. */
+  maxResumeTargets: 1_000,
+  /** Longest target key (`<ns>/<pod>/<container>`) in a `resume` object. */
+  maxTargetKeyLength: 512,
 } as const;
 
 /** RFC 3339 timestamp, or a duration back from now such as `30s`, `5m`, `2h`. */
@@ -22,17 +26,50 @@ export const SinceSchema = z
     message: 'expected an RFC 3339 time or a duration such as 5m',
   });
 
-export const SubscribeRequestSchema = z.strictObject({
-  /** `<pluginId>.<sourceName>`, as listed by `sources.list`. */
-  source: z.string().min(1).max(LIMITS.maxSourceIdLength),
-  /** Parsed by the source's own selector schema. */
-  selector: z.unknown().default({}),
-  since: SinceSchema.optional(),
-  tail: z.number().int().min(0).max(LIMITS.maxTail).optional(),
-  follow: z.boolean().default(true),
-  /** The cursor of the last record the client received; see docs/protocol.md "Resume". */
-  resume: z.string().min(1).max(LIMITS.maxCursorLength).optional(),
-});
+const CursorSchema = z.string().min(1).max(LIMITS.maxCursorLength);
+
+/** `<ns>/<pod>/<container>`, as in a record's `ns`, `pod` and `container`. */
+const TargetKeySchema = z
+  .string()
+  .max(LIMITS.maxTargetKeyLength)
+  .regex(/^[^/]+\/[^/]+\/[^/]+$/, { message: 'expected <ns>/<pod>/<container>' });
+
+/**
+ * Where to continue: one cursor for every target, or the last cursor per target key. See
+ * docs/protocol.md "Resume".
+ */
+export const ResumeSchema = z.union([
+  CursorSchema,
+  z
+    .record(TargetKeySchema, CursorSchema)
+    .refine((cursors) => Object.keys(cursors).length > 0, { message: 'name at least one target' })
+    .refine((cursors) => Object.keys(cursors).length <= LIMITS.maxResumeTargets, {
+      message: `at most ${LIMITS.maxResumeTargets} targets`,
+    }),
+]);
+export type Resume = z.infer<typeof ResumeSchema>;
+
+/** How records of different targets are interleaved; see docs/protocol.md "Ordering". */
+export const RECORD_ORDERS = ['source', 'time'] as const;
+export type RecordOrder = (typeof RECORD_ORDERS)[number];
+
+export const SubscribeRequestSchema = z
+  .strictObject({
+    /** `<pluginId>.<sourceName>`, as listed by `sources.list`. */
+    source: z.string().min(1).max(LIMITS.maxSourceIdLength),
+    /** Parsed by the source's own selector schema. */
+    selector: z.unknown().default({}),
+    since: SinceSchema.optional(),
+    tail: z.number().int().min(0).max(LIMITS.maxTail).optional(),
+    follow: z.boolean().default(true),
+    /** What the client received last; excludes `tail` and `since`. */
+    resume: ResumeSchema.optional(),
+    order: z.enum(RECORD_ORDERS).default('source'),
+  })
+  .refine((request) => request.resume === undefined || (request.tail === undefined && request.since === undefined), {
+    message: 'resume cannot be combined with tail or since',
+    path: ['resume'],
+  });
 export type SubscribeRequest = z.input<typeof SubscribeRequestSchema>;
 export type ParsedSubscribeRequest = z.output<typeof SubscribeRequestSchema>;
 

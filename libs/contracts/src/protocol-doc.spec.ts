@@ -4,7 +4,7 @@ import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import { CLIENT_EVENTS, END_REASONS, ERROR_CODES, LOGS_NAMESPACE, PROTOCOL_VERSION, SERVER_EVENTS } from './index';
+import { CLIENT_EVENTS, END_REASONS, ERROR_CODES, LOGS_NAMESPACE, PROTOCOL_VERSION, SERVER_EVENTS, TARGET_END_REASONS } from './index';
 
 const doc = readFileSync(join(__dirname, '../../../docs/protocol.md'), 'utf8');
 
@@ -33,5 +33,11 @@ describe('docs/protocol.md', () => {
     expect([...`${line} ${next}`.matchAll(/`([a-z_]+)`/g)].map((m) => m[1])).toEqual([...END_REASONS]);
     expect(doc).toContain(`namespace **\`${LOGS_NAMESPACE}\`**`);
     expect(doc).toContain(`# Tailgate wire protocol, version ${PROTOCOL_VERSION}`);
+  });
+
+  it('lists every target end reason', () => {
+    const line = doc.split('\n').find((l) => l.startsWith('Target end reasons')) ?? '';
+    const reasons = line.slice(line.indexOf(':'));
+    expect([...reasons.matchAll(/`([a-z_]+)`/g)].map((m) => m[1])).toEqual([...TARGET_END_REASONS]);
   });
 });

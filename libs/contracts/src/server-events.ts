@@ -54,11 +54,16 @@ export interface RecordsEvent {
   readonly sub: string;
   readonly batch: readonly WireRecord[];
 }
-export interface TargetEvent {
-  readonly sub: string;
-  readonly op: 'added' | 'removed';
-  readonly target: WireTarget;
-}
+/**
+ * Why a target stopped streaming: its container ran to completion (`completed`), its pod is gone
+ * (`deleted`), or the source gave up on it (`failed`). Sources that cannot tell send no reason.
+ */
+export type TargetEndReason = 'completed' | 'deleted' | 'failed';
+export const TARGET_END_REASONS = ['completed', 'deleted', 'failed'] as const satisfies readonly TargetEndReason[];
+
+export type TargetEvent =
+  | { readonly sub: string; readonly op: 'added'; readonly target: WireTarget }
+  | { readonly sub: string; readonly op: 'removed'; readonly target: WireTarget; readonly reason?: TargetEndReason };
 export interface DeniedEvent {
   readonly sub: string;
   readonly target: WireTarget;

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -6,6 +6,7 @@ import { type LogSource, silentLogger, type SourceEvent } from '@tailgate/plugin
 import { collectStream, describeLogSource, registerForTest, type StreamCollector } from '@tailgate/plugin-sdk/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 
+import { formatCursor, toEpochNanos } from './cri-cursor';
 import { nodeFilePlugin } from './plugin';
 import { type PodSelector } from './pod-selector';
 import { CriLogWriter } from '@tailgate/plugin-node-file/testing';
@@ -84,7 +85,7 @@ describe('node-file pods source', () => {
     expect(targetEvents(collector.events)).toEqual(['added acme/web-0/app']);
   });
 
-  it('announces a removed target after the last of its records', async () => {
+  it('announces a removed target after the last of its records, as deleted', async () => {
     await setUp();
     const web = new CriLogWriter(root, { namespace: 'acme', pod: 'web-0', container: 'app' });
     const { collector } = await open({ namespace: 'acme' });
@@ -94,7 +95,7 @@ describe('node-file pods source', () => {
     await collector.waitFor((c) => targetEvents(c.events).length >= 2);
     expect(targetEvents(collector.events)).toEqual(['added acme/web-0/app', 'removed acme/web-0/app']);
     expect(lines(collector)).toEqual(['last words']);
-    expect(collector.events.at(-1)?.type).toBe('target');
+    expect(collector.events.at(-1)).toEqual({ type: 'target', op: 'removed', target: web.target, reason: 'deleted' });
   });
 
   it('follows only the selected container', async () => {
@@ -235,6 +236,48 @@ describe('node-file pods source', () => {
     const since = new Date('2024-05-01T10:00:01Z');
     expect((await source.backlog!({}, { since }, ctx())).records.map((r) => r.line)).toEqual(['on time', 'late', 'later']);
     expect((await source.backlog!({}, { since, tail: 1 }, ctx())).records.map((r) => r.line)).toEqual(['later']);
+  });
+
+  it('resumes each listed target right after its cursor, across rotations, and others after `otherwise`', async () => {
+    await setUp();
+    const a = new CriLogWriter(root, { namespace: 'acme', pod: 'a', container: 'app' });
+    const b = new CriLogWriter(root, { namespace: 'acme', pod: 'b', container: 'app' });
+    const ts = '2024-05-01T10:00:00Z';
+    await a.writeMany(['a1', 'a2'], { ts });
+    await a.rotate();
+    await a.writeMany(['a3', 'a4'], { ts });
+    await b.writeMany(['b1', 'b2'], { ts: '2024-05-01T10:00:01Z' });
+    const source = await makeSource(root);
+    expect(source.resumable).toBe(true);
+    const all = (await source.backlog!({}, { tail: 100 }, ctx())).records;
+    const cursorOf = (line: string) => all.find((r) => r.line === line)!.cursor;
+    const resume = async (byTarget: Record<string, string>, otherwise?: string) =>
+      (await source.backlog!({}, { after: { byTarget: new Map(Object.entries(byTarget)), ...(otherwise && { otherwise }) } }, ctx()))
+        .records;
+
+    const fromA1 = await resume({ 'acme/a/app': cursorOf('a1') });
+    expect(fromA1.map((r) => r.line)).toEqual(['a2', 'a3', 'a4']);
+    expect(fromA1).toEqual(all.filter((r) => ['a2', 'a3', 'a4'].includes(r.line)));
+    expect((await resume({ 'acme/a/app': cursorOf('a3'), 'acme/b/app': cursorOf('b1') })).map((r) => r.line)).toEqual(['a4', 'b2']);
+    expect((await resume({ 'acme/a/app': cursorOf('a4') }, cursorOf('a4'))).map((r) => r.line)).toEqual(['b1', 'b2']);
+    expect((await resume({}, cursorOf('a2'))).map((r) => r.line)).toEqual(['a3', 'a4', 'b1', 'b2']);
+    expect(await resume({ 'acme/a/app': cursorOf('a4'), 'acme/b/app': cursorOf('b2') })).toEqual([]);
+  });
+
+  it('does not read rotated files last written well before the resume cursor', async () => {
+    await setUp();
+    const writer = new CriLogWriter(root, { namespace: 'acme', pod: 'a', container: 'app' });
+    // Claims a time after its file's modification time, which a real runtime never writes: read
+    // only if the file were read.
+    await writer.write('impossible', { ts: '2024-05-01T13:00:00Z' });
+    const rotated = await writer.rotate();
+    await utimes(rotated, new Date('2024-05-01T10:00:00Z'), new Date('2024-05-01T10:00:00Z'));
+    await writer.writeMany(['n1', 'n2', 'n3'], { ts: '2024-05-01T12:00:00Z' });
+    const source = await makeSource(root);
+    const afterN1 = { byTarget: new Map([['acme/a/app', formatCursor(toEpochNanos('2024-05-01T12:00:00Z')!, 0)]]) };
+    expect((await source.backlog!({}, { after: afterN1 }, ctx())).records.map((r) => r.line)).toEqual(['n2', 'n3']);
+    const early = { byTarget: new Map([['acme/a/app', formatCursor(toEpochNanos('2024-05-01T09:00:00Z')!, 0)]]) };
+    expect((await source.backlog!({}, { after: early }, ctx())).records.map((r) => r.line)).toEqual(['impossible', 'n1', 'n2', 'n3']);
   });
 
   it('gives backlog records the cursors the live stream gave them', async () => {

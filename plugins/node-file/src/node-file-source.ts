@@ -1,7 +1,16 @@
 // The `pods` log source: live CRI logs and backlogs from a /var/log/pods-style directory.
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import type { AccessScope, Backlog, BacklogOptions, LogRecord, LogSource, SourceEvent, StreamContext } from '@tailgate/plugin-sdk';
+import {
+  type AccessScope,
+  type Backlog,
+  type BacklogOptions,
+  type LogRecord,
+  type LogSource,
+  type SourceEvent,
+  type StreamContext,
+  targetKey,
+} from '@tailgate/plugin-sdk';
 
 import { readContainerBacklog } from './container-backlog';
 import { dateToEpochNanos } from './cri-cursor';
@@ -15,6 +24,8 @@ export class NodeFileSource implements LogSource<PodSelector> {
   readonly name = 'pods';
   readonly description = 'Container logs read from the CRI log files under a /var/log/pods-style directory.';
   readonly selector = PodSelectorSchema;
+  /** Cursors come from the log content alone (see cri-cursor), so they survive gateway restarts. */
+  readonly resumable = true;
 
   constructor(private readonly config: NodeFileConfig) {}
 
@@ -29,10 +40,16 @@ export class NodeFileSource implements LogSource<PodSelector> {
   async backlog(selector: PodSelector, options: BacklogOptions, ctx: StreamContext): Promise<Backlog> {
     const dirs = await new PodDirectoryScanner(this.config.root, selector).scan();
     const targets = dirs.map((dir) => dir.target);
-    if (options.tail === undefined && options.since === undefined) return { targets, records: [] };
-    const window = { tail: options.tail, sinceNanos: options.since && dateToEpochNanos(options.since) };
+    const { tail, since, after } = options;
+    if (tail === undefined && since === undefined && after === undefined) return { targets, records: [] };
     const records: LogRecord[] = [];
-    for (const dir of dirs) records.push(...(await readContainerBacklog(dir, window, this.config, ctx.signal)));
+    for (const dir of dirs) {
+      // Resuming, a target the client never saw continues after `otherwise`, or not at all.
+      const afterCursor = after && (after.byTarget.get(targetKey(dir.target)) ?? after.otherwise);
+      if (after && afterCursor === undefined) continue;
+      const window = { tail, sinceNanos: since && dateToEpochNanos(since), after: afterCursor };
+      records.push(...(await readContainerBacklog(dir, window, this.config, ctx.signal)));
+    }
     return { targets, records };
   }
 

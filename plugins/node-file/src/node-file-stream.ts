@@ -58,7 +58,8 @@ export class NodeFileStream {
     for (let i = 0; i < records.length; i += this.config.maxBatchRecords) {
       events.push({ type: 'records', records: records.slice(i, i + this.config.maxBatchRecords) });
     }
-    for (const target of removed) events.push({ type: 'target', op: 'removed', target });
+    // kubelet removes a pod's directory when the pod is deleted.
+    for (const target of removed) events.push({ type: 'target', op: 'removed', target, reason: 'deleted' });
     return { events, busy };
   }
 

@@ -19,16 +19,26 @@ export interface DemoGateway {
   stop(): Promise<void>;
 }
 
-export async function startDemoGateway(pods: readonly DemoPod[], redisUrl?: string): Promise<DemoGateway> {
+/**
+ * @param streams overrides of the `streams` settings
+ * @param quotas the `quotas` settings; default: the built-in ones
+ */
+export async function startDemoGateway(
+  pods: readonly DemoPod[],
+  redisUrl?: string,
+  streams: Readonly<Record<string, unknown>> = {},
+  quotas?: Readonly<Record<string, unknown>>,
+): Promise<DemoGateway> {
   const dir = mkdtempSync(join(tmpdir(), 'tailgate-e2e-'));
   const world = createDemoWorld(dir, {
     port: 0,
     ...(redisUrl && { redisUrl }),
     nodeFile: { pollIntervalMs: 20, scanIntervalMs: 50 },
-    streams: { idleGraceMs: 300 },
+    streams: { idleGraceMs: 300, ...streams },
     access: { recheckIntervalMs: 250 },
     podMetadataReloadMs: 50,
     logLevel: 'debug',
+    ...(quotas && { quotas }),
   });
   const writers = new Map(
     pods.map((pod) => [pod.name, new CriLogWriter(world.podsRoot, { namespace: pod.namespace, pod: pod.name, container: pod.container })]),

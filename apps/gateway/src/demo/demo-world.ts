@@ -60,6 +60,8 @@ export interface DemoWorldOptions {
   readonly streams?: Readonly<Record<string, unknown>>;
   /** Overrides of the `access` settings (re-check interval, TTL, …). */
   readonly access?: Readonly<Record<string, unknown>>;
+  /** The `quotas` settings; default: the built-in ones. */
+  readonly quotas?: Readonly<Record<string, unknown>>;
   readonly podMetadataReloadMs?: number;
   readonly logLevel?: string;
 }
@@ -79,6 +81,7 @@ export function createDemoWorld(dir: string, options: DemoWorldOptions = {}): De
     server: { port: options.port ?? 8080, host: options.host ?? '127.0.0.1' },
     ...(options.redisUrl && { redis: { url: options.redisUrl } }),
     ...(options.streams && { streams: options.streams }),
+    ...(options.quotas && { quotas: options.quotas }),
     log: { level: options.logLevel ?? 'info' },
     podMetadata: { kind: 'file', path: podFile, reloadIntervalMs: options.podMetadataReloadMs ?? 500 },
     authentication: { authenticators: ['static-tokens.tokens'] },

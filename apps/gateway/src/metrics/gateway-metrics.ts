@@ -59,6 +59,12 @@ export class GatewayMetrics {
     help: 'denied events sent to clients.',
     registers: [this.registry],
   });
+  readonly quotaRefusals = new Counter({
+    name: 'tailgate_quota_refusals_total',
+    help: 'Subscribe requests refused with quota_exceeded, by limit (subscriptions, streams, subscribeRate) and scope (user, tenant).',
+    labelNames: ['limit', 'scope'] as const,
+    registers: [this.registry],
+  });
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'tailgate_' });

@@ -9,6 +9,18 @@ describe('bus messages', () => {
     expect(decodeBusMessage(encodeBusMessage({ t: 'end', reason: 'complete' }))).toEqual({ t: 'end', reason: 'complete' });
   });
 
+  it('carries why a target was removed, and only a known reason', () => {
+    const target = { ns: 'n', pod: 'p', container: 'c' };
+    for (const reason of ['completed', 'deleted', 'failed'] as const) {
+      const removed = { t: 'target', op: 'removed', target, reason } as const;
+      expect(decodeBusMessage(encodeBusMessage(removed))).toEqual(removed);
+    }
+    expect(decodeBusMessage(encodeBusMessage({ t: 'target', op: 'removed', target }))).toEqual({ t: 'target', op: 'removed', target });
+    expect(decodeBusMessage(JSON.stringify({ t: 'target', op: 'removed', target, reason: 'evicted' }))).toBeUndefined();
+    expect(decodeBusMessage(JSON.stringify({ t: 'target', op: 'removed', target, reason: 7 }))).toBeUndefined();
+    expect(decodeBusMessage(JSON.stringify({ t: 'target', op: 'gone', target }))).toBeUndefined();
+  });
+
   it('round-trips records in wire form', () => {
     const record = toWireRecord({
       ts: 't',

@@ -1,6 +1,6 @@
 // What travels on a stream's bus channel: one JSON message per source event, records already
 // in wire form, so every replica decodes a batch once and emits subsets of it as they are.
-import type { EndReason, WireRecord, WireTarget } from '@tailgate/contracts';
+import { type EndReason, TARGET_END_REASONS, type WireRecord, type WireTarget } from '@tailgate/contracts';
 import type { LogRecord, TargetRef } from '@tailgate/plugin-sdk';
 import { z } from 'zod';
 
@@ -14,7 +14,10 @@ const WireRecordSchema = WireTargetSchema.extend({
 
 export const BusMessageSchema = z.discriminatedUnion('t', [
   z.object({ t: z.literal('records'), records: z.array(WireRecordSchema) }),
-  z.object({ t: z.literal('target'), op: z.enum(['added', 'removed']), target: WireTargetSchema }),
+  z.discriminatedUnion('op', [
+    z.object({ t: z.literal('target'), op: z.literal('added'), target: WireTargetSchema }),
+    z.object({ t: z.literal('target'), op: z.literal('removed'), target: WireTargetSchema, reason: z.enum(TARGET_END_REASONS).optional() }),
+  ]),
   z.object({ t: z.literal('end'), reason: z.enum(['complete', 'upstream_failed', 'shutdown']) }),
 ]);
 export type BusMessage = z.output<typeof BusMessageSchema>;

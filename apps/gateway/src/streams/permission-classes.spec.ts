@@ -1,4 +1,4 @@
-import type { WireRecord } from '@tailgate/contracts';
+import type { RecordOrder, WireRecord } from '@tailgate/contracts';
 import { describe, expect, it } from 'vitest';
 
 import { buildClass, type ClassMember, classKeyOf, filterForClass } from './permission-classes';
@@ -8,8 +8,8 @@ const record = (pod: string, line: string): WireRecord => ({ ts: 't', ns: 'n', p
 const allowed = (signature = '[]', predicate = PASS): TargetAccess => ({ allowed: true, predicate, signature });
 const denied: TargetAccess = { allowed: false, reason: 'no' };
 
-function member(id: string, access: Record<string, TargetAccess>, scopeSignature = 's'): ClassMember {
-  return { id, access: new Map(Object.entries(access)), scopePredicate: PASS, scopeSignature };
+function member(id: string, access: Record<string, TargetAccess>, scopeSignature = 's', order: RecordOrder = 'source'): ClassMember {
+  return { id, order, access: new Map(Object.entries(access)), scopePredicate: PASS, scopeSignature };
 }
 
 describe('permission classes', () => {
@@ -23,10 +23,14 @@ describe('permission classes', () => {
     expect(classKeyOf(alice, live)).not.toBe(classKeyOf(bob, live));
   });
 
-  it('separates listeners whose conditions or scopes differ', () => {
+  it('separates listeners whose conditions, scopes or record order differ', () => {
     const plain = member('1', { 'n/a/c': allowed() });
     expect(classKeyOf(plain, live)).not.toBe(classKeyOf(member('2', { 'n/a/c': allowed('[{"rule":"x"}]') }), live));
     expect(classKeyOf(plain, live)).not.toBe(classKeyOf(member('3', { 'n/a/c': allowed() }, 'other scope'), live));
+    expect(classKeyOf(plain, live)).not.toBe(classKeyOf(member('4', { 'n/a/c': allowed() }, 's', 'time'), live));
+    expect(classKeyOf(member('5', { 'n/a/c': allowed() }, 's', 'time'), live)).toBe(
+      classKeyOf(member('6', { 'n/a/c': allowed() }, 's', 'time'), live),
+    );
   });
 
   it('filters a batch to the targets and records a class may see, in order', () => {

@@ -3,12 +3,14 @@
 // caller joins and leaves Socket.IO rooms as `assign` says.
 import { createHash } from 'node:crypto';
 
-import type { WireRecord } from '@tailgate/contracts';
+import type { RecordOrder, WireRecord } from '@tailgate/contracts';
 
 import { PASS, type TargetAccess, type WirePredicate } from './target-access';
 
 export interface ClassMember {
   readonly id: string;
+  /** Listeners that order records differently get their batches at different times: never one class. */
+  readonly order: RecordOrder;
   readonly access: ReadonlyMap<string, TargetAccess>;
   readonly scopePredicate: WirePredicate;
   readonly scopeSignature: string;
@@ -17,6 +19,7 @@ export interface ClassMember {
 export interface PermissionClass {
   readonly key: string;
   readonly room: string;
+  readonly order: RecordOrder;
   /** Live targets this class may see, each with its record predicate. */
   readonly allowed: ReadonlyMap<string, WirePredicate>;
   readonly scopePredicate: WirePredicate;
@@ -25,7 +28,7 @@ export interface PermissionClass {
 
 /** The class key of a member over the stream's live targets. */
 export function classKeyOf(member: ClassMember, liveTargets: readonly string[]): string {
-  const parts = [member.scopeSignature];
+  const parts = [member.order, member.scopeSignature];
   for (const target of liveTargets) {
     const access = member.access.get(target);
     if (access?.allowed) parts.push(`${target}=${access.signature}`);
@@ -39,7 +42,7 @@ export function buildClass(key: string, room: string, member: ClassMember, liveT
     const access = member.access.get(target);
     if (access?.allowed) allowed.set(target, access.predicate);
   }
-  return { key, room, allowed, scopePredicate: member.scopePredicate, members: new Set([member.id]) };
+  return { key, room, order: member.order, allowed, scopePredicate: member.scopePredicate, members: new Set([member.id]) };
 }
 
 /** The records of a batch this class may see; `keys[i]` is the target key of `records[i]`. */

@@ -1,13 +1,14 @@
 // The fan-out's cost model: one emit per permission class per batch, never one per listener.
+import type { RecordOrder, WireRecord } from '@tailgate/contracts';
 import { InProcessLogBus } from '@tailgate/bus';
 import type { PluginRegistry } from '@tailgate/plugin-host';
-import { silentLogger, type Subject, type TargetRef } from '@tailgate/plugin-sdk';
+import { type BacklogOptions, type LogRecord, silentLogger, type Subject, type TargetRef } from '@tailgate/plugin-sdk';
 import { describe, expect, it } from 'vitest';
 
 import type { AccessService } from '../access/access.service';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
 import type { LogsNamespace, LogsSocket } from '../socket/logs-socket';
-import { encodeBusMessage } from './bus-message';
+import { type BusMessage, encodeBusMessage } from './bus-message';
 import type { StreamDescriptor } from './stream-descriptor';
 import { StreamFanout } from './stream-fanout';
 import type { ListenerRequest } from './stream-listener';
@@ -19,7 +20,9 @@ interface Emitted {
   readonly payload: unknown;
 }
 
-function fakeSocket(id: string, user: string, direct: Emitted[]) {
+type FakeSocket = LogsSocket & { rooms: Set<string> };
+
+function fakeSocket(id: string, user: string, direct: Emitted[]): FakeSocket {
   const rooms = new Set<string>();
   const socket = {
     id,
@@ -29,7 +32,7 @@ function fakeSocket(id: string, user: string, direct: Emitted[]) {
     join: (room: string) => void rooms.add(room),
     leave: (room: string) => void rooms.delete(room),
   };
-  return socket as unknown as LogsSocket & { rooms: Set<string> };
+  return socket as unknown as FakeSocket;
 }
 
 /** Alice and Carol may read pod `a`; Bob may read nothing. */
@@ -42,61 +45,71 @@ const access = {
     ),
 } as unknown as AccessService;
 
-describe('StreamFanout', () => {
-  const bus = new InProcessLogBus();
+const linesOf = (payload: unknown) => (payload as { batch: WireRecord[] }).batch.map((r) => r.line);
 
-  it('emits each batch once per permission class room, with the records that class may see', async () => {
-    const roomEmits: Emitted[] = [];
-    const direct: Emitted[] = [];
-    const namespace = {
-      local: { to: (room: string) => ({ emit: (event: string, payload: unknown) => roomEmits.push({ to: room, event, payload }) }) },
-    } as unknown as LogsNamespace;
-    const stream = { id: 's_test', key: 'k', source: { id: 'x.y' }, selector: {} } as unknown as StreamDescriptor;
-    const fanout = new StreamFanout(stream, {
-      bus,
-      channel: 'tailgate:test:records',
-      access,
-      rules: new Map() as PluginRegistry['recordRules'],
-      namespace,
-      metrics: new GatewayMetrics(),
-      logger: silentLogger,
-      maxBatchRecords: 100,
-      onListenerRemoved: () => undefined,
-      onIdle: () => undefined,
-    });
-    await fanout.start();
-    const sockets = [fakeSocket('1', 'alice', direct), fakeSocket('2', 'carol', direct), fakeSocket('3', 'bob', direct)];
-    for (const socket of sockets) {
+const record = (pod: string, line: string): WireRecord => ({ ts: 't', ns: 'n', pod, container: 'c', stream: 'stdout', line, cursor: line });
+
+interface ListenOptions {
+  readonly order?: RecordOrder;
+  readonly backlog?: BacklogOptions;
+}
+
+/** A fan-out on an in-process bus whose namespace records every room emit; its source's backlog is `backlog`. */
+async function harness(name: string, options: { reorderWindowMs?: number; backlog?: readonly LogRecord[] } = {}) {
+  const bus = new InProcessLogBus();
+  const channel = `tailgate:${name}:records`;
+  const roomEmits: Emitted[] = [];
+  const direct: Emitted[] = [];
+  const namespace = {
+    local: { to: (room: string) => ({ emit: (event: string, payload: unknown) => roomEmits.push({ to: room, event, payload }) }) },
+  } as unknown as LogsNamespace;
+  const source = { backlog: () => Promise.resolve({ targets: [], records: options.backlog ?? [] }) };
+  const stream = { id: `s_${name}`, key: name, source: { id: 'x.y', source }, selector: {} } as unknown as StreamDescriptor;
+  const fanout = new StreamFanout(stream, {
+    bus,
+    channel,
+    access,
+    rules: new Map() as PluginRegistry['recordRules'],
+    namespace,
+    metrics: new GatewayMetrics(),
+    logger: silentLogger,
+    maxBatchRecords: 100,
+    reorderWindowMs: options.reorderWindowMs ?? 0,
+    onListenerRemoved: () => undefined,
+    onIdle: () => undefined,
+  });
+  await fanout.start();
+  return {
+    fanout,
+    roomEmits,
+    direct,
+    publish: (message: BusMessage) => bus.publish(channel, encodeBusMessage(message)),
+    /** Direct `records` of one socket, as lines. */
+    directLines: (id: string) => direct.filter((e) => e.to === id && e.event === 'records').flatMap((e) => linesOf(e.payload)),
+    async listen(id: string, user: string, listen: ListenOptions = {}): Promise<FakeSocket> {
+      const socket = fakeSocket(id, user, direct);
       const request: ListenerRequest = {
         socket,
         subject: socket.data.subject,
         scopePredicate: PASS,
         scopeSignature: '',
-        backlog: undefined,
+        backlog: listen.backlog,
         follow: true,
+        order: listen.order ?? 'source',
       };
       await fanout.activate(fanout.register(request), request);
-    }
-    const record = (pod: string, line: string) => ({
-      ts: 't',
-      ns: 'n',
-      pod,
-      container: 'c',
-      stream: 'stdout' as const,
-      line,
-      cursor: line,
-    });
-    await bus.publish(
-      'tailgate:test:records',
-      encodeBusMessage({ t: 'target', op: 'added', target: { ns: 'n', pod: 'a', container: 'c' } }),
-    );
-    await bus.publish(
-      'tailgate:test:records',
-      encodeBusMessage({ t: 'target', op: 'added', target: { ns: 'n', pod: 'b', container: 'c' } }),
-    );
-    for (let i = 0; i < 10; i++) {
-      await bus.publish('tailgate:test:records', encodeBusMessage({ t: 'records', records: [record('a', `${i}a`), record('b', `${i}b`)] }));
-    }
+      return socket;
+    },
+  };
+}
+
+describe('StreamFanout', () => {
+  it('emits each batch once per permission class room, with the records that class may see', async () => {
+    const { fanout, roomEmits, direct, publish, listen } = await harness('test');
+    const sockets = [await listen('1', 'alice'), await listen('2', 'carol'), await listen('3', 'bob')];
+    await publish({ t: 'target', op: 'added', target: { ns: 'n', pod: 'a', container: 'c' } });
+    await publish({ t: 'target', op: 'added', target: { ns: 'n', pod: 'b', container: 'c' } });
+    for (let i = 0; i < 10; i++) await publish({ t: 'records', records: [record('a', `${i}a`), record('b', `${i}b`)] });
     await expect.poll(() => roomEmits.length).toBe(10);
     await new Promise((resolve) => setImmediate(resolve));
 
@@ -118,42 +131,89 @@ describe('StreamFanout', () => {
   });
 
   it('learns a target from its first record when it joined a stream after the target was announced', async () => {
-    const roomEmits: Emitted[] = [];
-    const direct: Emitted[] = [];
-    const namespace = {
-      local: { to: (room: string) => ({ emit: (event: string, payload: unknown) => roomEmits.push({ to: room, event, payload }) }) },
-    } as unknown as LogsNamespace;
-    const stream = { id: 's_late', key: 'late', source: { id: 'x.y' }, selector: {} } as unknown as StreamDescriptor;
-    const fanout = new StreamFanout(stream, {
-      bus,
-      channel: 'tailgate:late:records',
-      access,
-      rules: new Map() as PluginRegistry['recordRules'],
-      namespace,
-      metrics: new GatewayMetrics(),
-      logger: silentLogger,
-      maxBatchRecords: 100,
-      onListenerRemoved: () => undefined,
-      onIdle: () => undefined,
-    });
-    await fanout.start();
-    const alice = fakeSocket('1', 'alice', direct);
-    const request: ListenerRequest = {
-      socket: alice,
-      subject: alice.data.subject,
-      scopePredicate: PASS,
-      scopeSignature: '',
-      backlog: undefined,
-      follow: true,
-    };
-    await fanout.activate(fanout.register(request), request);
-    const record = { ts: 't', ns: 'n', pod: 'a', container: 'c', node: 'k', stream: 'stdout' as const, line: 'first', cursor: '1' };
-    await bus.publish('tailgate:late:records', encodeBusMessage({ t: 'records', records: [record] }));
+    const { fanout, roomEmits, direct, publish, listen } = await harness('late');
+    await listen('1', 'alice');
+    const first = { ts: 't', ns: 'n', pod: 'a', container: 'c', node: 'k', stream: 'stdout' as const, line: 'first', cursor: '1' };
+    await publish({ t: 'records', records: [first] });
     await expect.poll(() => roomEmits.length).toBe(1);
     expect(direct.filter((e) => e.event === 'target').map((e) => e.payload)).toEqual([
       { sub: 's_late', op: 'added', target: { ns: 'n', pod: 'a', container: 'c', node: 'k' } },
     ]);
-    expect((roomEmits[0]!.payload as { batch: unknown[] }).batch).toEqual([record]);
+    expect((roomEmits[0]!.payload as { batch: unknown[] }).batch).toEqual([first]);
+    await fanout.close();
+  });
+
+  it('tells each listener that could see a removed target why it ended, and no one else', async () => {
+    const { fanout, direct, publish, listen } = await harness('removed');
+    await listen('1', 'alice');
+    await listen('3', 'bob');
+    const a = { ns: 'n', pod: 'a', container: 'c' };
+    await publish({ t: 'target', op: 'added', target: a });
+    await publish({ t: 'target', op: 'removed', target: a, reason: 'completed' });
+    await publish({ t: 'target', op: 'added', target: a });
+    await publish({ t: 'target', op: 'removed', target: a });
+    const removals = () => direct.filter((e) => e.event === 'target' && (e.payload as { op: string }).op === 'removed');
+    await expect.poll(() => removals().length).toBe(2);
+    expect(removals()).toEqual([
+      { to: '1', event: 'target', payload: { sub: 's_removed', op: 'removed', target: a, reason: 'completed' } },
+      { to: '1', event: 'target', payload: { sub: 's_removed', op: 'removed', target: a } },
+    ]);
+    await fanout.close();
+  });
+
+  it('never repeats what a resuming listener saw, even when the live stream is behind its cursor', async () => {
+    const { fanout, roomEmits, publish, listen, directLines } = await harness('resume');
+    const alice = await listen('1', 'alice');
+    await publish({ t: 'target', op: 'added', target: { ns: 'n', pod: 'a', container: 'c' } });
+    await publish({ t: 'records', records: [record('a', '1')] });
+    await expect.poll(() => roomEmits.length).toBe(1);
+    // Carol saw up to 3 (say from a backlog read ahead of the live stream); live is at 1.
+    const carol = await listen('2', 'carol', { backlog: { after: { byTarget: new Map([['n/a/c', '3']]) } } });
+    await publish({ t: 'records', records: [record('a', '2'), record('a', '3'), record('a', '4')] });
+    await publish({ t: 'records', records: [record('a', '5')] });
+    await expect.poll(() => roomEmits.length).toBe(3);
+    expect(directLines('2')).toEqual(['4']);
+    // Past its floor, carol shares alice's class room.
+    expect([...carol.rooms]).toEqual([...alice.rooms]);
+    expect(linesOf(roomEmits[2]!.payload)).toEqual(['5']);
+    await fanout.close();
+  });
+
+  it('puts a resuming listener straight into its class when the live stream is already past its cursor', async () => {
+    const { fanout, roomEmits, publish, listen, directLines } = await harness('resume-passed');
+    const alice = await listen('1', 'alice');
+    await publish({ t: 'target', op: 'added', target: { ns: 'n', pod: 'a', container: 'c' } });
+    await publish({ t: 'records', records: [record('a', '1'), record('a', '2')] });
+    await expect.poll(() => roomEmits.length).toBe(1);
+    const carol = await listen('2', 'carol', { backlog: { after: { byTarget: new Map(), otherwise: '1' } } });
+    expect([...carol.rooms]).toEqual([...alice.rooms]);
+    expect(directLines('2')).toEqual([]);
+    await fanout.close();
+  });
+
+  it('gives time-ordered listeners their own class room and batches merged by time', async () => {
+    const { fanout, roomEmits, publish, listen } = await harness('time');
+    const alice = await listen('1', 'alice');
+    const carol = await listen('2', 'carol', { order: 'time' });
+    const dave = await listen('4', 'dave', { order: 'time' });
+    const at = (container: string, second: number): WireRecord => ({
+      ts: `2024-05-01T10:00:0${second}Z`,
+      ns: 'n',
+      pod: 'a',
+      container,
+      stream: 'stdout',
+      line: `${container}${second}`,
+      cursor: String(second),
+    });
+    await publish({ t: 'records', records: [at('x', 3), at('y', 1), at('x', 4), at('y', 2)] });
+    await expect.poll(() => roomEmits.length).toBe(2);
+    const byRoom = new Map(roomEmits.map((e) => [e.to, linesOf(e.payload)]));
+    const [aliceRoom] = alice.rooms;
+    const [carolRoom] = carol.rooms;
+    expect(aliceRoom).not.toBe(carolRoom);
+    expect([...dave.rooms]).toEqual([carolRoom]);
+    expect(byRoom.get(aliceRoom!)).toEqual(['x3', 'y1', 'x4', 'y2']);
+    expect(byRoom.get(carolRoom!)).toEqual(['y1', 'y2', 'x3', 'x4']);
     await fanout.close();
   });
 });

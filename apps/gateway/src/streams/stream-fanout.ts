@@ -1,18 +1,32 @@
 // The local end of one stream on this replica: reads the stream's bus channel, decides each
 // listener's access to each target before any of its records flows, keeps listeners grouped
-// into permission classes, and emits every batch once per class room.
-import type { EndReason, WireRecord, WireTarget } from '@tailgate/contracts';
+// into permission classes, and emits every batch once per class room. Listeners that order by
+// time get their batches from the stream's reorder window instead, also once per class room.
+import type { EndReason, RecordOrder, TargetEndReason, TargetEvent, WireRecord, WireTarget } from '@tailgate/contracts';
 import type { LogBus } from '@tailgate/bus';
-import type { BacklogOptions, LogRecord, PluginLogger, RecordRule } from '@tailgate/plugin-sdk';
+import { type Backlog, type BacklogOptions, type PluginLogger, type RecordRule, targetKey } from '@tailgate/plugin-sdk';
 
 import type { AccessService } from '../access/access.service';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import type { LogsNamespace } from '../socket/logs-socket';
 import { type BusMessage, decodeBusMessage, fromWireTarget, toWireRecord, toWireTarget, wireTargetKey, wireTargetOf } from './bus-message';
-import { buildClass, classKeyOf, filterForClass, type PermissionClass } from './permission-classes';
+import { ClassRooms } from './class-rooms';
+import { initialFloors, liftPassedFloors, passFloor } from './delivery-floors';
+import { filterForClass } from './permission-classes';
+import { ReorderWindow } from './reorder-window';
 import type { StreamDescriptor } from './stream-descriptor';
-import type { ListenerRequest, StreamListener } from './stream-listener';
-import { compileAccess, PASS } from './target-access';
+import { type ListenerRequest, mayRead, type StreamListener } from './stream-listener';
+import { compileAccess } from './target-access';
+import type { Released } from './time-merge-buffer';
+import { sortByTime } from './time-order';
+
+/**
+ * Longest a new listener is served on its own while the live stream catches up with what its
+ * backlog or resume cursor already covered; a live stream further behind than this may repeat.
+ */
+const CATCH_UP_LIMIT_MS = 10_000;
+
+const NO_BACKLOG: Backlog = { targets: [], records: [] };
 
 export interface StreamFanoutDeps {
   readonly bus: LogBus;
@@ -23,6 +37,8 @@ export interface StreamFanoutDeps {
   readonly metrics: GatewayMetrics;
   readonly logger: PluginLogger;
   readonly maxBatchRecords: number;
+  /** How long time-ordered listeners' records wait for earlier ones from other targets. */
+  readonly reorderWindowMs: number;
   /** Called for every listener that leaves, however it leaves. */
   readonly onListenerRemoved: (fanout: StreamFanout, listener: StreamListener) => void;
   /** Called when the last listener left. */
@@ -34,14 +50,27 @@ export class StreamFanout {
   private readonly listeners = new Map<string, StreamListener>();
   /** Listeners still receiving their backlog; live batches are held for them meanwhile. */
   private readonly holding = new Set<StreamListener>();
-  private classes = new Map<string, PermissionClass>();
+  /** Live listeners with floors the live stream has not passed yet (see StreamListener.floors). */
+  private readonly catchingUp = new Set<StreamListener>();
+  /** Per delivery path, the cursor of the last record it delivered, per target. */
+  private readonly lastLive: Record<RecordOrder, Map<string, string>> = { source: new Map(), time: new Map() };
+  private readonly classes: ClassRooms;
+  private readonly reorder: ReorderWindow;
+  private timeListeners = 0;
   private queue: Promise<void> = Promise.resolve();
   private unsubscribe: (() => Promise<void>) | undefined;
 
   constructor(
     readonly stream: StreamDescriptor,
     private readonly deps: StreamFanoutDeps,
-  ) {}
+  ) {
+    this.classes = new ClassRooms(stream.id);
+    this.reorder = new ReorderWindow({
+      windowMs: deps.reorderWindowMs,
+      onRelease: (released) => this.deliverReleased(released),
+      schedule: (task) => void this.enqueue(task),
+    });
+  }
 
   async start(): Promise<void> {
     this.unsubscribe = await this.deps.bus.subscribe(this.deps.channel, (raw) => void this.enqueue(() => this.onMessage(raw)));
@@ -50,6 +79,8 @@ export class StreamFanout {
   async close(): Promise<void> {
     const unsubscribe = this.unsubscribe;
     this.unsubscribe = undefined;
+    this.reorder.clear();
+    for (const listener of this.catchingUp) clearTimeout(listener.catchUpTimer);
     await unsubscribe?.();
   }
 
@@ -72,11 +103,15 @@ export class StreamFanout {
       scopeSignature: request.scopeSignature,
       deniedSent: new Set(),
       held: [],
+      floors: undefined,
+      catchUpTimer: undefined,
       classKey: undefined,
+      order: request.order,
       follows: request.follow,
     };
     this.listeners.set(listener.id, listener);
     this.holding.add(listener);
+    if (listener.order === 'time') this.timeListeners++;
     this.deps.metrics.listenersActive.inc();
     return listener;
   }
@@ -85,8 +120,8 @@ export class StreamFanout {
   async activate(listener: StreamListener, request: ListenerRequest): Promise<void> {
     try {
       await Promise.all([...this.targets].map(([key, target]) => this.ensureDecided(listener, key, target)));
-      const backlog = request.backlog ? await this.readBacklog(listener, request.backlog) : [];
-      await this.enqueue(() => this.goLive(listener, backlog, request.follow));
+      const backlog = request.backlog ? await this.readBacklog(listener, request.backlog) : NO_BACKLOG;
+      await this.enqueue(() => this.goLive(listener, backlog, request));
     } catch (error) {
       this.deps.logger.error({ stream: this.stream.id, err: error instanceof Error ? error.name : 'unknown' }, 'activation failed');
       this.end(listener, 'upstream_failed');
@@ -99,8 +134,11 @@ export class StreamFanout {
     if (!listener) return false;
     this.listeners.delete(socketId);
     this.holding.delete(listener);
+    this.catchingUp.delete(listener);
+    clearTimeout(listener.catchUpTimer);
+    if (listener.order === 'time' && --this.timeListeners === 0) this.reorder.clear();
     this.deps.metrics.listenersActive.dec();
-    this.leaveClass(listener);
+    this.classes.leave(listener);
     listener.socket.data.subscriptions.delete(this.stream.id);
     this.deps.onListenerRemoved(this, listener);
     if (this.listeners.size === 0) this.deps.onIdle(this);
@@ -147,7 +185,7 @@ export class StreamFanout {
     if (message.t === 'records') return this.onRecords(message.records);
     if (message.t === 'end') return this.endAll(message.reason);
     if (message.op === 'added') return this.addTarget(message.target);
-    this.removeTarget(message.target);
+    this.removeTarget(message.target, message.reason);
   }
 
   private async onRecords(records: readonly WireRecord[]): Promise<void> {
@@ -156,17 +194,40 @@ export class StreamFanout {
       // A replica that joined a running stream learns its targets from their records.
       if (!this.targets.has(keys[i] as string)) await this.addTarget(wireTargetOf(records[i] as WireRecord));
     }
-    this.deliver(records, keys);
+    this.deliver('source', records, keys);
+    if (this.timeListeners > 0) this.reorder.push(records, keys);
   }
 
-  private deliver(records: readonly WireRecord[], keys: readonly string[]): void {
-    for (const listener of this.holding) listener.held?.push([...records]);
+  private deliverReleased({ records, targets }: Released): void {
+    for (let i = 0; i < records.length; i += this.deps.maxBatchRecords) {
+      this.deliver('time', records.slice(i, i + this.deps.maxBatchRecords), targets.slice(i, i + this.deps.maxBatchRecords));
+    }
+  }
+
+  /** One batch to the listeners of one order: held, emitted once per class room, or caught up. */
+  private deliver(order: RecordOrder, records: readonly WireRecord[], keys: readonly string[]): void {
+    const lastLive = this.lastLive[order];
+    for (let i = 0; i < records.length; i++) lastLive.set(keys[i] as string, (records[i] as WireRecord).cursor);
+    for (const listener of this.holding) if (listener.order === order) listener.held?.push([...records]);
     for (const cls of this.classes.values()) {
+      if (cls.order !== order) continue;
       const batch = filterForClass(records, keys, cls);
       if (batch.length === 0) continue;
       this.deps.namespace.local.to(cls.room).emit('records', { sub: this.stream.id, batch });
       this.deps.metrics.recordsDelivered.inc(batch.length * cls.members.size);
     }
+    for (const listener of this.catchingUp) if (listener.order === order) this.catchUp(listener, records, keys);
+  }
+
+  /** A listener still behind its floors gets a batch of its own, without what it already has. */
+  private catchUp(listener: StreamListener, records: readonly WireRecord[], keys: readonly string[]): void {
+    const floors = listener.floors;
+    if (!floors) return;
+    const batch = records.filter(
+      (record, i) => passFloor(floors, keys[i] as string, record.cursor) && mayRead(listener, keys[i] as string, record),
+    );
+    this.sendDirect(listener, batch);
+    if (floors.size === 0) this.endCatchUp(listener);
   }
 
   private async addTarget(target: WireTarget): Promise<void> {
@@ -180,15 +241,22 @@ export class StreamFanout {
     this.rebuildClasses();
   }
 
-  private removeTarget(target: WireTarget): void {
+  private removeTarget(target: WireTarget, reason: TargetEndReason | undefined): void {
     const key = wireTargetKey(target);
-    if (!this.targets.delete(key)) return;
+    if (!this.targets.has(key)) return;
+    // Its records still waiting in the reorder window leave while its listeners may see them.
+    if (this.timeListeners > 0) this.reorder.releaseTarget(key);
+    this.targets.delete(key);
+    this.lastLive.source.delete(key);
+    this.lastLive.time.delete(key);
+    const sub = this.stream.id;
+    const event: TargetEvent = reason === undefined ? { sub, op: 'removed', target } : { sub, op: 'removed', target, reason };
     for (const listener of this.listeners.values()) {
-      if (listener.held === undefined && listener.access.get(key)?.allowed) {
-        listener.socket.emit('target', { sub: this.stream.id, op: 'removed', target });
-      }
+      if (listener.held === undefined && listener.access.get(key)?.allowed) listener.socket.emit('target', event);
       listener.access.delete(key);
       listener.deniedSent.delete(key);
+      listener.floors?.delete(key);
+      if (listener.floors?.size === 0) this.endCatchUp(listener);
     }
     this.rebuildClasses();
   }
@@ -215,41 +283,54 @@ export class StreamFanout {
     }
   }
 
-  private async readBacklog(listener: StreamListener, options: BacklogOptions): Promise<LogRecord[]> {
+  private async readBacklog(listener: StreamListener, options: BacklogOptions): Promise<Backlog> {
     const source = this.stream.source.source;
-    if (!source.backlog) return [];
+    if (!source.backlog) return NO_BACKLOG;
     const signal = AbortSignal.timeout(30_000);
     const backlog = await source.backlog(this.stream.selector, options, { signal, logger: this.deps.logger });
     await Promise.all(backlog.targets.map((t) => this.ensureDecided(listener, wireTargetKey(toWireTarget(t)), toWireTarget(t))));
-    return [...backlog.records];
+    return backlog;
   }
 
-  private goLive(listener: StreamListener, backlog: readonly LogRecord[], follow: boolean): void {
+  /**
+   * Sends the backlog and what was held meanwhile, without anything the listener has already
+   * (see delivery-floors), then serves it from its class room — or on its own until the live
+   * stream is past its floors.
+   */
+  private goLive(listener: StreamListener, backlog: Backlog, request: ListenerRequest): void {
     if (!this.listeners.has(listener.id)) return;
     for (const [key, target] of this.targets) this.announce(listener, key, target);
-    const lastCursor = new Map<string, string>();
-    const visible = backlog.map(toWireRecord).filter((record) => {
+    const records = backlog.records.map(toWireRecord);
+    const visible = records.filter((record) => {
       const key = wireTargetKey(record);
       if (!this.targets.has(key) && listener.access.get(key)?.allowed === false) this.announce(listener, key, record);
-      lastCursor.set(key, record.cursor);
-      return this.mayRead(listener, key, record);
+      return mayRead(listener, key, record);
     });
+    const targets = [...this.targets.keys(), ...backlog.targets.map(targetKey)];
+    const floors = initialFloors(request.backlog?.after, targets, records, (key) => listener.access.get(key)?.allowed === true);
     const held = (listener.held ?? []).flat().filter((record) => {
       const key = wireTargetKey(record);
-      const after = lastCursor.get(key);
-      return (after === undefined || record.cursor > after) && this.mayRead(listener, key, record);
+      return passFloor(floors, key, record.cursor) && mayRead(listener, key, record);
     });
+    liftPassedFloors(floors, this.lastLive[listener.order]);
     listener.held = undefined;
     this.holding.delete(listener);
-    this.sendDirect(listener, follow ? [...visible, ...held] : visible);
-    if (!follow) return this.end(listener, 'complete');
-    this.joinClass(listener);
+    this.sendDirect(listener, [...(listener.order === 'time' ? sortByTime(visible) : visible), ...(request.follow ? held : [])]);
+    if (!request.follow) return this.end(listener, 'complete');
+    if (floors.size === 0) return this.classes.join(listener, this.liveTargetKeys());
+    listener.floors = floors;
+    this.catchingUp.add(listener);
+    listener.catchUpTimer = setTimeout(() => void this.enqueue(() => this.endCatchUp(listener)), CATCH_UP_LIMIT_MS);
+    listener.catchUpTimer.unref();
   }
 
-  private mayRead(listener: StreamListener, key: string, record: WireRecord): boolean {
-    const access = listener.access.get(key);
-    if (!access?.allowed) return false;
-    return (access.predicate === PASS || access.predicate(record)) && (listener.scopePredicate === PASS || listener.scopePredicate(record));
+  /** The live stream is past the listener's floors (or it waited long enough): into its class. */
+  private endCatchUp(listener: StreamListener): void {
+    if (!this.catchingUp.delete(listener)) return;
+    clearTimeout(listener.catchUpTimer);
+    listener.catchUpTimer = undefined;
+    listener.floors = undefined;
+    this.classes.join(listener, this.liveTargetKeys());
   }
 
   private sendDirect(listener: StreamListener, records: readonly WireRecord[]): void {
@@ -275,6 +356,7 @@ export class StreamFanout {
 
   /** The upstream ended: its targets are gone with it, and so are its listeners. */
   private endAll(reason: EndReason): void {
+    this.reorder.drain();
     this.targets.clear();
     for (const listener of [...this.listeners.values()]) this.end(listener, reason);
   }
@@ -283,42 +365,9 @@ export class StreamFanout {
     return [...this.targets.keys()].sort();
   }
 
-  private joinClass(listener: StreamListener): void {
-    const live = this.liveTargetKeys();
-    const key = classKeyOf(listener, live);
-    const existing = this.classes.get(key);
-    if (existing) existing.members.add(listener.id);
-    else this.classes.set(key, buildClass(key, `${this.stream.id}:${key}`, listener, live));
-    void listener.socket.join(`${this.stream.id}:${key}`);
-    listener.classKey = key;
-  }
-
-  private leaveClass(listener: StreamListener): void {
-    if (listener.classKey === undefined) return;
-    const cls = this.classes.get(listener.classKey);
-    cls?.members.delete(listener.id);
-    if (cls?.members.size === 0) this.classes.delete(listener.classKey);
-    void listener.socket.leave(`${this.stream.id}:${listener.classKey}`);
-    listener.classKey = undefined;
-  }
-
-  /** Regroups every live listener; the targets or someone's access changed. */
+  /** Regroups every listener in a class; the targets or someone's access changed. */
   private rebuildClasses(): void {
-    const live = this.liveTargetKeys();
-    const next = new Map<string, PermissionClass>();
-    for (const listener of this.listeners.values()) {
-      if (listener.held !== undefined) continue;
-      const key = classKeyOf(listener, live);
-      const room = `${this.stream.id}:${key}`;
-      const cls = next.get(key);
-      if (cls) cls.members.add(listener.id);
-      else next.set(key, buildClass(key, room, listener, live));
-      if (listener.classKey !== key) {
-        if (listener.classKey !== undefined) void listener.socket.leave(`${this.stream.id}:${listener.classKey}`);
-        void listener.socket.join(room);
-        listener.classKey = key;
-      }
-    }
-    this.classes = next;
+    const members = [...this.listeners.values()].filter((l) => l.held === undefined && l.floors === undefined);
+    this.classes.rebuild(members, this.liveTargetKeys());
   }
 }

@@ -1,10 +1,11 @@
 // One socket's subscription to one stream, as the fan-out tracks it.
-import type { WireRecord } from '@tailgate/contracts';
+import type { RecordOrder, WireRecord } from '@tailgate/contracts';
 import type { BacklogOptions, Subject } from '@tailgate/plugin-sdk';
 
 import type { LogsSocket } from '../socket/logs-socket';
+import type { DeliveryFloors } from './delivery-floors';
 import type { ClassMember } from './permission-classes';
-import type { TargetAccess, WirePredicate } from './target-access';
+import { PASS, type TargetAccess, type WirePredicate } from './target-access';
 
 export interface StreamListener extends ClassMember {
   readonly socket: LogsSocket;
@@ -16,6 +17,13 @@ export interface StreamListener extends ClassMember {
   readonly deniedSent: Set<string>;
   /** Live batches held while the listener's backlog is read; undefined once it is live. */
   held: WireRecord[][] | undefined;
+  /**
+   * While set, the live stream may still repeat records this listener has (its backlog ran ahead
+   * of the stream, or it resumed): it is served on its own, outside any class, until the stream
+   * is past every floor or `CATCH_UP_LIMIT_MS` passed.
+   */
+  floors: DeliveryFloors | undefined;
+  catchUpTimer: NodeJS.Timeout | undefined;
   classKey: string | undefined;
   /** Whether it holds a reference on the upstream (follow), released when it leaves. */
   readonly follows: boolean;
@@ -26,8 +34,16 @@ export interface ListenerRequest {
   readonly subject: Subject;
   readonly scopePredicate: WirePredicate;
   readonly scopeSignature: string;
-  /** Records before the live stream (tail / since); undefined for none. */
+  /** Records before the live stream (tail / since / resume); undefined for none. */
   readonly backlog: BacklogOptions | undefined;
+  readonly order: RecordOrder;
   /** False: deliver the backlog, then end the subscription. */
   readonly follow: boolean;
+}
+
+/** Whether the listener may read this record of target `key` (its target access and its scopes). */
+export function mayRead(listener: StreamListener, key: string, record: WireRecord): boolean {
+  const access = listener.access.get(key);
+  if (!access?.allowed) return false;
+  return (access.predicate === PASS || access.predicate(record)) && (listener.scopePredicate === PASS || listener.scopePredicate(record));
 }

@@ -92,9 +92,15 @@ export class StreamSupervisor {
 
   private toMessage(event: SourceEvent, announced: Set<string>): BusMessage | undefined {
     if (event.type === 'target') {
-      if (event.op === 'added') announced.add(targetKey(event.target));
-      else announced.delete(targetKey(event.target));
-      return { t: 'target', op: event.op, target: toWireTarget(event.target) };
+      const target = toWireTarget(event.target);
+      if (event.op === 'added') {
+        announced.add(targetKey(event.target));
+        return { t: 'target', op: 'added', target };
+      }
+      announced.delete(targetKey(event.target));
+      return event.reason === undefined
+        ? { t: 'target', op: 'removed', target }
+        : { t: 'target', op: 'removed', target, reason: event.reason };
     }
     const records = event.records.filter((record) => announced.has(targetKey(record.target)));
     if (records.length < event.records.length) {

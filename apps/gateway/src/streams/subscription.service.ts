@@ -13,14 +13,16 @@ import {
 } from '@tailgate/contracts';
 import type { LogBus } from '@tailgate/bus';
 import type { AccessDecision, PluginRegistry, RegisteredSource } from '@tailgate/plugin-host';
-import type { AccessScope, BacklogOptions, PluginLogger, Subject } from '@tailgate/plugin-sdk';
+import type { AccessScope, BacklogOptions, LogSource, PluginLogger, Subject } from '@tailgate/plugin-sdk';
 import { z } from 'zod';
 
 import type { AccessService } from '../access/access.service';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
+import type { QuotaService } from '../quotas/quota.service';
 import type { LogsNamespace, LogsSocket } from '../socket/logs-socket';
 import { RequestError, toWireError } from '../socket/request-error';
 import { parseSince } from './parse-since';
+import { toResumePoint } from './resume-point';
 import { buildScopeFilter, type GrantedScope } from './scope-filter';
 import { describeStream, type StreamDescriptor } from './stream-descriptor';
 import { StreamFanout } from './stream-fanout';
@@ -30,6 +32,8 @@ import type { StreamSupervisor } from './stream-supervisor';
 export interface SubscriptionSettings {
   readonly idleGraceMs: number;
   readonly maxBatchRecords: number;
+  /** How long records of time-ordered subscriptions wait for earlier ones of other targets. */
+  readonly reorderWindowMs: number;
   readonly channelOf: (stream: StreamDescriptor) => string;
 }
 
@@ -52,6 +56,7 @@ export class SubscriptionService {
     private readonly settings: SubscriptionSettings,
     private readonly metrics: GatewayMetrics,
     private readonly logger: PluginLogger,
+    private readonly quotas: QuotaService,
   ) {}
 
   attach(namespace: LogsNamespace): void {
@@ -83,7 +88,7 @@ export class SubscriptionService {
       id,
       description: source.description,
       selector: z.toJSONSchema(source.selector, { io: 'input', unrepresentable: 'any' }),
-      supports: { tail: source.backlog !== undefined, since: source.backlog !== undefined, resume: false },
+      supports: { tail: source.backlog !== undefined, since: source.backlog !== undefined, resume: canResume(source) },
     }));
     return { ok: true, sources };
   }
@@ -114,6 +119,8 @@ export class SubscriptionService {
   }
 
   private async trySubscribe(socket: LogsSocket, raw: unknown): Promise<SubscribeOutcome> {
+    // Every request counts against the subscribe rate, malformed and refused ones too.
+    await this.quotas.admitSubscribe(socket.data.subject);
     const request = parseRequest(raw);
     const registered = this.registry.sources.get(request.source);
     if (!registered) throw new RequestError('invalid_request', 'no such source; sources.list names them', { source: request.source });
@@ -125,7 +132,12 @@ export class SubscriptionService {
     if (socket.data.subscriptions.has(stream.id)) {
       throw new RequestError('invalid_request', 'already subscribed to this stream', { id: stream.id });
     }
-    const fanout = await this.fanoutFor(stream);
+    // The slot is held before any upstream starts, and given back if the socket left meanwhile.
+    const fanout = await this.quotas.holdDuring(socket.id, subject, stream.id, async () => {
+      const found = await this.fanoutFor(stream);
+      if (socket.disconnected) throw new RequestError('not_found', 'the connection closed');
+      return found;
+    });
     const filter = buildScopeFilter(granted, this.registry.recordRules);
     const listenerRequest: ListenerRequest = {
       socket,
@@ -134,6 +146,7 @@ export class SubscriptionService {
       scopeSignature: filter.signature,
       backlog,
       follow: request.follow,
+      order: request.order,
     };
     const listener = fanout.register(listenerRequest);
     socket.data.subscriptions.add(stream.id);
@@ -178,7 +191,9 @@ export class SubscriptionService {
       metrics: this.metrics,
       logger: this.logger,
       maxBatchRecords: this.settings.maxBatchRecords,
+      reorderWindowMs: this.settings.reorderWindowMs,
       onListenerRemoved: (owner, listener) => {
+        this.quotas.release(listener.id, owner.stream.id);
         if (listener.follows) this.supervisor.release(owner.stream);
       },
       onIdle: (idle) => this.scheduleClose(idle),
@@ -223,8 +238,16 @@ function parseSelector(registered: RegisteredSource, raw: unknown): unknown {
   return parsed.data;
 }
 
+/** A source resumes when it says so and has a backlog to resume from. */
+function canResume(source: LogSource): boolean {
+  return source.resumable === true && source.backlog !== undefined;
+}
+
 function backlogOptions(registered: RegisteredSource, request: ReturnType<typeof parseRequest>): BacklogOptions | undefined {
-  if (request.resume !== undefined) throw new RequestError('invalid_request', `source ${registered.id} cannot resume from a cursor`);
+  if (request.resume !== undefined) {
+    if (!canResume(registered.source)) throw new RequestError('invalid_request', `source ${registered.id} cannot resume from a cursor`);
+    return { after: toResumePoint(request.resume) };
+  }
   if (request.tail === undefined && request.since === undefined) return undefined;
   if (!registered.source.backlog) throw new RequestError('invalid_request', `source ${registered.id} supports neither tail nor since`);
   return {

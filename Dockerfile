@@ -1,0 +1,17 @@
+# The gateway image used by k8s/tailgate.yaml: docker build -t tailgate:dev .
+FROM node:20-bookworm-slim AS build
+WORKDIR /src
+COPY . .
+RUN npm ci --no-audit --no-fund && npm run build && npm prune --omit=dev
+
+FROM node:20-bookworm-slim
+WORKDIR /app
+ENV NODE_ENV=production
+COPY --from=build /src/package.json /src/package-lock.json ./
+COPY --from=build /src/node_modules ./node_modules
+COPY --from=build /src/libs ./libs
+COPY --from=build /src/plugins ./plugins
+COPY --from=build /src/apps ./apps
+USER 10001
+EXPOSE 8080
+CMD ["node", "apps/gateway/dist/main.js"]

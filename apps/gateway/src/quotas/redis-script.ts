@@ -1,0 +1,24 @@
+// One Lua script: run by its SHA1 (EVALSHA), sent in full once when the server does not know it
+// yet (after a restart or SCRIPT FLUSH).
+import { createHash } from 'node:crypto';
+
+import type { createRedisConnections } from '@tailgate/bus';
+
+export type RedisConnection = ReturnType<typeof createRedisConnections>;
+
+export class RedisScript {
+  private readonly sha: string;
+
+  constructor(private readonly source: string) {
+    this.sha = createHash('sha1').update(source, 'utf8').digest('hex');
+  }
+
+  async run(redis: RedisConnection, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
+    try {
+      return await redis.evalsha(this.sha, keys.length, ...keys, ...args);
+    } catch (error) {
+      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+      return redis.eval(this.source, keys.length, ...keys, ...args);
+    }
+  }
+}

@@ -1,0 +1,59 @@
+import type { WireRecord } from '@tailgate/contracts';
+import { describe, expect, it } from 'vitest';
+
+import { initialFloors, liftPassedFloors, passFloor } from './delivery-floors';
+
+const record = (pod: string, cursor: string): WireRecord => ({
+  ts: 't',
+  ns: 'n',
+  pod,
+  container: 'c',
+  stream: 'stdout',
+  line: cursor,
+  cursor,
+});
+
+describe('delivery floors', () => {
+  it('starts from the resume cursors of the targets there are, raised by the backlog, for readable targets', () => {
+    const after = {
+      byTarget: new Map([
+        ['n/a/c', '3'],
+        ['n/gone/c', '3'],
+      ]),
+      otherwise: '2',
+    };
+    const backlog = [record('a', '5'), record('a', '6'), record('x', '1'), record('hidden', '9')];
+    const floors = initialFloors(after, ['n/a/c', 'n/b/c', 'n/hidden/c'], backlog, (key) => key !== 'n/hidden/c');
+    expect(floors).toEqual(
+      new Map([
+        ['n/a/c', '6'],
+        ['n/b/c', '2'],
+        ['n/x/c', '1'],
+      ]),
+    );
+    expect(initialFloors(undefined, ['n/a/c'], [], () => true)).toEqual(new Map());
+  });
+
+  it('drops records at or below a floor and lifts the floor at the first one above it', () => {
+    const floors = new Map([['n/a/c', '3']]);
+    expect(['2', '3', '4', '5'].filter((cursor) => passFloor(floors, 'n/a/c', cursor))).toEqual(['4', '5']);
+    expect(floors.size).toBe(0);
+    expect(passFloor(floors, 'n/other/c', '0')).toBe(true);
+  });
+
+  it('lifts the floors the live stream has reached', () => {
+    const floors = new Map([
+      ['n/a/c', '3'],
+      ['n/b/c', '3'],
+      ['n/c/c', '3'],
+    ]);
+    liftPassedFloors(
+      floors,
+      new Map([
+        ['n/a/c', '3'],
+        ['n/b/c', '2'],
+      ]),
+    );
+    expect([...floors.keys()]).toEqual(['n/b/c', 'n/c/c']);
+  });
+});
