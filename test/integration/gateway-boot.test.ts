@@ -6,6 +6,8 @@ import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
+import { BUNDLED_PLUGINS } from '../../apps/gateway/src/bundled-plugins';
+
 const root = join(__dirname, '../..');
 
 function boot(yaml: string, env: Record<string, string> = {}) {
@@ -49,7 +51,7 @@ describe('gateway boot', () => {
       '  - plugins.static-tokens: token file /no/such/tokens.csv cannot be read (ENOENT)',
       '  - plugins.namespace-allowlist.rules.0: a rule needs at least one user or group',
       '  - plugins.pod-label-policy: needs the host service core.pod-metadata, which is not configured',
-      '  - plugins.mystery: no bundled plugin has this id (bundled: kube-token, kube-rbac, kube-self, static-tokens, namespace-allowlist, pod-label-policy, node-file)',
+      `  - plugins.mystery: no bundled plugin has this id (bundled: ${BUNDLED_PLUGINS.map((p) => p.id).join(', ')})`,
       '  - access.chain.0: no enabled plugin provides the authorizer pod-label-policy.labels',
       '  - access.chain.1: no enabled plugin provides the authorizer nobody.authz',
       '  - authentication.authenticators.0: no enabled plugin provides the authenticator static-tokens.tokens',
