@@ -110,6 +110,33 @@ describe('gateway with the kube-pod-logs source', () => {
       expect(ctx.kubelet.container(ns, pod, container).current.followers).toBe(1);
     }
   });
+
+  it('resumes a client that reconnects with its cursors: the missed lines once each, in order per container', async () => {
+    const first = await listen('carol');
+    await waitUntil(() => ctx.kubelet.container(ns, 'worker', 'app').current.followers === 1);
+    ctx.kubelet.container(ns, 'web', 'app').write('seen web');
+    ctx.kubelet.container(ns, 'worker', 'app').write('seen worker');
+    await first.waitFor(() => first.lines().includes('seen web') && first.lines().includes('seen worker'), 'the seen lines');
+    const cursors = Object.fromEntries(first.records.map((r) => [`${r.ns}/${r.pod}/${r.container}`, r.cursor]));
+    first.close();
+    ctx.kubelet.container(ns, 'web', 'app').write('missed web 1').write('missed web 2');
+    ctx.kubelet.container(ns, 'worker', 'app').write('missed worker');
+    ctx.kubelet.container(ns, 'web', 'sidecar').write('missed sidecar');
+
+    const back = await LogClient.connect(gw.url, { token: ctx.cluster.users.carol!.token });
+    clients.push(back);
+    const ack = await back.subscribe({ source: 'kube-pod-logs.pods', selector: { namespaces: [ns] }, resume: cursors });
+    expect(ack.ok, JSON.stringify(ack)).toBe(true);
+    await back.waitFor(() => back.lines().includes('missed sidecar') && back.lines().includes('missed worker'), 'the missed lines');
+    ctx.kubelet.container(ns, 'web', 'app').write('live again');
+    await back.waitFor(() => back.lines().includes('live again'), 'a live line');
+    const of = (pod: string, container: string) =>
+      back.records.filter((r) => r.pod === pod && r.container === container).map((r) => r.line);
+    expect(of('web', 'app')).toEqual(['missed web 1', 'missed web 2', 'live again']);
+    expect(of('worker', 'app')).toEqual(['missed worker']);
+    // The sidecar had no cursor: it continues after the smallest one the client sent.
+    expect(of('web', 'sidecar')).toEqual(['missed sidecar']);
+  });
 });
 
 async function waitUntil(condition: () => boolean, timeoutMs = 5_000): Promise<void> {

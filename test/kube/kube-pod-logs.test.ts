@@ -338,6 +338,18 @@ describe('kube-pod-logs: backlog, previous and resume', () => {
     expect(kubectlPrevious.text).toBe('old 1\nold 2\n');
   });
 
+  it('previous without a previous instance (the kubelet answers 400): the target ends with no records', async () => {
+    const pns = await ctx.fixtures.namespace('pl-noprev');
+    await ctx.fixtures.pod(pns, 'fresh');
+    ctx.kubelet.container(pns, 'fresh', 'app').write('current only');
+    const refused = await ctx.admin.raw('GET', `/api/v1/namespaces/${pns}/pods/fresh/log?container=app&previous=true`);
+    expect(refused.status).toBe(400);
+    const stream = open({ namespaces: [pns], previous: true });
+    await stream.done;
+    expect(stream.records).toEqual([]);
+    expect(targetEvents(stream.events)).toEqual(['added fresh/app', 'removed fresh/app completed']);
+  });
+
   it('limitBytes caps each container, cutting mid-line like kubectl --limit-bytes', async () => {
     const { records } = await source.backlog(
       PodLogsSelectorSchema.parse({ namespaces: [ns], pods: ['web'], limitBytes: 10 }),
