@@ -5,6 +5,7 @@ import kubeSelf from '@tailgate/plugin-kube-self';
 import kubeToken from '@tailgate/plugin-kube-token';
 import namespaceAllowlist from '@tailgate/plugin-namespace-allowlist';
 import nodeFile from '@tailgate/plugin-node-file';
+import nodeLogs from '@tailgate/plugin-node-logs';
 import podLabelPolicy from '@tailgate/plugin-pod-label-policy';
 import staticTokens from '@tailgate/plugin-static-tokens';
 import type { Plugin } from '@tailgate/plugin-sdk';
@@ -17,5 +18,6 @@ export const BUNDLED_PLUGINS: readonly Plugin<unknown>[] = [
   namespaceAllowlist,
   podLabelPolicy,
   nodeFile,
+  nodeLogs,
   kubePodLogs,
 ] as Plugin<unknown>[];

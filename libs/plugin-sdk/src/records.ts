@@ -43,3 +43,17 @@ export interface AccessScope {
 export function targetKey(target: TargetRef): string {
   return `${target.namespace}/${target.pod}/${target.container}`;
 }
+
+/**
+ * The one convention for a node's own logs (Node Log Query: journal units, files under /var/log)
+ * as a target: `namespace` and `pod` are empty (no Kubernetes object has an empty name, so such a
+ * target never names a pod), `container` says what was queried (`kubelet`, `kubelet,containerd`,
+ * `pods/audit.log`), and `node` is required. Hosts judge it as the node's logs (`nodes/log`).
+ */
+export function nodeLogTarget(node: string, query: string): TargetRef {
+  return { namespace: '', pod: '', container: query, node };
+}
+
+export function isNodeLogTarget(target: TargetRef): target is TargetRef & { readonly node: string } {
+  return target.namespace === '' && target.pod === '' && target.node !== undefined && target.node !== '';
+}

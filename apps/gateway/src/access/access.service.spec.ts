@@ -1,10 +1,10 @@
 import { parseConfig } from '@tailgate/config';
 import { PluginRegistry } from '@tailgate/plugin-host';
-import { type AccessRequest, allow, type Authorizer, deny, silentLogger } from '@tailgate/plugin-sdk';
+import { type AccessRequest, allow, type Authorizer, deny, nodeLogTarget, silentLogger } from '@tailgate/plugin-sdk';
 import { describe, expect, it } from 'vitest';
 
 import { GatewayMetrics } from '../metrics/gateway-metrics';
-import { AccessService, AUTHORIZER_ERROR } from './access.service';
+import { AccessService, accessTargetOf, AUTHORIZER_ERROR } from './access.service';
 
 const subject = { user: 'alice', groups: ['devs'] };
 
@@ -59,5 +59,26 @@ describe('AccessService', () => {
 
     const slow = service({ name: 'gate', authorize: () => new Promise(() => undefined) }, { authorizeTimeoutMs: 20 });
     expect((await slow.decideScope(subject, {})).result).toBe('deny');
+  });
+
+  it("asks about the node, never a pod, for a node's own logs, once per node", async () => {
+    const { seen, authorizer } = counting(() => allow());
+    const access = service(authorizer);
+    await access.decideTarget(subject, nodeLogTarget('node-a', 'kubelet'));
+    await access.decideTarget(subject, nodeLogTarget('node-a', 'containerd'));
+    await access.decideTarget(subject, nodeLogTarget('node-b', 'kubelet'));
+    expect(seen.map((request) => (request.kind === 'target' ? request.target : undefined))).toEqual([
+      { node: 'node-a' },
+      { node: 'node-b' },
+    ]);
+  });
+});
+
+describe('accessTargetOf', () => {
+  it('maps node log targets to node targets and everything else to pod targets', () => {
+    expect(accessTargetOf(nodeLogTarget('node-a', 'pods/audit.log'))).toEqual({ node: 'node-a' });
+    expect(accessTargetOf({ namespace: 'ns', pod: 'web', container: 'app', node: 'node-a' })).toEqual({ namespace: 'ns', pod: 'web' });
+    // Without a node it is no node log target: never judged as "every node".
+    expect(accessTargetOf({ namespace: '', pod: '', container: 'kubelet' })).toEqual({ namespace: '', pod: '' });
   });
 });

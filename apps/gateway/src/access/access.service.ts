@@ -4,7 +4,16 @@ import { createHash } from 'node:crypto';
 
 import type { AccessConfigSchema } from '@tailgate/config';
 import { type AccessDecision, combineDecisions, type NamedDecision, type PluginRegistry } from '@tailgate/plugin-host';
-import { type AccessRequest, type AccessScope, type Decision, type PluginLogger, type Subject, type TargetRef } from '@tailgate/plugin-sdk';
+import {
+  type AccessRequest,
+  type AccessScope,
+  type AccessTarget,
+  type Decision,
+  isNodeLogTarget,
+  type PluginLogger,
+  type Subject,
+  type TargetRef,
+} from '@tailgate/plugin-sdk';
 import type { z } from 'zod';
 
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
@@ -32,12 +41,12 @@ export class AccessService {
   }
 
   /**
-   * Decided per pod: every container of a pod shares one decision (and one review).
-   * `fresh`: skip the cached decision (live listeners' re-checks), so revocation takes one interval.
+   * Decided per pod (every container of a pod shares one decision and one review), or per node for
+   * a node's own logs. `fresh`: skip the cached decision (live listeners' re-checks), so revocation
+   * takes one interval.
    */
   decideTarget(subject: Subject, target: TargetRef, fresh = false): Promise<AccessDecision> {
-    const { namespace, pod } = target;
-    return this.decide({ kind: 'target', subject, action: 'logs.read', target: { namespace, pod } }, fresh);
+    return this.decide({ kind: 'target', subject, action: 'logs.read', target: accessTargetOf(target) }, fresh);
   }
 
   private decide(request: AccessRequest, fresh = false): Promise<AccessDecision> {
@@ -79,6 +88,12 @@ export class AccessService {
       return undefined;
     }
   }
+}
+
+/** What authorizers are asked about a target: its node for node logs (`nodeLogTarget`), else its pod. */
+export function accessTargetOf(target: TargetRef): AccessTarget {
+  if (isNodeLogTarget(target)) return { node: target.node };
+  return { namespace: target.namespace, pod: target.pod };
 }
 
 function isDecision(value: unknown): value is Decision {
