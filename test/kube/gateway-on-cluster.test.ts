@@ -5,14 +5,14 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { parseConfig } from '@tailgate/config';
 import { CriLogWriter } from '@tailgate/plugin-node-file/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { type RunningGateway, startGateway } from '../../apps/gateway/src/start-gateway';
+import type { RunningGateway } from '../../apps/gateway/src/start-gateway';
 import { serviceAccount, suffix, user } from '../cluster/src/fixtures';
 import { type ClusterTestContext, connectToTestCluster } from '../cluster/src/test-context';
 import { LogClient } from '../e2e/support/log-client';
+import { startClusterGateway } from './src/cluster-gateway';
 import { grantGatewayIdentity } from './src/gateway-kube';
 
 const POD_LOG = [{ apiGroups: [''], resources: ['pods/log'], verbs: ['get'] }];
@@ -26,27 +26,13 @@ describe('gateway on a real cluster', () => {
   const clients: LogClient[] = [];
 
   async function gateway(recheckIntervalMs: number, tokenCacheTtlMs = 60_000): Promise<RunningGateway> {
-    const parsed = parseConfig({
-      server: { port: 0, host: '127.0.0.1' },
-      log: { level: 'silent' },
-      kube: {
-        connection: {
-          mode: 'explicit',
-          server: ctx.cluster.server,
-          ca: ctx.cluster.ca,
-          token: ctx.cluster.users['tailgate-gateway']!.token,
-        },
-      },
-      authentication: { authenticators: ['kube-token.token-review'] },
-      access: { chain: ['kube-rbac.subject-access-review'], recheckIntervalMs, decisionTtlMs: 30_000 },
+    const started = await startClusterGateway(ctx, {
+      access: { recheckIntervalMs, decisionTtlMs: 30_000 },
       plugins: {
         'kube-token': { cacheTtlMs: tokenCacheTtlMs },
-        'kube-rbac': {},
         'node-file': { root: podsRoot, pollIntervalMs: 20, scanIntervalMs: 50 },
       },
     });
-    if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
-    const started = await startGateway({ config: parsed.config });
     gateways.push(started);
     return started;
   }

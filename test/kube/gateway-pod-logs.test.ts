@@ -1,13 +1,13 @@
 // The gateway streaming pod logs from the real apiserver: kube-token sign-in, kube-rbac per pod,
 // the kube-pod-logs source behind one shared pods/log request per container whatever the number
 // of users and sockets, a backlog per listener, and each user seeing exactly their pods.
-import { parseConfig } from '@tailgate/config';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { type RunningGateway, startGateway } from '../../apps/gateway/src/start-gateway';
+import type { RunningGateway } from '../../apps/gateway/src/start-gateway';
 import { suffix, user } from '../cluster/src/fixtures';
 import { type ClusterTestContext, connectToTestCluster } from '../cluster/src/test-context';
 import { LogClient } from '../e2e/support/log-client';
+import { startClusterGateway } from './src/cluster-gateway';
 import { grantGatewayIdentity, grantPodLogsSource } from './src/gateway-kube';
 
 const POD_LOG = { apiGroups: [''], resources: ['pods/log'], verbs: ['get'] };
@@ -42,23 +42,7 @@ describe('gateway with the kube-pod-logs source', () => {
     await ctx.fixtures.grant(ns, 'dave-reads-web', [{ ...POD_LOG, resourceNames: ['web'] }], [user('dave')]);
     ctx.kubelet.container(ns, 'web', 'app').write('web history');
     ctx.kubelet.container(ns, 'worker', 'app').write('worker history');
-    const parsed = parseConfig({
-      server: { port: 0, host: '127.0.0.1' },
-      log: { level: 'silent' },
-      kube: {
-        connection: {
-          mode: 'explicit',
-          server: ctx.cluster.server,
-          ca: ctx.cluster.ca,
-          token: ctx.cluster.users['tailgate-gateway']!.token,
-        },
-      },
-      authentication: { authenticators: ['kube-token.token-review'] },
-      access: { chain: ['kube-rbac.subject-access-review'] },
-      plugins: { 'kube-token': {}, 'kube-rbac': {}, 'kube-pod-logs': { retryMinMs: 50, retryMaxMs: 500 } },
-    });
-    if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
-    gw = await startGateway({ config: parsed.config });
+    gw = await startClusterGateway(ctx, { plugins: { 'kube-pod-logs': { retryMinMs: 50, retryMaxMs: 500 } } });
   });
 
   afterAll(async () => {

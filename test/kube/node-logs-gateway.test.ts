@@ -1,13 +1,13 @@
 // Node Log Query through the real gateway, with real ServiceAccount tokens, kube-rbac's
 // SubjectAccessReviews and socket.io-client: who may read a node's journal (nodes/log, or
 // nodes/proxy), who is refused at subscribe, what an invalid query is told, and tail and since.
-import { parseConfig } from '@tailgate/config';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { type RunningGateway, startGateway } from '../../apps/gateway/src/start-gateway';
+import type { RunningGateway } from '../../apps/gateway/src/start-gateway';
 import { serviceAccount, suffix, user } from '../cluster/src/fixtures';
 import { type ClusterTestContext, connectToTestCluster } from '../cluster/src/test-context';
 import { LogClient } from '../e2e/support/log-client';
+import { startClusterGateway } from './src/cluster-gateway';
 import { grantGatewayIdentity } from './src/gateway-kube';
 
 const id = suffix();
@@ -55,18 +55,7 @@ beforeAll(async () => {
   for (const who of Object.keys(tokens) as (keyof typeof tokens)[])
     tokens[who] = await ctx.fixtures.serviceAccountToken(ns, who.toLowerCase());
 
-  const parsed = parseConfig({
-    server: { port: 0, host: '127.0.0.1' },
-    log: { level: 'silent' },
-    kube: {
-      connection: { mode: 'explicit', server: ctx.cluster.server, ca: ctx.cluster.ca, token: ctx.cluster.users['tailgate-gateway']!.token },
-    },
-    authentication: { authenticators: ['kube-token.token-review'] },
-    access: { chain: ['kube-rbac.subject-access-review'] },
-    plugins: { 'kube-token': {}, 'kube-rbac': {}, 'node-logs': { pollIntervalMs: 200, retries: 1, retryDelayMs: 50 } },
-  });
-  if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
-  gateway = await startGateway({ config: parsed.config });
+  gateway = await startClusterGateway(ctx, { plugins: { 'node-logs': { pollIntervalMs: 200, retries: 1, retryDelayMs: 50 } } });
 });
 
 afterAll(async () => {

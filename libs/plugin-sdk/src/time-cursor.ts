@@ -55,10 +55,21 @@ export function epochNanosToRfc3339(epochNanos: string): string {
   return `${new Date(seconds * 1000).toISOString().slice(0, 19)}.${epochNanos.slice(SECONDS_WIDTH)}Z`;
 }
 
-/** Hands out the cursors of one target's records, in the order they were read. */
+/**
+ * Hands out the cursors of one target's records, in the order they were read. A clock can start
+ * where another stopped (`lastNanos`, `sequence` of its last cursor) or at an instant (sequence
+ * -1: the first record of that instant gets 0).
+ */
 export class CursorClock {
-  private lastNanos = '';
-  private sequence = 0;
+  constructor(
+    private lastNanos = '',
+    private sequence = 0,
+  ) {}
+
+  /** The last cursor's instant and sequence ('' before the first record). */
+  get last(): { readonly epochNanos: string; readonly sequence: number } {
+    return { epochNanos: this.lastNanos, sequence: this.sequence };
+  }
 
   next(epochNanos: string): string {
     if (epochNanos > this.lastNanos) {

@@ -29,7 +29,7 @@ export type FollowStart = 'beginning' | 'now';
 export class ContainerFollower {
   private readonly listeners = new Set<FollowerListener>();
   private readonly controller = new AbortController();
-  private position = new LogPosition();
+  private position = LogPosition.start();
   private wake: (() => void) | undefined;
   private readonly done: Promise<void>;
 

@@ -6,12 +6,12 @@ const t = (seconds: number, nanos = 0) => String(1_700_000_000 + seconds).padSta
 
 describe('LogPosition', () => {
   it('numbers lines of one instant in order and starts again at a new instant', () => {
-    const p = new LogPosition();
+    const p = LogPosition.start();
     expect([p.next(t(1)), p.next(t(1)), p.next(t(2))]).toEqual([`${t(1)}-0000000000`, `${t(1)}-0000000001`, `${t(2)}-0000000000`]);
   });
 
   it('a re-read from the whole second skips what was delivered and continues the sequence', () => {
-    const p = new LogPosition();
+    const p = LogPosition.start();
     p.beginRead();
     const first = [p.next(t(5, 100)), p.next(t(5, 200)), p.next(t(5, 200))];
     expect(p.sinceTime()).toBe('2023-11-14T22:13:25Z');
@@ -22,7 +22,7 @@ describe('LogPosition', () => {
   });
 
   it('resumes after a cursor: the same lines get the same cursors as in the first read', () => {
-    const first = new LogPosition();
+    const first = LogPosition.start();
     const lines = [t(1), t(1), t(1), t(2)];
     const cursors = lines.map((n) => first.next(n));
     const resumed = LogPosition.after(cursors[1] as string);
@@ -37,7 +37,7 @@ describe('LogPosition', () => {
   });
 
   it('a clock stepping back keeps source order in the cursors', () => {
-    const p = new LogPosition();
+    const p = LogPosition.start();
     const a = p.next(t(3)) as string;
     const b = p.next(t(2)) as string;
     expect(b > a).toBe(true);

@@ -55,7 +55,7 @@ async function readTarget(
 ): Promise<LogRecord[]> {
   const after = backlog.after === undefined ? undefined : (backlog.after.byTarget.get(targetKey(target)) ?? backlog.after.otherwise);
   if (backlog.after !== undefined && after === undefined) return [];
-  const position = after === undefined ? new LogPosition() : LogPosition.after(after);
+  const position = after === undefined ? LogPosition.start() : LogPosition.after(after);
   const since = backlog.since === undefined ? undefined : dateToEpochNanos(backlog.since);
   const query: PodLogQuery = {
     ...(backlog.tail === undefined ? {} : { tailLines: backlog.tail }),
