@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 
 import { BENCH_SIZES, type BenchSize } from './bench-size';
 
-export const SCENARIOS = ['S1', 'S2', 'S4', 'S5'] as const;
+export const SCENARIOS = ['S1', 'S2', 'S4', 'S5', 'S8'] as const;
 export type ScenarioId = (typeof SCENARIOS)[number];
 
 export interface BenchOptions {
@@ -11,11 +11,12 @@ export interface BenchOptions {
   readonly size: BenchSize;
 }
 
-export const USAGE = `usage: bench/run.ts [--scenario S1,S2,S4,S5] [--size smoke|full] [--runs N]
+export const USAGE = `usage: bench/run.ts [--scenario S1,S2,S4,S5,S8] [--size smoke|full] [--runs N]
   S1  one source → one listener, with B0, B1, B2 (capacity)
   S2  one stream → N listeners with mixed permissions, with B1 and B2 at the same N
   S4  latency at 10/50/80% of S1's capacity (runs S1 first for that capacity)
-  S5  memory per listener, idle and active`;
+  S5  memory per listener, idle and active
+  S8  one slow consumer among N listeners: the others' p99 with it ÷ without it`;
 
 export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   const { values } = parseArgs({

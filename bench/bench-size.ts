@@ -16,6 +16,9 @@ export interface BenchSize {
   readonly latencyWarmupMs: number;
   /** S5: listeners held open. */
   readonly memoryListeners: number;
+  /** S8: listeners on the stream, one of them slow in every other run, and the live rate in lines/s. */
+  readonly slowConsumerListeners: number;
+  readonly slowConsumerRatePerSec: number;
   readonly timeoutMs: number;
 }
 
@@ -31,6 +34,8 @@ export const BENCH_SIZES: Readonly<Record<BenchSize['name'], BenchSize>> = {
     latencyMs: 1_500,
     latencyWarmupMs: 200,
     memoryListeners: 200,
+    slowConsumerListeners: 50,
+    slowConsumerRatePerSec: 1_000,
     timeoutMs: 15_000,
   },
   full: {
@@ -46,6 +51,9 @@ export const BENCH_SIZES: Readonly<Record<BenchSize['name'], BenchSize>> = {
     latencyMs: 5_000,
     latencyWarmupMs: 1_000,
     memoryListeners: 1_000,
+    slowConsumerListeners: 1_000,
+    // At 1,000 listeners nearly every line is a frame to each: 20 lines/s is 20 k frames/s.
+    slowConsumerRatePerSec: 20,
     timeoutMs: 120_000,
   },
 };

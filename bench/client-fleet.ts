@@ -71,6 +71,12 @@ export class ClientFleet {
     return report;
   }
 
+  /** Closes every listener and keeps the process for the next `open`. */
+  async closeListeners(): Promise<void> {
+    this.send({ type: 'close', keepProcess: true });
+    await this.next('closed', 10_000);
+  }
+
   async stop(): Promise<void> {
     if (this.exited) return;
     try {

@@ -77,7 +77,7 @@ process.on('message', (command: FleetCommand) => {
   } else {
     for (const listener of listeners.splice(0)) listener.close();
     send({ type: 'closed' });
-    process.disconnect();
+    if (!command.keepProcess) process.disconnect();
   }
 });
 process.on('disconnect', () => process.exit(0));

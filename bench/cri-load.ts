@@ -28,8 +28,14 @@ export async function writeCapacityLoad(writers: readonly CriLogWriter[], linesP
   return rounds * CHUNK_LINES;
 }
 
+/** Appends `lines` unstamped lines of about `lineBytes` each, in chunks of CHUNK_LINES (history for a `tail`). */
+export async function writeFiller(writer: CriLogWriter, lines: number, lineBytes: number): Promise<void> {
+  const line = `${CRI_TS} stdout F filler msg=${'y'.repeat(Math.max(0, lineBytes - 15))}\n`;
+  for (let written = 0; written < lines; written += CHUNK_LINES) await writer.writeRaw(line.repeat(Math.min(CHUNK_LINES, lines - written)));
+}
+
 /** Appends to one writer at `ratePerSec` for `durationMs`, open loop; returns the lines written. */
-export async function writeAtRate(writer: CriLogWriter, ratePerSec: number, durationMs: number): Promise<number> {
+export async function writeAtRate(writer: CriLogWriter, ratePerSec: number, durationMs: number, pad = PAD): Promise<number> {
   const start = epochMs();
   const interval = 1000 / ratePerSec;
   const total = linesAtRate(ratePerSec, durationMs);
@@ -40,7 +46,7 @@ export async function writeAtRate(writer: CriLogWriter, ratePerSec: number, dura
       let text = '';
       for (let i = written; i < due; i++) {
         const intended = (start + i * interval).toFixed(3);
-        text += `${CRI_TS} stdout F ${TIME_MARK}${intended}${TIME_MARK} level=info msg=${PAD}\n`;
+        text += `${CRI_TS} stdout F ${TIME_MARK}${intended}${TIME_MARK} level=info msg=${pad}\n`;
       }
       written = due;
       await writer.writeRaw(text);

@@ -9,6 +9,8 @@ export interface ListenerSpec {
   readonly token?: string;
   /** Sent as a `subscribe` request with an acknowledgement once connected. */
   readonly subscribe?: Readonly<Record<string, unknown>>;
+  /** A slow consumer: reads at most this many bytes per second off its socket (S8). */
+  readonly readBytesPerSec?: number;
 }
 
 export type FleetCommand =
@@ -25,7 +27,8 @@ export type FleetCommand =
   /** Zeroes the counters; `done` is reported once `expectTotal` records have arrived in all. */
   | { readonly type: 'arm'; readonly expectTotal: number; readonly latency: boolean }
   | { readonly type: 'report' }
-  | { readonly type: 'close' };
+  /** Closes every listener; the process exits too unless `keepProcess`. */
+  | { readonly type: 'close'; readonly keepProcess?: boolean };
 
 export interface FleetTally {
   /** Records received per listener since `arm`. */

@@ -24,9 +24,14 @@ export interface GatewayOptions {
   readonly nodeFile?: Readonly<Record<string, unknown>>;
   /** Every listener subscribes as this user; default: alice, carol, bob in turn. */
   readonly user?: string;
+  /** `streams` settings over STREAM_DEFAULTS, e.g. `{ listenerBufferBytes: 65536 }`. */
+  readonly streams?: Readonly<Record<string, unknown>>;
 }
 
 export const STREAM_DEFAULTS = { maxBatchRecords: 100, maxBatchWaitMs: 10 } as const;
+
+/** The bench opens up to thousands of subscriptions per demo user within seconds; quotas are not what it measures. */
+const NO_QUOTAS = { user: { maxSubscriptions: 1_000_000, maxStreams: 1_000_000, subscribesPerMinute: 1_000_000 } } as const;
 
 export async function startGatewayPipeline(options: GatewayOptions): Promise<PipelineUnderTest> {
   for (const pod of options.pods) {
@@ -37,7 +42,8 @@ export async function startGatewayPipeline(options: GatewayOptions): Promise<Pip
     port: 0,
     ...(options.redis && { redisUrl: options.redis.url }),
     nodeFile: { ...options.nodeFile },
-    streams: { ...STREAM_DEFAULTS },
+    streams: { ...STREAM_DEFAULTS, ...options.streams },
+    quotas: NO_QUOTAS,
     logLevel: 'error',
   });
   if (world.podsRoot !== files.podsRoot) throw new Error('the demo world moved its pod directory');
@@ -52,6 +58,11 @@ export async function startGatewayPipeline(options: GatewayOptions): Promise<Pip
     processes: options.redis ? { redis: options.redis.pid } : {},
     listener: (index) => ({ token: world.tokens[userAt(index)], subscribe: { source: 'node-file.pods', selector: options.selector } }),
     sees: (index, pod) => (VISIBLE[userAt(index)] ?? []).includes(pod.name),
+    async metric(name, label) {
+      const values = (await gateway.metrics.registry.getSingleMetric(name)?.get())?.values ?? [];
+      const matching = values.filter((v) => label === undefined || v.labels[label[0]] === label[1]);
+      return matching.reduce((sum, v) => sum + v.value, 0);
+    },
     async close() {
       await gateway.close();
       files.remove();

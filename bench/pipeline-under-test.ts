@@ -25,6 +25,8 @@ export interface PipelineUnderTest {
   listener(index: number): ListenerSpec;
   /** May listener `index` see records of this pod? */
   sees(index: number, pod: BenchPod): boolean;
+  /** Tailgate only: a counter or gauge of the gateway, summed over the series with `label` (name, value). */
+  metric?(name: string, label?: readonly [string, string]): Promise<number>;
   close(): Promise<void>;
 }
 

@@ -1,7 +1,8 @@
 // One lightweight listener: a bare WebSocket that speaks just enough Engine.IO v4 / Socket.IO v5
 // (open, namespace connect with auth, one acknowledged `subscribe`, ping → pong) and hands every
 // event frame to a callback undecoded. This keeps client CPU low on a 2-core box, so the bench
-// measures the server, not socket.io-client (performance.md §1, §8.1).
+// measures the server, not socket.io-client (performance.md §1, §8.1). A listener given
+// `readBytesPerSec` is a slow consumer: it stops reading its socket whenever it is ahead of that rate.
 import WebSocket from 'ws';
 
 import type { ListenerSpec, Wire } from './fleet-protocol';
@@ -33,6 +34,7 @@ export class RawListener {
       socket.once('error', (error) => done(error));
       socket.once('close', () => done(new Error('closed before ready')));
       if (wire === 'ws') socket.once('open', () => done());
+      if (spec.readBytesPerSec !== undefined) throttle(socket, spec.readBytesPerSec);
       socket.on('message', (data: Buffer) => {
         if (wire === 'ws') return onFrame(data);
         const kind = data[0];
@@ -58,4 +60,22 @@ export class RawListener {
   close(): void {
     this.socket.terminate();
   }
+}
+
+/** Pauses the socket (the kernel buffers fill, then the server's) whenever more than `bytesPerSec` arrived so far. */
+function throttle(socket: WebSocket, bytesPerSec: number): void {
+  const started = Date.now();
+  let received = 0;
+  let paused = false;
+  socket.on('message', (data: Buffer) => {
+    received += data.length;
+    const wait = started + (received / bytesPerSec) * 1000 - Date.now();
+    if (wait <= 0 || paused) return;
+    paused = true;
+    socket.pause();
+    setTimeout(() => {
+      paused = false;
+      socket.resume();
+    }, wait).unref();
+  });
 }

@@ -68,6 +68,33 @@ export function renderOutcome(outcome: BenchOutcome, targets: readonly TargetChe
       ),
     );
   }
+  const s = outcome.slowConsumer;
+  if (s) {
+    parts.push(
+      table(
+        [
+          'case',
+          'N',
+          'rate/s',
+          'extra listener',
+          "others' p50 ms",
+          "others' p99 ms per run, median [min–max]",
+          'dropped per run',
+          'runner RSS MiB',
+        ],
+        (['fast', 'slow'] as const).map((kind) => [
+          s.key,
+          String(s.listeners),
+          String(s.ratePerSec),
+          kind === 'fast' ? 'reads at full speed' : `reads ${s.slowReadBytesPerSec} B/s, cap ${s.capBytes / 1024} KiB`,
+          ms(s.cases[kind].p50Ms.median),
+          range(s.cases[kind].p99Ms, ms),
+          String(Math.round(s.cases[kind].dropped.median)),
+          String(Math.round(s.cases[kind].rssMiB.max)),
+        ]),
+      ),
+    );
+  }
   if (targets.length > 0)
     parts.push(
       table(

@@ -1,5 +1,5 @@
 // Entry point of the benchmark suite (issue 7, performance.md §8):
-//   tsx --tsconfig tsconfig.base.json --conditions=@tailgate/source bench/run.ts [--scenario S1,S2,S4,S5] [--size smoke|full] [--runs N]
+//   tsx --tsconfig tsconfig.base.json --conditions=@tailgate/source bench/run.ts [--scenario S1,S2,S4,S5,S8] [--size smoke|full] [--runs N]
 // Starts a real redis-server on a free loopback port, runs the scenarios and their baselines
 // interleaved, prints tables, writes bench/results/<timestamp>.json, and exits non-zero only
 // when a CI gate (a gross ratio regression) fails.
@@ -17,6 +17,7 @@ import { renderOutcome } from './results-table';
 import { runFanOut } from './scenario-fan-out';
 import { type LatencyResult, runLatency } from './scenario-latency';
 import { type MemoryResult, runMemory } from './scenario-memory';
+import { runSlowConsumer, type SlowConsumerResult } from './scenario-slow-consumer';
 import { runThroughput } from './scenario-throughput';
 import { type BenchOutcome, checkGates, checkTargets } from './targets';
 
@@ -28,6 +29,7 @@ async function runScenarios(options: BenchOptions): Promise<{ outcome: BenchOutc
   const capacity: CapacityResult[] = [];
   const latency: LatencyResult[] = [];
   let memory: MemoryResult | undefined;
+  let slowConsumer: SlowConsumerResult | undefined;
   try {
     const info = new Redis(redis.url);
     const redisVersion = /redis_version:(\S+)/.exec(await info.info('server'))?.[1] ?? 'unknown';
@@ -63,7 +65,11 @@ async function runScenarios(options: BenchOptions): Promise<{ outcome: BenchOutc
         );
       }
     }
-    return { outcome: { capacity, latency, memory, batchWindowMs: STREAM_DEFAULTS.maxBatchWaitMs }, redisVersion };
+    if (scenarios.has('S8')) {
+      log(`S8: one slow consumer among ${size.slowConsumerListeners} listeners at ${size.slowConsumerRatePerSec} lines/s`);
+      slowConsumer = await runSlowConsumer(size, log);
+    }
+    return { outcome: { capacity, latency, memory, slowConsumer, batchWindowMs: STREAM_DEFAULTS.maxBatchWaitMs }, redisVersion };
   } finally {
     await redis.stop();
   }
@@ -98,6 +104,7 @@ async function main(): Promise<number> {
   const failed = gates.filter((g) => !g.pass);
   for (const gate of failed) log(`CI gate failed: ${gate.id}: ${gate.rule}, measured ${gate.value.toFixed(2)}×`);
   for (const r of outcome.capacity) for (const problem of r.problems) log(`warning: ${r.key}: ${problem}`);
+  for (const problem of outcome.slowConsumer?.problems ?? []) log(`warning: S8: ${problem}`);
   return failed.length > 0 ? 1 : 0;
 }
 

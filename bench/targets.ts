@@ -3,6 +3,7 @@
 import type { CapacityResult } from './interleaved-runs';
 import type { LatencyResult } from './scenario-latency';
 import type { MemoryResult } from './scenario-memory';
+import type { SlowConsumerResult } from './scenario-slow-consumer';
 
 export interface TargetCheck {
   readonly id: string;
@@ -22,6 +23,7 @@ export interface BenchOutcome {
   readonly capacity: readonly CapacityResult[];
   readonly latency: readonly LatencyResult[];
   readonly memory: MemoryResult | undefined;
+  readonly slowConsumer: SlowConsumerResult | undefined;
   /** streams.maxBatchWaitMs of the gateway under test. */
   readonly batchWindowMs: number;
 }
@@ -65,6 +67,10 @@ export function checkTargets(outcome: BenchOutcome): TargetCheck[] {
     add('S5 idle', '≤ 30 KiB RSS per idle listener', outcome.memory.idleRssKiBPerListener, (v) => v <= 30, kib);
     add('S5 active', '≤ 30 KiB RSS per active listener', outcome.memory.activeRssKiBPerListener, (v) => v <= 30, kib);
   }
+  if (outcome.slowConsumer) {
+    const ratio = outcome.slowConsumer.p99Ratio.median;
+    add('S8', "others' p99 with a slow listener ≤ 1.1× without it (median of runs)", ratio, (v) => v <= 1.1);
+  }
   return checks;
 }
 
@@ -79,6 +85,15 @@ export function checkGates(outcome: BenchOutcome): GateCheck[] {
   if (c.some((r) => r.key === 'S1')) {
     const value = ratio(median(c, 'S1'), median(c, 'B0'));
     gates.push({ id: 'S1/B0', rule: 'S1 ≥ 0.1× B0', value, pass: Number.isFinite(value) && value >= 0.1 });
+  }
+  if (outcome.slowConsumer) {
+    const value = outcome.slowConsumer.p99Ratio.median;
+    gates.push({
+      id: 'S8',
+      rule: "others' p99 with a slow listener < 3× without it (median of runs)",
+      value,
+      pass: Number.isFinite(value) && value < 3,
+    });
   }
   return gates;
 }

@@ -1,6 +1,6 @@
 // Redis-only behaviour of RedisLogBus on a real redis-server: one SUBSCRIBE per channel per
-// process, named connections, channel namespace, password-free error reports, and recovery
-// (down/up, re-subscription) when the server restarts.
+// process, named connections, channel namespace, password-free error reports, recovery
+// (down/up, re-subscription) when the server restarts, and the replay stream's age bounds.
 import { randomUUID } from 'node:crypto';
 
 import {
@@ -187,5 +187,63 @@ describe('RedisLogBus across a redis-server restart', () => {
     const admin = adminOn(second.url);
     expect(await subscriberCount(admin, kept)).toBe(1);
     expect(await subscriberCount(admin, left)).toBe(0);
+  });
+});
+
+async function redisTimeMs(admin: Redis): Promise<number> {
+  const [seconds, micros] = await admin.time();
+  return Number(seconds) * 1_000 + Math.floor(Number(micros) / 1_000);
+}
+
+/** Polls `check` every 20 ms until it holds: for conditions only time brings about. */
+async function until(check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`waited ${timeoutMs} ms for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('RedisLogBus replay buffer on a real redis-server', () => {
+  it('drops messages older than maxAgeMs at the next publish and deletes an idle buffer after maxAgeMs', async () => {
+    const url = inject('redisUrl');
+    const admin = adminOn(url);
+    const maxAgeMs = 1_000;
+    const bus = busOn(url, { replay: { maxMessages: 10, maxAgeMs } });
+    const channel = `${keyPrefix}ageing`;
+    const inbox = new MessageInbox(channel);
+    await bus.subscribe(channel, inbox.handler);
+    await bus.publish(channel, 'old');
+    await inbox.waitFor(1);
+    const [oldId = ''] = inbox.ids;
+    // The buffer is a stream named like the channel, expiring maxAgeMs after the last publish.
+    expect(await admin.type(channel)).toBe('stream');
+    expect(await admin.pttl(channel)).toBeGreaterThan(0);
+    expect(await admin.pttl(channel)).toBeLessThanOrEqual(maxAgeMs);
+    const oldMs = Number(oldId.split('-')[0]);
+    // 'middle' renews the expiry, so the stream outlives 'old' and only trimming removes it.
+    await until(async () => (await redisTimeMs(admin)) > oldMs + maxAgeMs / 2, 'half the age bound to pass');
+    await bus.publish(channel, 'middle');
+    await until(async () => (await redisTimeMs(admin)) > oldMs + maxAgeMs, "the first message's age bound to pass");
+    await bus.publish(channel, 'new');
+    await inbox.waitFor(3);
+    const kept = ['middle', 'new'].map((message, i) => ({ id: inbox.ids[i + 1], message }));
+    expect(await bus.replay(channel)).toEqual({ messages: kept, complete: false });
+    expect(await bus.replay(channel, oldId)).toEqual({ messages: kept, complete: true });
+    await until(async () => (await admin.exists(channel)) === 0, 'the idle buffer to expire');
+    expect(await bus.replay(channel, inbox.ids[2])).toEqual({ messages: [], complete: false });
+  });
+
+  it('publishes messages as they are, without ids or a stream, when replay is off', async () => {
+    const url = inject('redisUrl');
+    const bus = busOn(url, { replay: { maxMessages: 0 } });
+    const channel = `${keyPrefix}no-replay`;
+    const inbox = new MessageInbox(channel);
+    await bus.subscribe(channel, inbox.handler);
+    await bus.publish(channel, '{"t":"records","records":[]}');
+    expect(await inbox.waitFor(1)).toEqual(['{"t":"records","records":[]}']);
+    expect(inbox.ids).toEqual([undefined]);
+    expect(await adminOn(url).exists(channel)).toBe(0);
+    expect(await bus.replay(channel)).toEqual({ messages: [], complete: true });
   });
 });

@@ -1,6 +1,10 @@
-// Periodic re-authorization of live listeners, and an orderly stop: streams, then the bus,
-// then the plugins' own shutdown hooks.
+// Periodic re-authorization of live listeners, and an orderly stop (SIGTERM): no new connections,
+// streams handed over to other replicas and their clients sent there, then the bus, then the
+// plugins' own shutdown hooks.
+import type { Server } from 'node:http';
+
 import { type BeforeApplicationShutdown, Inject, type OnApplicationBootstrap } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 
 import { GATEWAY_RUNTIME } from './gateway.tokens';
 import type { GatewayRuntime } from './gateway-runtime';
@@ -14,6 +18,7 @@ export class GatewayLifecycle implements OnApplicationBootstrap, BeforeApplicati
     @Inject(GATEWAY_RUNTIME) private readonly runtime: GatewayRuntime,
     @Inject(SubscriptionService) private readonly subscriptions: SubscriptionService,
     @Inject(SessionReview) private readonly sessions: SessionReview,
+    @Inject(HttpAdapterHost) private readonly http: HttpAdapterHost,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -35,6 +40,8 @@ export class GatewayLifecycle implements OnApplicationBootstrap, BeforeApplicati
   async beforeApplicationShutdown(): Promise<void> {
     this.runtime.state.ready = false;
     clearInterval(this.recheckTimer);
+    // Connections open now stay until their subscriptions are ended; new ones go to other replicas.
+    (this.http.httpAdapter.getHttpServer() as Server).close();
     await this.subscriptions.shutdown();
     await this.runtime.bus.close();
     await this.runtime.registry.shutdown((error) =>

@@ -5,6 +5,7 @@ import { recordsChannel } from '@tailgate/bus';
 import { AccessService } from './access/access.service';
 import { AuthenticationService } from './auth/authentication.service';
 import { SessionReview } from './auth/session-review';
+import { createStreamSupervision } from './cluster/create-stream-supervision';
 import { GATEWAY_LOGGER, GATEWAY_RUNTIME } from './gateway.tokens';
 import { GatewayLifecycle } from './gateway-lifecycle';
 import type { GatewayRuntime } from './gateway-runtime';
@@ -23,13 +24,23 @@ export class GatewayModule {
     const pluginLogger = logger.child({ component: 'gateway' });
     const channelOf = (stream: { key: string }) => recordsChannel(config.redis.keyPrefix, stream.key);
     const access = new AccessService(registry, config.access, metrics, pluginLogger);
-    const supervisor = new StreamSupervisor(bus, { idleGraceMs: config.streams.idleGraceMs, channelOf }, metrics, pluginLogger);
     const { idleGraceMs, maxBatchRecords, reorderWindowMs } = config.streams;
+    const supervision = createStreamSupervision(config, bus, metrics, pluginLogger);
+    const supervisor = new StreamSupervisor(bus, { channelOf, maxBatchRecords }, supervision.claims, metrics, pluginLogger);
     const settings = { idleGraceMs, maxBatchRecords, reorderWindowMs, channelOf };
     const authentication = new AuthenticationService(registry, config.authentication.authenticators, metrics, pluginLogger);
     const quotas = new QuotaService(createQuotaStore(config, pluginLogger), config.quotas, metrics, pluginLogger);
     runtime.onClose.push(() => quotas.close());
-    const subscriptions = new SubscriptionService(registry, access, supervisor, bus, settings, metrics, pluginLogger, quotas);
+    const subscriptions = new SubscriptionService(
+      registry,
+      access,
+      supervisor,
+      supervision.listenerBus,
+      settings,
+      metrics,
+      pluginLogger,
+      quotas,
+    );
     return {
       module: GatewayModule,
       controllers: [HealthController],

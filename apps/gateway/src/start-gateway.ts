@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { createLogBus, type LogBus } from '@tailgate/bus';
+import { createLogBus, type ReplayableLogBus } from '@tailgate/bus';
 import { kubeSelfServiceRef, kubeServiceRef, kubeTransportServiceRef } from '@tailgate/kube';
 import type { TailgateConfig } from '@tailgate/config';
 import { type HostServices, loadPlugins } from '@tailgate/plugin-host';
@@ -71,7 +71,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   });
   const app = await NestFactory.create(GatewayModule.forRoot(runtime), { logger: new NestPinoLogger(logger.child({ component: 'nest' })) });
   app.useWebSocketAdapter(new TailgateIoAdapter(app, config.server));
-  app.enableShutdownHooks();
+  // SIGTERM closes the app (streams handed over, clients sent elsewhere), then exits 0.
+  app.enableShutdownHooks([], { useProcessExit: true });
   await app.listen(config.server.port, config.server.host);
   const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
   const host = config.server.host === '0.0.0.0' ? '127.0.0.1' : config.server.host;
@@ -105,8 +106,9 @@ async function hostServices(config: TailgateConfig, logger: Logger, onClose: (()
   return services;
 }
 
-function createBus(config: TailgateConfig, logger: Logger): LogBus {
+function createBus(config: TailgateConfig, logger: Logger): ReplayableLogBus {
   const onHandlerError = (error: unknown) => logger.error({ err: error instanceof Error ? error.name : 'unknown' }, 'bus handler failed');
-  if (!config.redis.url) return createLogBus({ kind: 'in-process' }, { onHandlerError });
-  return createLogBus({ kind: 'redis', url: config.redis.url, keyPrefix: config.redis.keyPrefix }, { onHandlerError });
+  const { url, keyPrefix, cluster, clusterNodes, replay } = config.redis;
+  if (!url) return createLogBus({ kind: 'in-process', replay }, { onHandlerError });
+  return createLogBus({ kind: 'redis', url, keyPrefix, cluster, clusterNodes, replay }, { onHandlerError });
 }

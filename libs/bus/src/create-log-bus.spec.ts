@@ -24,4 +24,18 @@ describe('createLogBus', () => {
       connectTimeoutMs: 10_000,
     });
   });
+
+  it('gives the in-process bus its replay bounds', async () => {
+    const bus = createLogBus({ kind: 'in-process', replay: { maxMessages: 1 } });
+    await bus.publish('c', 'a');
+    await bus.publish('c', 'b');
+    expect((await bus.replay('c')).messages.map(({ message }) => message)).toEqual(['b']);
+    await bus.close();
+  });
+
+  it('accepts a cluster with seed nodes and refuses seed nodes without cluster', () => {
+    const cluster = { kind: 'redis', url: 'redis://10.0.0.1:7000', cluster: true, clusterNodes: ['redis://10.0.0.2:7000'] } as const;
+    expect(LogBusConfigSchema.parse(cluster)).toMatchObject({ cluster: true, clusterNodes: ['redis://10.0.0.2:7000'] });
+    expect(LogBusConfigSchema.safeParse({ ...cluster, cluster: false }).success).toBe(false);
+  });
 });

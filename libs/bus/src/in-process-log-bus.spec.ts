@@ -73,4 +73,17 @@ describe('InProcessLogBus', () => {
     await expect(bus.publish('c', 'm')).rejects.toBeInstanceOf(LogBusClosedError);
     await expect(bus.subscribe('c', () => undefined)).rejects.toMatchObject({ code: 'bus_closed' });
   });
+
+  it('takes replay settings for its private hub only: a shared hub brings its own', () => {
+    expect(() => new InProcessLogBus({ hub: new InProcessLogHub(), replay: { maxMessages: 5 } })).toThrow(TypeError);
+    expect(() => new InProcessLogBus({ hub: new InProcessLogHub(), now: () => 0 })).toThrow(/to the shared hub/);
+  });
+
+  it('replays on its private hub with the clock it was given', async () => {
+    const bus = new InProcessLogBus({ replay: { maxMessages: 1 }, now: () => 42 });
+    await bus.publish('c', 'a');
+    await bus.publish('c', 'b');
+    expect(await bus.replay('c', '42-0')).toEqual({ messages: [{ id: '42-1', message: 'b' }], complete: true });
+    expect(await bus.replay('c')).toEqual({ messages: [{ id: '42-1', message: 'b' }], complete: false });
+  });
 });

@@ -1,13 +1,30 @@
-// The shared medium of in-process buses — what Redis is to RedisLogBus. Each bus gets a private
-// hub by default; buses given the same hub see each other's messages, like processes on one Redis.
+// The shared medium of in-process buses — what Redis is to RedisLogBus, replay buffers included.
+// Each bus gets a private hub by default; buses given the same hub see each other's messages and
+// buffers, like processes on one Redis.
+import { InMemoryReplayBuffers } from './in-memory-replay-buffers';
+import type { ReplayResult } from './log-bus';
+import type { MessageId } from './message-ids';
+import { ReplaySettingsSchema, type ReplaySettingsInput } from './replay-settings';
 
 /** A bus attached to a hub: receives every message published on the channels it attached to. */
 export interface HubEndpoint {
-  deliver(channel: string, message: string): void;
+  deliver(channel: string, message: string, id: MessageId | undefined): void;
+}
+
+export interface InProcessLogHubOptions {
+  /** Bounds of each channel's replay buffer. Default: `ReplaySettingsSchema` defaults (100 messages, 60 s). */
+  readonly replay?: ReplaySettingsInput;
+  /** The clock that mints ids and ages messages. Default `Date.now`. */
+  readonly now?: () => number;
 }
 
 export class InProcessLogHub {
   private readonly endpoints = new Map<string, Set<HubEndpoint>>();
+  private readonly buffers: InMemoryReplayBuffers;
+
+  constructor(options: InProcessLogHubOptions = {}) {
+    this.buffers = new InMemoryReplayBuffers(ReplaySettingsSchema.parse(options.replay), options.now ?? Date.now);
+  }
 
   attach(channel: string, endpoint: HubEndpoint): void {
     const attached = this.endpoints.get(channel) ?? new Set<HubEndpoint>();
@@ -26,16 +43,27 @@ export class InProcessLogHub {
     return this.endpoints.get(channel)?.size ?? 0;
   }
 
+  /** How many channels hold a replay buffer (idle ones are deleted after `maxAgeMs`). */
+  bufferedChannelCount(): number {
+    return this.buffers.size;
+  }
+
   /**
-   * Queues delivery to the endpoints attached right now. Delivery runs in a microtask, so a
-   * handler never runs inside `publish`, and microtasks run in queue order, so order is kept.
+   * Keeps the message in the channel's replay buffer, then queues delivery to the endpoints
+   * attached right now. Delivery runs in a microtask, so a handler never runs inside `publish`,
+   * and microtasks run in queue order, so order is kept.
    */
   publish(channel: string, message: string): void {
+    const id = this.buffers.append(channel, message);
     const attached = this.endpoints.get(channel);
     if (attached === undefined) return;
     const recipients = [...attached];
     queueMicrotask(() => {
-      for (const endpoint of recipients) endpoint.deliver(channel, message);
+      for (const endpoint of recipients) endpoint.deliver(channel, message, id);
     });
+  }
+
+  replay(channel: string, afterId: MessageId | undefined): ReplayResult {
+    return this.buffers.read(channel, afterId);
   }
 }

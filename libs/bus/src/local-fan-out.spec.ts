@@ -58,8 +58,8 @@ describe('LocalFanOut', () => {
       throw boom;
     });
     await fanOut.add('c', after);
-    fanOut.deliver('c', 'm');
-    expect(after).toHaveBeenCalledWith('m');
+    fanOut.deliver('c', 'm', '7-1');
+    expect(after).toHaveBeenCalledWith('m', '7-1');
     expect(report).toHaveBeenCalledWith(boom, { channel: 'c' });
   });
 
@@ -88,8 +88,8 @@ describe('LocalFanOut', () => {
     expect(handler).not.toHaveBeenCalled();
     fail = false;
     await fanOut.add('c', handler);
-    fanOut.deliver('c', 'kept');
-    expect(handler).toHaveBeenCalledExactlyOnceWith('kept');
+    fanOut.deliver('c', 'kept', undefined);
+    expect(handler).toHaveBeenCalledExactlyOnceWith('kept', undefined);
   });
 
   it('forgets every handler on clear without closing upstream subscriptions', async () => {

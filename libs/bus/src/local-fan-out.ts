@@ -3,6 +3,7 @@
 // with the last. Both bus implementations use it, so their fan-out behaves identically.
 import type { HandlerErrorReporter } from './handler-errors';
 import type { MessageHandler, Unsubscribe } from './log-bus';
+import type { MessageId } from './message-ids';
 
 /** The upstream side of a channel: what the fan-out opens once and closes once per channel. */
 export interface ChannelLink {
@@ -48,14 +49,14 @@ export class LocalFanOut {
   }
 
   /** Hands a message to every handler of exactly this channel; a throwing handler is reported, the rest still run. */
-  deliver(channel: string, message: string): void {
+  deliver(channel: string, message: string, id?: MessageId): void {
     const entry = this.entries.get(channel);
     if (entry === undefined) return;
     for (const subscriber of [...entry.subscribers]) {
       // A handler removed by an earlier handler of this same message gets nothing more.
       if (!entry.subscribers.has(subscriber)) continue;
       try {
-        subscriber.onMessage(message);
+        subscriber.onMessage(message, id);
       } catch (error) {
         this.reportHandlerError(error, { channel });
       }

@@ -17,3 +17,12 @@ export class InvalidChannelError extends Error {
     this.name = 'InvalidChannelError';
   }
 }
+
+export class InvalidMessageIdError extends Error {
+  readonly code = 'invalid_message_id';
+
+  constructor(id: string) {
+    super(`invalid message id ${JSON.stringify(id.slice(0, 60))}: expected "<milliseconds>-<sequence>"`);
+    this.name = 'InvalidMessageIdError';
+  }
+}

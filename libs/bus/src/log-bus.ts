@@ -1,9 +1,15 @@
 // The log bus contract: carries serialised record batches from the process that runs an upstream
-// to every process that has listeners for it, in the embedded (in-process) and Redis deployments alike.
+// to every process that has listeners for it, in the embedded (in-process) and Redis deployments
+// alike, and keeps a short replay buffer per channel for clients that resume after a disconnect.
+import type { MessageId } from './message-ids';
 
 export type ConnectionState = 'up' | 'down';
 
-export type MessageHandler = (message: string) => void;
+/**
+ * Receives one message. `id` is the message's id in the channel's replay buffer (pass it to
+ * `replay` as `afterId` to get what followed); undefined when the bus keeps no replay buffer.
+ */
+export type MessageHandler = (message: string, id?: MessageId) => void;
 
 /** Removes one handler; resolves once it will never be called again. Calling it twice is harmless. */
 export type Unsubscribe = () => Promise<void>;
@@ -20,4 +26,29 @@ export interface LogBus {
   /** Called when the bus loses/regains its connection (Redis), so callers can tell clients records may be missing. */
   onConnectionChange(listener: (state: ConnectionState) => void): () => void;
   close(): Promise<void>;
+}
+
+export interface ReplayedMessage {
+  readonly id: MessageId;
+  readonly message: string;
+}
+
+export interface ReplayResult {
+  /** The held messages published after `afterId` (all held ones without it), oldest first, each once. */
+  readonly messages: readonly ReplayedMessage[];
+  /**
+   * True when `messages` are everything published on the channel after `afterId`. False means a
+   * gap: messages after `afterId` were already dropped (count or age bound, idle expiry, a
+   * restarted Redis node), so the caller must tell its client that records may be missing.
+   */
+  readonly complete: boolean;
+}
+
+/** A bus that keeps a short, bounded replay buffer per channel (both built-in buses do). */
+export interface ReplayableLogBus extends LogBus {
+  /**
+   * What the channel's buffer holds after `afterId` (an id a handler received or `replay`
+   * returned). Rejects with `invalid_message_id` for a malformed id, `bus_closed` after close.
+   */
+  replay(channel: string, afterId?: MessageId): Promise<ReplayResult>;
 }

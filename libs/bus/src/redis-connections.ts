@@ -1,7 +1,7 @@
-// Opens Redis connections the way every Tailgate role needs them: one connection per role, named
-// by role, reconnecting forever with capped backoff, and connection errors reported once per
-// outage with the URL's password masked.
-import { Redis, type RedisOptions } from 'ioredis';
+// Opens Redis connections the way every Tailgate role needs them: one connection (or one cluster
+// client) per role, named by role, reconnecting forever with capped backoff, and connection errors
+// reported once per outage with the URL's password masked.
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
 
 import { redactRedisUrl } from './redact-redis-url';
 import {
@@ -13,7 +13,7 @@ import {
 
 export interface RedisConnectionErrorContext {
   readonly role: RedisRole;
-  /** The Redis URL with its password masked. */
+  /** The Redis URL (a cluster's seed URLs, comma-separated) with passwords masked. */
   readonly target: string;
 }
 
@@ -57,8 +57,61 @@ export function createRedisConnections(url: string, options: RedisConnectionOpti
   return connection;
 }
 
+/**
+ * Creates a Redis Cluster client for `role` from seed URLs (any reachable node is enough; the
+ * client discovers the others). Credentials and TLS (`rediss://`) come from the first URL and
+ * apply to every node.
+ */
+export function createRedisCluster(seedUrls: readonly string[], options: RedisConnectionOptions): Cluster {
+  const { role, onError = reportConnectionErrorToConsole, ...input } = options;
+  const settings = RedisConnectionSettingsSchema.parse(input);
+  const [first] = seedUrls;
+  if (first === undefined) throw new RangeError('a Redis Cluster needs at least one seed URL');
+  const cluster = new Cluster(seedUrls.map(hostAndPort), {
+    clusterRetryStrategy: (attempt: number) => reconnectDelayMs(attempt, settings.reconnectMaxDelayMs),
+    redisOptions: {
+      ...ROLE_OPTIONS[role],
+      ...credentialsOf(first),
+      connectionName: `${settings.connectionNamePrefix}:${role}`,
+      connectTimeout: settings.connectTimeoutMs,
+    },
+    lazyConnect: false,
+  });
+  reportErrorsOncePerOutage(cluster, onError, { role, target: seedUrls.map(redactRedisUrl).join(',') });
+  return cluster;
+}
+
+/** The URL of one cluster node (`host:port`, as the cluster names it) with the seed URL's scheme and credentials. */
+export function clusterNodeUrl(seedUrl: string, node: string): string {
+  const separator = node.lastIndexOf(':');
+  const host = node.slice(0, separator);
+  const url = new URL(seedUrl);
+  url.hostname = host.includes(':') ? `[${host}]` : host;
+  url.port = node.slice(separator + 1);
+  url.pathname = '';
+  return url.toString();
+}
+
+function hostAndPort(url: string): { host: string; port: number } {
+  const { hostname, port } = new URL(url);
+  return { host: hostname.replace(/^\[(.*)\]$/, '$1'), port: port === '' ? 6379 : Number(port) };
+}
+
+function credentialsOf(url: string): Pick<RedisOptions, 'username' | 'password' | 'tls'> {
+  const { username, password, protocol } = new URL(url);
+  return {
+    ...(username !== '' && { username: decodeURIComponent(username) }),
+    ...(password !== '' && { password: decodeURIComponent(password) }),
+    ...(protocol === 'rediss:' && { tls: {} }),
+  };
+}
+
 // ioredis emits an error on every failed retry; one report per outage is the useful signal.
-function reportErrorsOncePerOutage(connection: Redis, onError: RedisConnectionErrorReporter, context: RedisConnectionErrorContext): void {
+function reportErrorsOncePerOutage(
+  connection: Redis | Cluster,
+  onError: RedisConnectionErrorReporter,
+  context: RedisConnectionErrorContext,
+): void {
   let reported = false;
   connection.on('error', (error: Error) => {
     if (reported) return;
@@ -70,8 +123,8 @@ function reportErrorsOncePerOutage(connection: Redis, onError: RedisConnectionEr
   });
 }
 
-/** Closes a connection for good: QUIT (after pending replies) when connected, otherwise drops it. */
-export async function closeRedisConnection(connection: Redis): Promise<void> {
+/** Closes a connection (or cluster client) for good: QUIT (after pending replies) when connected, otherwise drops it. */
+export async function closeRedisConnection(connection: Redis | Cluster): Promise<void> {
   if (connection.status === 'end') return;
   if (connection.status !== 'ready') {
     connection.disconnect();

@@ -2,14 +2,17 @@
 import { z } from 'zod';
 
 import { RedisConnectionSettingsSchema } from './redis-connection-settings';
+import { ReplaySettingsSchema } from './replay-settings';
 import { DEFAULT_KEY_PREFIX } from './stream-channels';
 
+const RedisUrlSchema = z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL');
+
 export const RedisLogBusSettingsSchema = RedisConnectionSettingsSchema.extend({
-  /** Redis URL (`redis://` or `rediss://`, optionally with user, password and database). Required. */
-  url: z
-    .string()
-    .regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL')
-    .describe('Redis URL; the password is never logged.'),
+  /**
+   * Redis URL (`redis://` or `rediss://`, optionally with user, password and database). With
+   * `cluster`, a seed node of the cluster (the database is ignored). Required.
+   */
+  url: RedisUrlSchema.describe('Redis URL; the password is never logged.'),
   /**
    * Namespace of this deployment's channels: the bus refuses channels that do not start with it,
    * so two deployments (or test files) sharing one Redis cannot hear each other. Name channels
@@ -21,6 +24,19 @@ export const RedisLogBusSettingsSchema = RedisConnectionSettingsSchema.extend({
     .regex(/^[^{}]*$/, 'no "{" or "}" (they would move the Redis Cluster hash tag)')
     .default(DEFAULT_KEY_PREFIX)
     .describe('Every channel this bus publishes or subscribes to must start with this prefix.'),
+  /**
+   * `url` (and `clusterNodes`) are seed nodes of a Redis Cluster (7.0+): sharded pub/sub
+   * (SPUBLISH/SSUBSCRIBE) with one subscriber connection per shard that holds channels. Off, the
+   * bus uses PUBLISH/SUBSCRIBE on one Redis. Default false.
+   */
+  cluster: z.boolean().default(false).describe('Treat `url` as a seed node of a Redis Cluster and use sharded pub/sub.'),
+  /** Further seed nodes, tried when `url` is unreachable at start; the rest are discovered. Cluster only. Default none. */
+  clusterNodes: z.array(RedisUrlSchema).default([]).describe('Further Redis Cluster seed nodes besides `url`.'),
+  /** Bounds of each channel's replay buffer (a Redis stream named like the channel). */
+  replay: ReplaySettingsSchema,
+}).refine((settings) => settings.cluster || settings.clusterNodes.length === 0, {
+  path: ['clusterNodes'],
+  message: 'seed nodes need cluster: true',
 });
 
 export type RedisLogBusSettings = z.output<typeof RedisLogBusSettingsSchema>;

@@ -1,19 +1,28 @@
-// The bus for several replicas: Redis pub/sub on exact channels, with a publisher and a subscriber
-// connection, one SUBSCRIBE per channel per process and local fan-out to every handler behind it.
-import type { Redis } from 'ioredis';
+// The bus for several replicas, on one Redis or a Redis Cluster. Publishing appends each message
+// to its channel's replay stream and publishes it in one script (PUBLISH, or SPUBLISH on a
+// cluster, where messages stay inside their shard). Subscribing holds one SUBSCRIBE per channel
+// per process (SSUBSCRIBE on the shard of the channel's slot), with local fan-out to every handler.
+import type { Cluster, Redis } from 'ioredis';
 
+import { openEnvelope } from './bus-envelope';
+import { clusterSlotRouter, singleNodeRouter } from './channel-routers';
+import { ChannelSubscriptions, type ChannelRouter } from './channel-subscriptions';
 import { ConnectionStateTracker } from './connection-state';
 import { reportHandlerErrorToConsole, type LogBusHooks } from './handler-errors';
 import { LocalFanOut } from './local-fan-out';
-import type { ConnectionState, LogBus, MessageHandler, Unsubscribe } from './log-bus';
+import type { ConnectionState, MessageHandler, ReplayableLogBus, ReplayResult, Unsubscribe } from './log-bus';
 import { InvalidChannelError, LogBusClosedError } from './log-bus-errors';
-import { redactRedisUrl } from './redact-redis-url';
+import { assertMessageId, type MessageId } from './message-ids';
+import { RedisChannelLog } from './redis-channel-log';
 import {
   closeRedisConnection,
+  clusterNodeUrl,
+  createRedisCluster,
   createRedisConnections,
-  reportConnectionErrorToConsole,
   type RedisConnectionErrorReporter,
+  type RedisConnectionOptions,
 } from './redis-connections';
+import type { RedisRole } from './redis-connection-settings';
 import { RedisLogBusSettingsSchema, type RedisLogBusSettings, type RedisLogBusSettingsInput } from './redis-log-bus-settings';
 
 export interface RedisLogBusOptions extends RedisLogBusSettingsInput, LogBusHooks {
@@ -21,38 +30,50 @@ export interface RedisLogBusOptions extends RedisLogBusSettingsInput, LogBusHook
   readonly onConnectionError?: RedisConnectionErrorReporter;
 }
 
-export class RedisLogBus implements LogBus {
+export class RedisLogBus implements ReplayableLogBus {
   readonly settings: RedisLogBusSettings;
-  private readonly publisher: Redis;
-  private readonly subscriber: Redis;
+  private readonly publisher: Redis | Cluster;
+  private readonly channelLog: RedisChannelLog;
+  private readonly subscriptions: ChannelSubscriptions;
   private readonly fanOut: LocalFanOut;
   private readonly connection: ConnectionStateTracker;
-  private readonly onConnectionError: RedisConnectionErrorReporter;
   private closing: Promise<void> | undefined;
 
   constructor(options: RedisLogBusOptions) {
     const { onHandlerError = reportHandlerErrorToConsole, onConnectionError, ...input } = options;
     this.settings = RedisLogBusSettingsSchema.parse(input);
-    this.onConnectionError = onConnectionError ?? reportConnectionErrorToConsole;
-    const { url, connectionNamePrefix, connectTimeoutMs, reconnectMaxDelayMs } = this.settings;
-    const connect = (role: 'publisher' | 'subscriber'): Redis =>
-      createRedisConnections(url, {
-        role,
-        connectionNamePrefix,
-        connectTimeoutMs,
-        reconnectMaxDelayMs,
-        onError: this.onConnectionError,
-      });
-    this.publisher = connect('publisher');
-    this.subscriber = connect('subscriber');
+    const { url, clusterNodes, connectionNamePrefix, connectTimeoutMs, reconnectMaxDelayMs } = this.settings;
+    const connectionOptions = (role: RedisRole): RedisConnectionOptions => ({
+      role,
+      connectionNamePrefix,
+      connectTimeoutMs,
+      reconnectMaxDelayMs,
+      onError: onConnectionError,
+    });
     this.connection = new ConnectionStateTracker(onHandlerError);
-    this.fanOut = new LocalFanOut({ open: (c) => this.subscribeOnRedis(c), close: (c) => this.unsubscribeOnRedis(c) }, onHandlerError);
-    this.watchSubscriber();
+    let router: ChannelRouter;
+    if (this.settings.cluster) {
+      const cluster = createRedisCluster([url, ...clusterNodes], connectionOptions('publisher'));
+      router = clusterSlotRouter(cluster, (node) => createRedisConnections(clusterNodeUrl(url, node), connectionOptions('subscriber')));
+      this.followTopology(cluster);
+      this.publisher = cluster;
+    } else {
+      this.publisher = createRedisConnections(url, connectionOptions('publisher'));
+      router = singleNodeRouter(() => createRedisConnections(url, connectionOptions('subscriber')));
+    }
+    this.channelLog = new RedisChannelLog(this.publisher, this.settings.cluster ? 'spublish' : 'publish', this.settings.replay);
+    this.subscriptions = new ChannelSubscriptions(
+      router,
+      this.connection,
+      (channel, raw) => this.deliver(channel, raw),
+      reconnectMaxDelayMs,
+    );
+    this.fanOut = new LocalFanOut({ open: (c) => this.subscriptions.add(c), close: (c) => this.subscriptions.remove(c) }, onHandlerError);
   }
 
   async publish(channel: string, message: string): Promise<void> {
     this.assertUsable('publish', channel);
-    await this.publisher.publish(channel, message);
+    await this.channelLog.publish(channel, message);
   }
 
   async subscribe(channel: string, onMessage: MessageHandler): Promise<Unsubscribe> {
@@ -60,12 +81,18 @@ export class RedisLogBus implements LogBus {
     return this.fanOut.add(channel, onMessage);
   }
 
-  /** Reports the subscriber connection: while it is down, messages published elsewhere are lost. */
+  async replay(channel: string, afterId?: MessageId): Promise<ReplayResult> {
+    this.assertUsable('replay', channel);
+    if (afterId !== undefined) assertMessageId(afterId);
+    return this.channelLog.replay(channel, afterId);
+  }
+
+  /** Reports the subscriber connections (and, on a cluster, the cluster client): while one is down, messages published elsewhere are lost. */
   onConnectionChange(listener: (state: ConnectionState) => void): () => void {
     return this.connection.onChange(listener);
   }
 
-  /** Quits both connections; later calls return the same promise. */
+  /** Quits every connection; later calls return the same promise. */
   close(): Promise<void> {
     this.closing ??= this.shutDown();
     return this.closing;
@@ -73,40 +100,23 @@ export class RedisLogBus implements LogBus {
 
   private async shutDown(): Promise<void> {
     this.fanOut.clear();
-    await Promise.all([closeRedisConnection(this.publisher), closeRedisConnection(this.subscriber)]);
+    await Promise.all([closeRedisConnection(this.publisher), this.subscriptions.close()]);
   }
 
-  private async subscribeOnRedis(channel: string): Promise<void> {
-    await this.subscriber.subscribe(channel);
+  private deliver(channel: string, raw: string): void {
+    const { id, message } = openEnvelope(raw);
+    this.fanOut.deliver(channel, message, id);
   }
 
-  // While the connection is down there is nothing to end: the next connection re-subscribes only
-  // channels that still have handlers. Waiting for Redis here would hang teardown for an outage.
-  private async unsubscribeOnRedis(channel: string): Promise<void> {
-    if (this.subscriber.status === 'ready') await this.subscriber.unsubscribe(channel);
-  }
-
-  private watchSubscriber(): void {
-    this.subscriber.on('message', (channel: string, message: string) => this.fanOut.deliver(channel, message));
-    this.subscriber.on('close', () => {
+  // The cluster client learns the slot map at connect and on every refresh (periodic, and after
+  // MOVED): channels follow their slots, and an unreachable cluster counts as down.
+  private followTopology(cluster: Cluster): void {
+    // Registered before the subscriptions exist; the cluster emits nothing before the next tick.
+    cluster.on('refresh', () => this.subscriptions.reroute());
+    cluster.on('ready', () => this.subscriptions.reroute());
+    cluster.on('close', () => {
       if (this.closing === undefined) this.connection.lost();
     });
-    this.subscriber.on('ready', () => void this.restoreSubscriptions());
-  }
-
-  // A new connection has no subscriptions: subscribe to every channel that still has handlers,
-  // and only then tell listeners the bus is up again.
-  private async restoreSubscriptions(): Promise<void> {
-    const channels = this.fanOut.channels();
-    try {
-      if (channels.length > 0) await this.subscriber.subscribe(...channels);
-    } catch (error) {
-      // The connection dropped again (the next `ready` retries) or Redis refused: stay down.
-      const target = redactRedisUrl(this.settings.url);
-      if (this.closing === undefined) this.onConnectionError(asError(error), { role: 'subscriber', target });
-      return;
-    }
-    if (this.closing === undefined) this.connection.regained();
   }
 
   private assertUsable(operation: string, channel: string): void {
@@ -116,8 +126,4 @@ export class RedisLogBus implements LogBus {
       throw new InvalidChannelError(channel, `channels of this bus start with ${JSON.stringify(keyPrefix)}`);
     }
   }
-}
-
-function asError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
 }

@@ -1,6 +1,7 @@
 // Names of the Redis channels (and the hash tag of the keys) that belong to one stream key. The
-// hash tag puts everything of one stream in one Redis Cluster slot, so SPUBLISH/SSUBSCRIBE and
-// multi-key lease commands work there; hashing also keeps selector text out of channel names.
+// hash tag puts everything of one stream in one Redis Cluster slot, so SPUBLISH/SSUBSCRIBE, the
+// channel's replay stream (a key named like the channel) and multi-key lease commands work there;
+// hashing also keeps selector text out of channel names.
 import { createHash } from 'node:crypto';
 
 /** Prefix of every Redis key and channel unless configured otherwise (`redis.keyPrefix`). */

@@ -13,6 +13,12 @@ function yamlFile(text: string): string {
 }
 
 describe('loadConfig', () => {
+  it('refuses a gateway on Redis Cluster until leases and quotas speak it', () => {
+    const result = loadConfig({ env: {}, file: yamlFile('redis: { url: "redis://127.0.0.1:7000", cluster: true }') });
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.problems.join('\n')).toContain('redis.cluster');
+  });
+
   it('gives every setting its documented default when nothing is configured', () => {
     const result = loadConfig({ env: {} });
     expect(result.ok && result.config.server.port).toBe(8080);

@@ -24,7 +24,41 @@ export const RedisConfigSchema = z
   .strictObject({
     url: z.string().url().optional().describe('Redis URL; unset runs the in-process bus (one replica, no Redis).'),
     keyPrefix: z.string().default('tailgate:').describe('Prefix of every Redis key and channel.'),
+    cluster: z
+      .boolean()
+      .default(false)
+      .describe(
+        '`url` (and `clusterNodes`) are seed nodes of a Redis Cluster (7.0+); the log bus then uses sharded pub/sub (SPUBLISH/SSUBSCRIBE) with one subscriber connection per shard.',
+      ),
+    clusterNodes: z
+      .array(z.string().url())
+      .default([])
+      .describe('Further Redis Cluster seed nodes, tried when `url` is unreachable at start (needs `cluster: true`).'),
+    replay: z
+      .strictObject({
+        maxMessages: z
+          .number()
+          .int()
+          .min(0)
+          .max(100_000)
+          .default(100)
+          .describe(
+            'Newest batches each stream keeps on the bus for resuming clients (in Redis, or in process without it); 0 turns replay off.',
+          ),
+        maxAgeMs: z
+          .number()
+          .int()
+          .min(100)
+          .max(86_400_000)
+          .default(60_000)
+          .describe(
+            "Batches older than this leave a stream's replay buffer at its next batch; an idle stream's buffer is deleted after this long.",
+          ),
+      })
+      .prefault({}),
   })
+  .refine((redis) => !redis.cluster || redis.url !== undefined, { path: ['url'], message: 'cluster: true needs a seed node URL' })
+  .refine((redis) => redis.cluster || redis.clusterNodes.length === 0, { path: ['clusterNodes'], message: 'seed nodes need cluster: true' })
   .prefault({});
 
 export const StreamsConfigSchema = z
@@ -39,6 +73,37 @@ export const StreamsConfigSchema = z
       .max(5_000)
       .default(200)
       .describe('How long records of `order: time` subscriptions wait for earlier ones of other containers, in ms.'),
+    listenerBufferBytes: z
+      .number()
+      .int()
+      .min(64 * 1024)
+      .max(1024 * 1024 * 1024)
+      .default(1024 * 1024)
+      .describe(
+        'Bytes waiting to be written to one connection before its subscriptions count as slow; each then queues at most this many bytes of records, drops the oldest batches and tells the client with `dropped`.',
+      ),
+    leaseTtlMs: z
+      .number()
+      .int()
+      .min(300)
+      .max(600_000)
+      .default(5_000)
+      .describe(
+        "With Redis: how long a replica's lease on a stream's upstream lasts unrenewed (renewed every third of this); a dead holder is replaced within twice this.",
+      ),
+    demandTtlMs: z
+      .number()
+      .int()
+      .min(300)
+      .max(600_000)
+      .default(15_000)
+      .describe(
+        "With Redis: how long a replica's listeners keep a stream's upstream running after the replica's last heartbeat, when it dies.",
+      ),
+  })
+  .refine((streams) => streams.demandTtlMs >= streams.leaseTtlMs, {
+    path: ['demandTtlMs'],
+    message: 'must be at least leaseTtlMs (demand is renewed with the lease)',
   })
   .prefault({});
 
@@ -177,6 +242,15 @@ export const TailgateConfigSchema = z
   .superRefine((config, ctx) => {
     if (config.podMetadata.kind === 'kubernetes' && config.kube === undefined) {
       ctx.addIssue({ code: 'custom', path: ['podMetadata'], message: 'kind kubernetes needs the `kube` connection settings' });
+    }
+    // The log bus speaks Redis Cluster; stream leases and quotas do not yet, so a gateway refuses it
+    // rather than failing on its first lease.
+    if (config.redis.cluster) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['redis', 'cluster'],
+        message: 'a gateway cannot run on Redis Cluster yet (stream leases and quotas need a single Redis); only the log bus supports it',
+      });
     }
   });
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { findRedisServer, RedisServerNotFoundError } from './redis-server-executable';
+import { findRedisCli, findRedisServer, RedisServerNotFoundError } from './redis-server-executable';
 
 describe('findRedisServer', () => {
   const dirs: string[] = [];
@@ -37,5 +37,15 @@ describe('findRedisServer', () => {
     const missing = join(tempDir(), 'no-such-redis-server');
     expect(() => findRedisServer(missing, {})).toThrow(/apt-get install redis-server/);
     expect(() => findRedisServer(missing, {})).toThrow(/scripts\/setup\.sh/);
+  });
+
+  it('finds redis-cli the same way, and names it and REDIS_CLI_BIN when it is missing', () => {
+    const dir = tempDir();
+    const fake = join(dir, 'redis-cli');
+    writeFileSync(fake, '#!/bin/sh\n');
+    chmodSync(fake, 0o755);
+    expect(findRedisCli(undefined, { PATH: dir })).toBe(fake);
+    const missing = join(tempDir(), 'no-such-redis-cli');
+    expect(() => findRedisCli(missing, {})).toThrow(/^redis-cli was not found.*REDIS_CLI_BIN/s);
   });
 });

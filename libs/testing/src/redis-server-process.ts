@@ -5,6 +5,7 @@ import { accessSync, constants } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 
+import { freePort } from './free-port';
 import { guardAgainstOrphaning, type OrphanGuard } from './orphan-guard';
 import { pingRedis } from './redis-ping';
 
@@ -13,9 +14,12 @@ export interface RedisLaunch {
   readonly port: number;
   readonly dir: string;
   readonly startTimeoutMs: number;
+  /** More `--name value` arguments, e.g. the cluster settings of a cluster node. */
+  readonly extraArgs?: readonly string[];
 }
 
 const READY_LINE = 'Ready to accept connections';
+const FREE_PORT_ATTEMPTS = 5;
 const LOG_LINES_KEPT = 40;
 // `setpriv --pdeathsig KILL` makes the kernel kill redis-server if its parent dies without cleaning up.
 const SETPRIV = '/usr/bin/setpriv';
@@ -29,7 +33,8 @@ export class RedisServerProcess {
   private constructor(
     private readonly child: ChildProcess,
     readonly pid: number,
-    readonly port: number,
+    /** What this process was launched with; launching it again restarts the server in place. */
+    readonly launched: RedisLaunch,
     private readonly guard: OrphanGuard,
   ) {
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
@@ -50,7 +55,7 @@ export class RedisServerProcess {
   static async launch(launch: RedisLaunch): Promise<RedisServerProcess> {
     const child = spawnRedis(launch);
     if (child.pid === undefined) throw await spawnError(child, launch.executable);
-    const server = new RedisServerProcess(child, child.pid, launch.port, guardAgainstOrphaning(child.pid));
+    const server = new RedisServerProcess(child, child.pid, launch, guardAgainstOrphaning(child.pid));
     try {
       await server.waitUntilReady(launch);
     } catch (error) {
@@ -62,6 +67,24 @@ export class RedisServerProcess {
     child.unref();
     for (const output of [child.stdout, child.stderr] as Array<Readable & { unref?: () => void }>) output.unref?.();
     return server;
+  }
+
+  /** Launches on a free port (`launchFor` builds the launch for it), trying another if that one is taken first. */
+  static async launchOnFreePort(launchFor: (port: number) => RedisLaunch | Promise<RedisLaunch>): Promise<RedisServerProcess> {
+    let lastError: unknown;
+    for (let attempt = 0; attempt < FREE_PORT_ATTEMPTS; attempt += 1) {
+      try {
+        return await RedisServerProcess.launch(await launchFor(await freePort()));
+      } catch (error) {
+        // Another process may have bound the port between freePort() and redis-server's bind().
+        lastError = error;
+      }
+    }
+    throw lastError;
+  }
+
+  get port(): number {
+    return this.launched.port;
   }
 
   logTail(): string {
@@ -113,7 +136,7 @@ function canSetParentDeathSignal(): boolean {
   }
 }
 
-function redisArgs({ port, dir }: RedisLaunch): string[] {
+function redisArgs({ port, dir, extraArgs = [] }: RedisLaunch): string[] {
   return [
     '--port',
     String(port),
@@ -129,6 +152,7 @@ function redisArgs({ port, dir }: RedisLaunch): string[] {
     'no',
     '--logfile',
     '',
+    ...extraArgs,
   ];
 }
 

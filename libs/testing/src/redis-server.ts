@@ -4,9 +4,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { freePort } from './free-port';
 import { findRedisServer } from './redis-server-executable';
-import { type RedisLaunch, RedisServerProcess } from './redis-server-process';
+import { RedisServerProcess } from './redis-server-process';
 
 export interface RedisServerOptions {
   /** Port to listen on. Default: a free loopback port (another is tried if it is taken first). */
@@ -31,21 +30,6 @@ export interface RedisServer {
   restart(): Promise<void>;
 }
 
-const FREE_PORT_ATTEMPTS = 5;
-
-async function launchOnFreePort(launch: Omit<RedisLaunch, 'port'>): Promise<RedisServerProcess> {
-  let lastError: unknown;
-  for (let attempt = 0; attempt < FREE_PORT_ATTEMPTS; attempt += 1) {
-    try {
-      return await RedisServerProcess.launch({ ...launch, port: await freePort() });
-    } catch (error) {
-      // Another process may have bound the port between freePort() and redis-server's bind().
-      lastError = error;
-    }
-  }
-  throw lastError;
-}
-
 /** Starts a redis-server and resolves once it answers PING. Throws loudly if redis-server is missing. */
 export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
   const executable = findRedisServer(options.executable);
@@ -55,7 +39,9 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   let current: RedisServerProcess;
   try {
     current =
-      options.port === undefined ? await launchOnFreePort(launch) : await RedisServerProcess.launch({ ...launch, port: options.port });
+      options.port === undefined
+        ? await RedisServerProcess.launchOnFreePort((port) => ({ ...launch, port }))
+        : await RedisServerProcess.launch({ ...launch, port: options.port });
   } catch (error) {
     await rm(dir, { recursive: true, force: true });
     throw error;

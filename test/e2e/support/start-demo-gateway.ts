@@ -1,4 +1,5 @@
 // Starts a gateway on the demo world in a temp directory, capturing its JSON log.
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,7 +33,8 @@ export async function startDemoGateway(
   const dir = mkdtempSync(join(tmpdir(), 'tailgate-e2e-'));
   const world = createDemoWorld(dir, {
     port: 0,
-    ...(redisUrl && { redisUrl }),
+    // Its own Redis keys and channels: suites sharing the Redis never see each other's streams, leases or quotas.
+    ...(redisUrl && { redisUrl, redisKeyPrefix: `tailgate-e2e-${randomBytes(4).toString('hex')}:` }),
     nodeFile: { pollIntervalMs: 20, scanIntervalMs: 50 },
     streams: { idleGraceMs: 300, ...streams },
     access: { recheckIntervalMs: 250 },

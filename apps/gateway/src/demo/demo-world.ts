@@ -56,6 +56,8 @@ export interface DemoWorldOptions {
   readonly port?: number;
   readonly host?: string;
   readonly redisUrl?: string;
+  /** Prefix of this gateway's Redis keys and channels; default the built-in one. */
+  readonly redisKeyPrefix?: string;
   readonly nodeFile?: Readonly<Record<string, unknown>>;
   readonly streams?: Readonly<Record<string, unknown>>;
   /** Overrides of the `access` settings (re-check interval, TTL, …). */
@@ -79,7 +81,7 @@ export function createDemoWorld(dir: string, options: DemoWorldOptions = {}): De
   writeFileSync(join(dir, 'users.json'), `${JSON.stringify(tokens, null, 2)}\n`, { mode: 0o600 });
   const parsed = parseConfig({
     server: { port: options.port ?? 8080, host: options.host ?? '127.0.0.1' },
-    ...(options.redisUrl && { redis: { url: options.redisUrl } }),
+    ...(options.redisUrl && { redis: { url: options.redisUrl, ...(options.redisKeyPrefix && { keyPrefix: options.redisKeyPrefix }) } }),
     ...(options.streams && { streams: options.streams }),
     ...(options.quotas && { quotas: options.quotas }),
     log: { level: options.logLevel ?? 'info' },

@@ -38,6 +38,26 @@ export class GatewayMetrics {
     help: 'Upstream streams running.',
     registers: [this.registry],
   });
+  readonly leasesHeld = new Gauge({
+    name: 'tailgate_stream_leases_held',
+    help: 'With Redis: stream leases this replica holds (it runs those upstreams for every replica).',
+    registers: [this.registry],
+  });
+  readonly takeovers = new Counter({
+    name: 'tailgate_stream_takeovers_total',
+    help: 'With Redis: leases taken on streams another replica was running (it died or shut down).',
+    registers: [this.registry],
+  });
+  readonly leaseLosses = new Counter({
+    name: 'tailgate_stream_lease_losses_total',
+    help: 'With Redis: leases this replica lost while running the upstream (renewal failed or came too late).',
+    registers: [this.registry],
+  });
+  readonly fencedMessages = new Counter({
+    name: 'tailgate_bus_messages_fenced_total',
+    help: 'With Redis: bus messages dropped because they came from a deposed stream holder.',
+    registers: [this.registry],
+  });
   readonly listenersActive = new Gauge({
     name: 'tailgate_listeners_active',
     help: 'Subscriptions on this replica.',
@@ -52,6 +72,16 @@ export class GatewayMetrics {
     name: 'tailgate_records_dropped_total',
     help: 'Records dropped before delivery, by reason.',
     labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  readonly listenersSlow = new Gauge({
+    name: 'tailgate_listeners_slow',
+    help: 'Subscriptions whose connection fell behind, served from their slow lane (records_dropped reason slow_listener counts what they lost).',
+    registers: [this.registry],
+  });
+  readonly slowLaneBytes = new Gauge({
+    name: 'tailgate_slow_lane_bytes',
+    help: 'Bytes queued in the slow lanes of slow subscriptions (each at most streams.listenerBufferBytes).',
     registers: [this.registry],
   });
   readonly deniedTargets = new Counter({

@@ -11,6 +11,11 @@ export interface SocketData {
   token: string;
   /** Ids of this socket's subscriptions (stream ids). */
   subscriptions: Set<string>;
+  /**
+   * Bytes that may wait to be written to this connection before its subscriptions count as slow
+   * (`streams.listenerBufferBytes`); it is the connection's buffer that fills, whichever stream fills it.
+   */
+  listenerBufferBytes: number;
 }
 
 export type LogsSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;

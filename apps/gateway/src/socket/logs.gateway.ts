@@ -15,7 +15,8 @@ import {
 import type { Logger } from 'pino';
 
 import { AuthenticationService, tokenOf } from '../auth/authentication.service';
-import { GATEWAY_LOGGER } from '../gateway.tokens';
+import { GATEWAY_LOGGER, GATEWAY_RUNTIME } from '../gateway.tokens';
+import type { GatewayRuntime } from '../gateway-runtime';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { SubscriptionService } from '../streams/subscription.service';
 import type { LogsNamespace, LogsSocket } from './logs-socket';
@@ -29,6 +30,7 @@ export class LogsGateway implements OnGatewayInit<LogsNamespace>, OnGatewayDisco
     @Inject(SubscriptionService) private readonly subscriptions: SubscriptionService,
     @Inject(GatewayMetrics) private readonly metrics: GatewayMetrics,
     @Inject(GATEWAY_LOGGER) private readonly logger: Logger,
+    @Inject(GATEWAY_RUNTIME) private readonly runtime: GatewayRuntime,
   ) {}
 
   afterInit(namespace: LogsNamespace): void {
@@ -40,6 +42,7 @@ export class LogsGateway implements OnGatewayInit<LogsNamespace>, OnGatewayDisco
         socket.data.subject = result.subject;
         socket.data.token = token ?? '';
         socket.data.subscriptions = new Set();
+        socket.data.listenerBufferBytes = this.runtime.config.streams.listenerBufferBytes;
         if (result.expiresAt) socket.data.expiresAt = result.expiresAt.getTime();
         this.metrics.connections.inc();
         this.logger.info({ user: result.subject.user, socket: socket.id }, 'client connected');

@@ -1,5 +1,7 @@
 // What travels on a stream's bus channel: one JSON message per source event, records already
-// in wire form, so every replica decodes a batch once and emits subsets of it as they are.
+// in wire form, so every replica decodes a batch once and emits subsets of it as they are. With
+// Redis, each message also carries the fencing token of the replica that published it (`fence`,
+// written first so receivers can read it without decoding the batch; see cluster/fence-gate).
 import { type EndReason, TARGET_END_REASONS, type WireRecord, type WireTarget } from '@tailgate/contracts';
 import type { LogRecord, TargetRef } from '@tailgate/plugin-sdk';
 import { z } from 'zod';
@@ -12,13 +14,22 @@ const WireRecordSchema = WireTargetSchema.extend({
   cursor: z.string(),
 });
 
+/** Optional: messages of the in-process bus, and of replicas from before leases, have none. */
+const FenceSchema = z.number().int().positive().optional();
+
 export const BusMessageSchema = z.discriminatedUnion('t', [
-  z.object({ t: z.literal('records'), records: z.array(WireRecordSchema) }),
+  z.object({ t: z.literal('records'), records: z.array(WireRecordSchema), fence: FenceSchema }),
   z.discriminatedUnion('op', [
-    z.object({ t: z.literal('target'), op: z.literal('added'), target: WireTargetSchema }),
-    z.object({ t: z.literal('target'), op: z.literal('removed'), target: WireTargetSchema, reason: z.enum(TARGET_END_REASONS).optional() }),
+    z.object({ t: z.literal('target'), op: z.literal('added'), target: WireTargetSchema, fence: FenceSchema }),
+    z.object({
+      t: z.literal('target'),
+      op: z.literal('removed'),
+      target: WireTargetSchema,
+      reason: z.enum(TARGET_END_REASONS).optional(),
+      fence: FenceSchema,
+    }),
   ]),
-  z.object({ t: z.literal('end'), reason: z.enum(['complete', 'upstream_failed', 'shutdown']) }),
+  z.object({ t: z.literal('end'), reason: z.enum(['complete', 'upstream_failed', 'shutdown']), fence: FenceSchema }),
 ]);
 export type BusMessage = z.output<typeof BusMessageSchema>;
 
@@ -51,8 +62,21 @@ export function wireTargetKey(target: WireTarget): string {
   return `${target.ns}/${target.pod}/${target.container}`;
 }
 
+const FENCE_HEAD = '{"fence":';
+
+/** JSON; a message's `fence` goes first (see busMessageFence). */
 export function encodeBusMessage(message: BusMessage): string {
-  return JSON.stringify(message);
+  if (message.fence === undefined) return JSON.stringify(message);
+  const { fence, ...rest } = message;
+  return `${FENCE_HEAD}${fence},${JSON.stringify(rest).slice(1)}`;
+}
+
+/** The fencing token of an encoded message, read from its head without decoding the rest; undefined when it has none. */
+export function busMessageFence(raw: string): number | undefined {
+  if (!raw.startsWith(FENCE_HEAD)) return undefined;
+  const end = raw.indexOf(',', FENCE_HEAD.length);
+  const fence = end < 0 ? Number.NaN : Number(raw.slice(FENCE_HEAD.length, end));
+  return Number.isSafeInteger(fence) && fence > 0 ? fence : undefined;
 }
 
 /** Undefined for a message that is not ours (logged by the caller, never delivered). */
@@ -71,9 +95,15 @@ export function decodeBusMessage(raw: string): BusMessage | undefined {
 }
 
 function isRecordsMessage(value: unknown): value is Extract<BusMessage, { t: 'records' }> {
-  const message = value as { t?: unknown; records?: unknown } | null;
-  if (message?.t !== 'records' || !Array.isArray(message.records) || Object.keys(message).length !== 2) return false;
+  const message = value as { t?: unknown; records?: unknown; fence?: unknown } | null;
+  if (message?.t !== 'records' || !Array.isArray(message.records)) return false;
+  const fields = message.fence === undefined ? 2 : isFence(message.fence) ? 3 : -1;
+  if (Object.keys(message).length !== fields) return false;
   return (message.records as unknown[]).every(isWireRecord);
+}
+
+function isFence(value: unknown): boolean {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
 }
 
 const WIRE_RECORD_FIELDS = 8;

@@ -16,9 +16,19 @@ import { PASS } from './target-access';
 
 interface Emitted {
   readonly to: string;
+  /** A room the broadcast left out. */
+  readonly except?: string;
   readonly event: string;
   readonly payload: unknown;
 }
+
+/** What the fan-out reads of an Engine.IO connection (socket/outstanding-bytes.ts). */
+interface FakeConn {
+  readonly transport: { writable: boolean };
+  readonly writeBuffer: { data: string }[];
+}
+
+const connOf = (socket: LogsSocket) => socket.conn as unknown as FakeConn;
 
 type FakeSocket = LogsSocket & { rooms: Set<string> };
 
@@ -27,7 +37,9 @@ function fakeSocket(id: string, user: string, direct: Emitted[]): FakeSocket {
   const socket = {
     id,
     rooms,
-    data: { subject: { user, groups: [] }, subscriptions: new Set<string>(), token: 't' },
+    data: { subject: { user, groups: [] }, subscriptions: new Set<string>(), token: 't', listenerBufferBytes: 1024 * 1024 },
+    // An Engine.IO connection with nothing waiting to be written.
+    conn: { transport: { writable: true }, writeBuffer: [] },
     emit: (event: string, payload: unknown) => direct.push({ to: id, event, payload }),
     join: (room: string) => void rooms.add(room),
     leave: (room: string) => void rooms.delete(room),
@@ -61,7 +73,12 @@ async function harness(name: string, options: { reorderWindowMs?: number; backlo
   const roomEmits: Emitted[] = [];
   const direct: Emitted[] = [];
   const namespace = {
-    local: { to: (room: string) => ({ emit: (event: string, payload: unknown) => roomEmits.push({ to: room, event, payload }) }) },
+    local: {
+      to: (room: string) => ({
+        emit: (event: string, payload: unknown) => roomEmits.push({ to: room, event, payload }),
+        except: (except: string) => ({ emit: (event: string, payload: unknown) => roomEmits.push({ to: room, except, event, payload }) }),
+      }),
+    },
   } as unknown as LogsNamespace;
   const source = { backlog: () => Promise.resolve({ targets: [], records: options.backlog ?? [] }) };
   const stream = { id: `s_${name}`, key: name, source: { id: 'x.y', source }, selector: {} } as unknown as StreamDescriptor;
@@ -214,6 +231,59 @@ describe('StreamFanout', () => {
     expect([...dave.rooms]).toEqual([carolRoom]);
     expect(byRoom.get(aliceRoom!)).toEqual(['x3', 'y1', 'x4', 'y2']);
     expect(byRoom.get(carolRoom!)).toEqual(['y1', 'y2', 'x3', 'x4']);
+    await fanout.close();
+  });
+
+  it('leaves a listener whose connection is behind out of the broadcasts, then sends it what it missed in order', async () => {
+    const { fanout, roomEmits, direct, publish, listen } = await harness('slow');
+    const alice = await listen('1', 'alice');
+    const carol = await listen('2', 'carol');
+    const a = { ns: 'n', pod: 'a', container: 'c' };
+    await publish({ t: 'target', op: 'added', target: a });
+    await publish({ t: 'records', records: [record('a', '1')] });
+    await expect.poll(() => roomEmits.length).toBe(1);
+    const [classRoom] = alice.rooms;
+    expect([...carol.rooms]).toEqual([classRoom]);
+    const before = direct.length;
+    // More than carol's cap waits to be written to her connection.
+    connOf(carol).transport.writable = false;
+    connOf(carol).writeBuffer.push({ data: 'x'.repeat(1024 * 1024 + 1) });
+    await publish({ t: 'records', records: [record('a', '2')] });
+    await publish({ t: 'target', op: 'removed', target: a });
+    await expect.poll(() => roomEmits.length).toBe(2);
+    const slowRoom = roomEmits[1]!.except;
+    expect(roomEmits[1]!.to).toBe(classRoom);
+    expect(slowRoom).toBeDefined();
+    expect(carol.rooms.has(slowRoom!)).toBe(true);
+    expect(linesOf(roomEmits[1]!.payload)).toEqual(['2']);
+    expect(direct.slice(before).filter((e) => e.to === '2')).toEqual([]);
+
+    connOf(carol).writeBuffer.length = 0;
+    connOf(carol).transport.writable = true;
+    await expect.poll(() => direct.slice(before).filter((e) => e.to === '2').length).toBe(2);
+    const sent = direct.slice(before).filter((e) => e.to === '2');
+    expect(sent.map((e) => e.event)).toEqual(['records', 'target']);
+    expect(linesOf(sent[0]!.payload)).toEqual(['2']);
+    expect(carol.rooms.has(slowRoom!)).toBe(false);
+    await fanout.close();
+  });
+
+  it('tells a slow listener how many records it never got when its subscription ends', async () => {
+    const { fanout, roomEmits, direct, publish, listen } = await harness('slow-end');
+    await listen('1', 'alice');
+    const carol = await listen('2', 'carol');
+    await publish({ t: 'target', op: 'added', target: { ns: 'n', pod: 'a', container: 'c' } });
+    connOf(carol).transport.writable = false;
+    connOf(carol).writeBuffer.push({ data: 'x'.repeat(1024 * 1024 + 1) });
+    await publish({ t: 'records', records: [record('a', '1'), record('a', '2')] });
+    await publish({ t: 'records', records: [record('a', '3')] });
+    await expect.poll(() => roomEmits.length).toBe(2);
+    const before = direct.length;
+    expect(fanout.endListener('2', 'access_revoked')).toBe(true);
+    expect(direct.slice(before)).toEqual([
+      { to: '2', event: 'dropped', payload: { sub: 's_slow-end', count: 3 } },
+      { to: '2', event: 'ended', payload: { sub: 's_slow-end', reason: 'access_revoked' } },
+    ]);
     await fanout.close();
   });
 });

@@ -2,6 +2,8 @@
 // listener's access to each target before any of its records flows, keeps listeners grouped
 // into permission classes, and emits every batch once per class room. Listeners that order by
 // time get their batches from the stream's reorder window instead, also once per class room.
+// Listeners whose connection fell behind are left out of the broadcasts and served from their
+// slow lanes (slow-listeners.ts), checked once per batch.
 import type { EndReason, RecordOrder, TargetEndReason, TargetEvent, WireRecord, WireTarget } from '@tailgate/contracts';
 import type { LogBus } from '@tailgate/bus';
 import { type Backlog, type BacklogOptions, type PluginLogger, type RecordRule, targetKey } from '@tailgate/plugin-sdk';
@@ -12,8 +14,9 @@ import type { LogsNamespace } from '../socket/logs-socket';
 import { type BusMessage, decodeBusMessage, fromWireTarget, toWireRecord, toWireTarget, wireTargetKey, wireTargetOf } from './bus-message';
 import { ClassRooms } from './class-rooms';
 import { initialFloors, liftPassedFloors, passFloor } from './delivery-floors';
-import { filterForClass } from './permission-classes';
+import { filterForClass, type PermissionClass } from './permission-classes';
 import { ReorderWindow } from './reorder-window';
+import { SlowListeners } from './slow-listeners';
 import type { StreamDescriptor } from './stream-descriptor';
 import { type ListenerRequest, mayRead, type StreamListener } from './stream-listener';
 import { compileAccess } from './target-access';
@@ -56,6 +59,7 @@ export class StreamFanout {
   private readonly lastLive: Record<RecordOrder, Map<string, string>> = { source: new Map(), time: new Map() };
   private readonly classes: ClassRooms;
   private readonly reorder: ReorderWindow;
+  private readonly slow: SlowListeners;
   private timeListeners = 0;
   private queue: Promise<void> = Promise.resolve();
   private unsubscribe: (() => Promise<void>) | undefined;
@@ -70,6 +74,7 @@ export class StreamFanout {
       onRelease: (released) => this.deliverReleased(released),
       schedule: (task) => void this.enqueue(task),
     });
+    this.slow = new SlowListeners(stream.id, { metrics: deps.metrics, schedule: (task) => void this.enqueue(task) });
   }
 
   async start(): Promise<void> {
@@ -80,6 +85,7 @@ export class StreamFanout {
     const unsubscribe = this.unsubscribe;
     this.unsubscribe = undefined;
     this.reorder.clear();
+    this.slow.close();
     for (const listener of this.catchingUp) clearTimeout(listener.catchUpTimer);
     await unsubscribe?.();
   }
@@ -139,6 +145,7 @@ export class StreamFanout {
     if (listener.order === 'time' && --this.timeListeners === 0) this.reorder.clear();
     this.deps.metrics.listenersActive.dec();
     this.classes.leave(listener);
+    this.slow.release(listener);
     listener.socket.data.subscriptions.delete(this.stream.id);
     this.deps.onListenerRemoved(this, listener);
     if (this.listeners.size === 0) this.deps.onIdle(this);
@@ -163,6 +170,8 @@ export class StreamFanout {
         listener.deniedSent.delete(key);
         this.announce(listener, key, target);
       }
+      // Records waiting for slow listeners were filtered with the access they had when queued.
+      if (this.slow.size > 0) this.slow.retain((listener, record) => mayRead(listener, wireTargetKey(record), record));
       this.rebuildClasses();
     });
   }
@@ -213,10 +222,21 @@ export class StreamFanout {
       if (cls.order !== order) continue;
       const batch = filterForClass(records, keys, cls);
       if (batch.length === 0) continue;
-      this.deps.namespace.local.to(cls.room).emit('records', { sub: this.stream.id, batch });
-      this.deps.metrics.recordsDelivered.inc(batch.length * cls.members.size);
+      this.emitToClass(cls, batch);
     }
     for (const listener of this.catchingUp) if (listener.order === order) this.catchUp(listener, records, keys);
+  }
+
+  /** One emit to the class room, without its members whose connection is behind: their slow lanes get the batch. */
+  private emitToClass(cls: PermissionClass, batch: WireRecord[]): void {
+    const behind = this.slow.behindAmong(cls.members, this.listeners);
+    const current = cls.members.size - behind.length;
+    if (current > 0) {
+      const room = this.deps.namespace.local.to(cls.room);
+      (this.slow.size > 0 ? room.except(this.slow.room) : room).emit('records', { sub: this.stream.id, batch });
+      this.deps.metrics.recordsDelivered.inc(batch.length * current);
+    }
+    if (behind.length > 0) this.slow.queueRecords(behind, batch);
   }
 
   /** A listener still behind its floors gets a batch of its own, without what it already has. */
@@ -226,7 +246,7 @@ export class StreamFanout {
     const batch = records.filter(
       (record, i) => passFloor(floors, keys[i] as string, record.cursor) && mayRead(listener, keys[i] as string, record),
     );
-    this.sendDirect(listener, batch);
+    this.slow.sendRecords(listener, batch);
     if (floors.size === 0) this.endCatchUp(listener);
   }
 
@@ -252,7 +272,7 @@ export class StreamFanout {
     const sub = this.stream.id;
     const event: TargetEvent = reason === undefined ? { sub, op: 'removed', target } : { sub, op: 'removed', target, reason };
     for (const listener of this.listeners.values()) {
-      if (listener.held === undefined && listener.access.get(key)?.allowed) listener.socket.emit('target', event);
+      if (listener.held === undefined && listener.access.get(key)?.allowed) this.slow.send(listener, { event: 'target', payload: event });
       listener.access.delete(key);
       listener.deniedSent.delete(key);
       listener.floors?.delete(key);
@@ -275,11 +295,11 @@ export class StreamFanout {
   private announce(listener: StreamListener, key: string, target: WireTarget): void {
     const access = listener.access.get(key);
     if (access?.allowed) {
-      listener.socket.emit('target', { sub: this.stream.id, op: 'added', target });
+      this.slow.send(listener, { event: 'target', payload: { sub: this.stream.id, op: 'added', target } });
     } else if (!listener.deniedSent.has(key)) {
       listener.deniedSent.add(key);
       this.deps.metrics.deniedTargets.inc();
-      listener.socket.emit('denied', { sub: this.stream.id, target, reason: access?.reason ?? 'not decided' });
+      this.slow.send(listener, { event: 'denied', payload: { sub: this.stream.id, target, reason: access?.reason ?? 'not decided' } });
     }
   }
 
@@ -315,7 +335,7 @@ export class StreamFanout {
     liftPassedFloors(floors, this.lastLive[listener.order]);
     listener.held = undefined;
     this.holding.delete(listener);
-    this.sendDirect(listener, [...(listener.order === 'time' ? sortByTime(visible) : visible), ...(request.follow ? held : [])]);
+    this.sendBacklog(listener, [...(listener.order === 'time' ? sortByTime(visible) : visible), ...(request.follow ? held : [])]);
     if (!request.follow) return this.end(listener, 'complete');
     if (floors.size === 0) return this.classes.join(listener, this.liveTargetKeys());
     listener.floors = floors;
@@ -333,7 +353,8 @@ export class StreamFanout {
     this.classes.join(listener, this.liveTargetKeys());
   }
 
-  private sendDirect(listener: StreamListener, records: readonly WireRecord[]): void {
+  /** What a listener gets before it is live, however large: its connection is checked from the first live batch on. */
+  private sendBacklog(listener: StreamListener, records: readonly WireRecord[]): void {
     for (let i = 0; i < records.length; i += this.deps.maxBatchRecords) {
       const batch = records.slice(i, i + this.deps.maxBatchRecords);
       listener.socket.emit('records', { sub: this.stream.id, batch });
@@ -350,6 +371,7 @@ export class StreamFanout {
 
   private end(listener: StreamListener, reason: EndReason): void {
     if (!this.listeners.has(listener.id)) return;
+    this.slow.end(listener);
     listener.socket.emit('ended', { sub: this.stream.id, reason });
     this.remove(listener.id);
   }

@@ -1,121 +1,221 @@
-// Runs one upstream per stream key, shared by every listener of that key, and stops it a grace
-// period after the last listener leaves. Upstream events are published on the stream's bus
-// channel; records of targets the source never announced are dropped (default deny).
+// Runs one upstream per stream key, shared by every listener of that key. A claim per key says
+// when this replica runs it (cluster/stream-claim): from the first local listener until a grace
+// period after the last without Redis; while it holds the stream's lease with Redis, for the
+// listeners of every replica. Upstream events are published on the stream's bus channel; records
+// of targets the source never announced are dropped (default deny). A replica that takes over a
+// running stream first publishes what its predecessor had not, read back from the source after
+// the last cursors it published, then the live stream without what that repeated.
+import type { WireRecord, WireTarget } from '@tailgate/contracts';
 import type { LogBus } from '@tailgate/bus';
-import { type PluginLogger, type SourceEvent, targetKey } from '@tailgate/plugin-sdk';
+import { type Backlog, type PluginLogger, type SourceEvent, targetKey } from '@tailgate/plugin-sdk';
 
+import type { StreamClaim, StreamClaims, UpstreamGrant } from '../cluster/stream-claim';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
-import { type BusMessage, encodeBusMessage, toWireRecord, toWireTarget, type UpstreamEndReason } from './bus-message';
+import { type BusMessage, encodeBusMessage, toWireRecord, toWireTarget, type UpstreamEndReason, wireTargetKey } from './bus-message';
+import { type DeliveryFloors, initialFloors, passFloor } from './delivery-floors';
 import type { StreamDescriptor } from './stream-descriptor';
 
-interface Upstream {
-  readonly stream: StreamDescriptor;
-  readonly controller: AbortController;
+interface StreamEntry {
+  /** Local listeners following the stream. */
   refs: number;
-  stopTimer: NodeJS.Timeout | undefined;
-  done: Promise<void>;
+  readonly claim: StreamClaim;
+}
+
+/** What one running upstream publishes with. */
+interface Publication {
+  readonly stream: StreamDescriptor;
+  readonly channel: string;
+  readonly grant: UpstreamGrant;
+  readonly signal: AbortSignal;
+  /** Targets announced on the channel, by key; records of others are dropped. */
+  readonly announced: Map<string, WireTarget>;
+  /** Publishes in order: live messages and re-announcements never overtake each other. */
+  queue: Promise<void>;
 }
 
 export interface StreamSupervisorOptions {
-  readonly idleGraceMs: number;
   readonly channelOf: (stream: StreamDescriptor) => string;
+  /** Most records in one message of a takeover's catch-up. */
+  readonly maxBatchRecords: number;
 }
 
 export class StreamSupervisor {
-  private readonly upstreams = new Map<string, Upstream>();
+  private readonly entries = new Map<string, StreamEntry>();
+  private stopping = false;
 
   constructor(
     private readonly bus: LogBus,
     private readonly options: StreamSupervisorOptions,
+    private readonly claims: StreamClaims,
     private readonly metrics: GatewayMetrics,
     private readonly logger: PluginLogger,
   ) {}
 
-  /** A listener wants this stream: start its upstream unless it runs already. */
+  /** A listener wants this stream: the claim starts its upstream when this replica may run it. */
   acquire(stream: StreamDescriptor): void {
-    const running = this.upstreams.get(stream.key);
-    if (running) {
-      running.refs++;
-      clearTimeout(running.stopTimer);
-      running.stopTimer = undefined;
-      return;
-    }
-    const upstream: Upstream = { stream, controller: new AbortController(), refs: 1, stopTimer: undefined, done: Promise.resolve() };
-    this.upstreams.set(stream.key, upstream);
-    upstream.done = this.run(upstream);
+    if (this.stopping) return;
+    const entry = this.entries.get(stream.key) ?? this.open(stream);
+    if (entry.refs++ === 0) entry.claim.want(true);
   }
 
-  /** A listener left: after the grace period with no listener, the upstream stops. */
+  /** A listener left; the claim stops the upstream a grace period after the last one anywhere. */
   release(stream: StreamDescriptor): void {
-    const upstream = this.upstreams.get(stream.key);
-    if (!upstream || --upstream.refs > 0) return;
-    upstream.stopTimer = setTimeout(() => this.stop(upstream), this.options.idleGraceMs);
-    upstream.stopTimer.unref();
+    const entry = this.entries.get(stream.key);
+    if (!entry || entry.refs === 0) return;
+    if (--entry.refs === 0) entry.claim.want(false);
   }
 
+  /** Stops every upstream after its last publish and hands the streams over to the other replicas. */
   async stopAll(): Promise<void> {
-    const all = [...this.upstreams.values()];
-    for (const upstream of all) this.stop(upstream);
-    await Promise.all(all.map((u) => u.done));
+    this.stopping = true;
+    const entries = [...this.entries.values()];
+    this.entries.clear();
+    await Promise.all(entries.map((entry) => entry.claim.shutdown()));
+    await this.claims.close();
   }
 
-  private stop(upstream: Upstream): void {
-    clearTimeout(upstream.stopTimer);
-    if (this.upstreams.get(upstream.stream.key) === upstream) this.upstreams.delete(upstream.stream.key);
-    upstream.controller.abort();
+  private open(stream: StreamDescriptor): StreamEntry {
+    const entry: StreamEntry = {
+      refs: 0,
+      claim: this.claims.claim(
+        stream,
+        (grant, signal) => this.run(stream, grant, signal),
+        () => {
+          if (this.entries.get(stream.key) === entry) this.entries.delete(stream.key);
+        },
+      ),
+    };
+    this.entries.set(stream.key, entry);
+    return entry;
   }
 
-  private async run(upstream: Upstream): Promise<void> {
-    const { stream, controller } = upstream;
+  private async run(stream: StreamDescriptor, grant: UpstreamGrant, signal: AbortSignal): Promise<UpstreamEndReason> {
     const channel = this.options.channelOf(stream);
-    const announced = new Set<string>();
+    const publication: Publication = { stream, channel, grant, signal, announced: new Map(), queue: Promise.resolve() };
+    const stopped = () => signal.aborted || !grant.isValid();
+    grant.onAnnounceRequest?.(() => this.announceAgain(publication));
     this.metrics.upstreamsOpened.inc({ source: stream.source.id });
     this.metrics.upstreamsActive.inc();
     let reason: UpstreamEndReason = 'complete';
     try {
-      const events = stream.source.source.open(stream.selector, { signal: controller.signal, logger: this.logger });
+      // Opened before the catch-up is read, so nothing written meanwhile falls between the two.
+      const events = stream.source.source.open(stream.selector, { signal, logger: this.logger });
+      const floors = await this.catchUp(publication);
       for await (const event of events) {
-        const message = this.toMessage(event, announced);
-        if (message) await this.bus.publish(channel, encodeBusMessage(message));
+        if (stopped()) break;
+        const message = this.toMessage(event, publication.announced, floors);
+        if (message) await this.send(publication, message);
       }
-      if (controller.signal.aborted) reason = 'shutdown';
+      if (stopped()) reason = 'shutdown';
     } catch (error) {
-      reason = controller.signal.aborted ? 'shutdown' : 'upstream_failed';
+      reason = stopped() ? 'shutdown' : 'upstream_failed';
       if (reason === 'upstream_failed') this.logger.error({ source: stream.source.id, err: errorName(error) }, 'upstream failed');
     } finally {
       this.metrics.upstreamsActive.dec();
-      if (this.upstreams.get(stream.key) === upstream) this.upstreams.delete(stream.key);
     }
     // Listeners only need telling when the upstream ended while they were still there.
-    if (reason !== 'shutdown') await this.publishEnd(channel, reason);
+    if (reason !== 'shutdown') await this.publishEnd(publication, reason);
+    return reason;
   }
 
-  private toMessage(event: SourceEvent, announced: Set<string>): BusMessage | undefined {
+  /**
+   * A takeover: publishes what the previous holder had not (the source's records after its last
+   * cursors), and returns the floors below which live records repeat what was published.
+   */
+  private async catchUp(publication: Publication): Promise<DeliveryFloors> {
+    const { stream, grant, signal, announced } = publication;
+    const source = stream.source.source;
+    if (grant.resumeAfter.size === 0 || !source.backlog) return new Map();
+    const after = { byTarget: grant.resumeAfter };
+    let backlog: Backlog;
+    try {
+      backlog = await source.backlog(stream.selector, { after }, { signal, logger: this.logger });
+    } catch (error) {
+      if (signal.aborted) throw error;
+      this.logger.warn(
+        { source: stream.source.id, err: errorName(error) },
+        'could not read back what the previous holder had not published',
+      );
+      backlog = { targets: [], records: [] };
+    }
+    const targets = new Map(backlog.targets.map((target) => [targetKey(target), toWireTarget(target)]));
+    const records = backlog.records.map(toWireRecord).filter((record) => targets.has(wireTargetKey(record)));
+    for (const key of new Set(records.map(wireTargetKey))) {
+      const target = targets.get(key) as WireTarget;
+      announced.set(key, target);
+      await this.send(publication, { t: 'target', op: 'added', target });
+    }
+    for (let i = 0; i < records.length; i += this.options.maxBatchRecords) {
+      await this.send(publication, { t: 'records', records: records.slice(i, i + this.options.maxBatchRecords) });
+    }
+    return initialFloors(after, grant.resumeAfter.keys(), records, () => true);
+  }
+
+  private toMessage(event: SourceEvent, announced: Map<string, WireTarget>, floors: DeliveryFloors): BusMessage | undefined {
     if (event.type === 'target') {
+      const key = targetKey(event.target);
       const target = toWireTarget(event.target);
       if (event.op === 'added') {
-        announced.add(targetKey(event.target));
+        // A takeover's catch-up may have announced it already.
+        if (announced.has(key)) return undefined;
+        announced.set(key, target);
         return { t: 'target', op: 'added', target };
       }
-      announced.delete(targetKey(event.target));
+      announced.delete(key);
       return event.reason === undefined
         ? { t: 'target', op: 'removed', target }
         : { t: 'target', op: 'removed', target, reason: event.reason };
     }
-    const records = event.records.filter((record) => announced.has(targetKey(record.target)));
-    if (records.length < event.records.length) {
-      this.metrics.recordsDropped.inc({ reason: 'unannounced_target' }, event.records.length - records.length);
+    const records: WireRecord[] = [];
+    let unannounced = 0;
+    for (const record of event.records) {
+      const key = targetKey(record.target);
+      if (!announced.has(key)) unannounced++;
+      else if (passFloor(floors, key, record.cursor)) records.push(toWireRecord(record));
     }
-    return records.length === 0 ? undefined : { t: 'records', records: records.map(toWireRecord) };
+    if (unannounced > 0) this.metrics.recordsDropped.inc({ reason: 'unannounced_target' }, unannounced);
+    return records.length === 0 ? undefined : { t: 'records', records };
   }
 
-  private async publishEnd(channel: string, reason: UpstreamEndReason): Promise<void> {
+  private send(publication: Publication, message: BusMessage): Promise<void> {
+    const sent = publication.queue.then(() => this.publish(publication, message));
+    publication.queue = sent.catch(() => undefined);
+    return sent;
+  }
+
+  /** Every target announced so far, once more, in line with the live messages. */
+  private announceAgain(publication: Publication): void {
+    publication.queue = publication.queue.then(async () => {
+      for (const target of [...publication.announced.values()]) {
+        if (publication.signal.aborted || !publication.grant.isValid()) return;
+        await this.publish(publication, { t: 'target', op: 'added', target });
+      }
+    });
+    publication.queue = publication.queue.catch((error: unknown) => {
+      this.logger.warn({ source: publication.stream.id, err: errorName(error) }, 'could not announce the targets again');
+    });
+  }
+
+  private async publish({ channel, grant }: Publication, message: BusMessage): Promise<void> {
+    const sent = this.bus.publish(channel, encodeBusMessage(grant.fence === undefined ? message : { ...message, fence: grant.fence }));
+    // Written right behind the publish: a successor resumes after exactly what was published.
+    if (grant.published && message.t === 'records') grant.published(lastCursorPerTarget(message.records));
+    await sent;
+  }
+
+  private async publishEnd(publication: Publication, reason: UpstreamEndReason): Promise<void> {
     try {
-      await this.bus.publish(channel, encodeBusMessage({ t: 'end', reason }));
+      await this.send(publication, { t: 'end', reason });
     } catch (error) {
       this.logger.warn({ err: errorName(error) }, 'could not publish the end of a stream');
     }
   }
+}
+
+function lastCursorPerTarget(records: readonly WireRecord[]): Map<string, string> {
+  const cursors = new Map<string, string>();
+  for (const record of records) cursors.set(wireTargetKey(record), record.cursor);
+  return cursors;
 }
 
 function errorName(error: unknown): string {

@@ -47,6 +47,7 @@ export class SubscriptionService {
   private readonly fanouts = new Map<string, StreamFanout>();
   private readonly starting = new Map<string, Promise<StreamFanout>>();
   private namespace: LogsNamespace | undefined;
+  private closing = false;
 
   constructor(
     private readonly registry: PluginRegistry,
@@ -112,13 +113,23 @@ export class SubscriptionService {
     await Promise.all([...this.fanouts.values()].map((fanout) => fanout.recheck()));
   }
 
+  /**
+   * Refuses new subscriptions, stops the upstreams (other replicas take them over), then ends
+   * every subscription with `shutdown` and disconnects its client, so it resumes elsewhere.
+   */
   async shutdown(): Promise<void> {
+    this.closing = true;
     await this.supervisor.stopAll();
+    for (const socket of this.sockets()) {
+      this.endAll(socket, 'shutdown');
+      socket.disconnect(true);
+    }
     await Promise.all([...this.fanouts.values()].map((fanout) => fanout.close()));
     this.fanouts.clear();
   }
 
   private async trySubscribe(socket: LogsSocket, raw: unknown): Promise<SubscribeOutcome> {
+    if (this.closing) throw new RequestError('upstream_unavailable', 'this gateway is shutting down; reconnect');
     // Every request counts against the subscribe rate, malformed and refused ones too.
     await this.quotas.admitSubscribe(socket.data.subject);
     const request = parseRequest(raw);
@@ -239,7 +250,7 @@ function parseSelector(registered: RegisteredSource, raw: unknown): unknown {
 }
 
 /** A source resumes when it says so and has a backlog to resume from. */
-function canResume(source: LogSource): boolean {
+export function canResume(source: LogSource): boolean {
   return source.resumable === true && source.backlog !== undefined;
 }
 

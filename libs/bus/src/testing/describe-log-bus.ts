@@ -1,27 +1,25 @@
-// Conformance suite every LogBus passes (in-process and Redis alike):
-//   describeLogBus('redis', (hooks) => new RedisLogBus({ url, keyPrefix, ...hooks }), { channelPrefix: keyPrefix })
-// All buses one factory makes must reach each other, as processes of one deployment do.
-import { createHash, randomUUID } from 'node:crypto';
+// Conformance suite every LogBus passes (in-process, Redis and Redis Cluster alike):
+//   describeLogBus('redis', (hooks) => new RedisLogBus({ url, keyPrefix, replay, ...hooks }), { channelPrefix: keyPrefix, replayMaxMessages: 5 })
+// All buses one factory makes must reach each other, and share replay buffers, as processes of
+// one deployment do.
+import { createHash } from 'node:crypto';
 
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
-import type { HandlerErrorContext, LogBusHooks } from '../handler-errors';
-import type { LogBus } from '../log-bus';
+import type { HandlerErrorContext } from '../handler-errors';
+import { ReplaySettingsSchema } from '../replay-settings';
 import { DEFAULT_KEY_PREFIX } from '../stream-channels';
+import { describeReplay } from './describe-log-bus-replay';
 import { MessageInbox } from './message-inbox';
+import { subscribeInbox, suiteContext, type MakeLogBus, type SuiteContext } from './suite-context';
 
-export type MakeLogBus = (hooks: LogBusHooks) => LogBus | Promise<LogBus>;
+export type { MakeLogBus } from './suite-context';
 
 export interface DescribeLogBusOptions {
   /** Every channel the suite uses starts with this (a RedisLogBus refuses others). Default `tailgate:`. */
   readonly channelPrefix?: string;
-}
-
-interface SuiteContext {
-  /** A new bus, closed after the test. */
-  bus(hooks?: LogBusHooks): Promise<LogBus>;
-  /** A channel no other test (or test file sharing the medium) uses. */
-  channel(): string;
+  /** The `replay.maxMessages` the factory's buses keep (at least 5; small keeps the suite fast). Default: the settings' default. */
+  readonly replayMaxMessages?: number;
 }
 
 export function describeLogBus(name: string, makeBus: MakeLogBus, options: DescribeLogBusOptions = {}): void {
@@ -31,28 +29,8 @@ export function describeLogBus(name: string, makeBus: MakeLogBus, options: Descr
     describeHandlers(context);
     describePayloads(context);
     describeLifecycle(context);
+    describeReplay(context, options.replayMaxMessages ?? ReplaySettingsSchema.parse({}).maxMessages);
   });
-}
-
-function suiteContext(makeBus: MakeLogBus, channelPrefix: string): SuiteContext {
-  const buses: LogBus[] = [];
-  afterEach(async () => {
-    await Promise.all(buses.splice(0).map((bus) => bus.close()));
-  });
-  return {
-    bus: async (hooks = {}) => {
-      const bus = await makeBus(hooks);
-      buses.push(bus);
-      return bus;
-    },
-    channel: () => `${channelPrefix}conformance:${randomUUID()}`,
-  };
-}
-
-async function subscribeInbox(bus: LogBus, channel: string, label = channel): Promise<MessageInbox> {
-  const inbox = new MessageInbox(label);
-  await bus.subscribe(channel, inbox.handler);
-  return inbox;
 }
 
 function describeRouting(context: SuiteContext): void {
@@ -188,6 +166,7 @@ function describeLifecycle(context: SuiteContext): void {
     await expect(bus.close()).resolves.toBeUndefined();
     await expect(bus.publish(channel, 'late')).rejects.toMatchObject({ code: 'bus_closed' });
     await expect(bus.subscribe(channel, () => undefined)).rejects.toMatchObject({ code: 'bus_closed' });
+    await expect(bus.replay(channel)).rejects.toMatchObject({ code: 'bus_closed' });
   });
 }
 

@@ -1,14 +1,18 @@
 // Collects what a bus handler receives and lets a test await a number of messages instead of sleeping.
+import type { MessageId } from '../message-ids';
 
 export class MessageInbox {
   readonly messages: string[] = [];
+  /** The replay id each message came with, at the same index. */
+  readonly ids: Array<MessageId | undefined> = [];
   private readonly waiters = new Set<() => void>();
 
   constructor(readonly label: string) {}
 
   /** Pass this as the bus handler. */
-  readonly handler = (message: string): void => {
+  readonly handler = (message: string, id?: MessageId): void => {
     this.messages.push(message);
+    this.ids.push(id);
     for (const wake of [...this.waiters]) wake();
   };
 

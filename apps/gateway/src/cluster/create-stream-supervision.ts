@@ -1,0 +1,40 @@
+// Picks how replicas agree on who runs each upstream: Redis leases when the gateway runs on
+// Redis, otherwise this process runs them all. Fan-outs then read the bus through fence gates.
+import type { LogBus } from '@tailgate/bus';
+import type { TailgateConfig } from '@tailgate/config';
+import type { PluginLogger } from '@tailgate/plugin-sdk';
+
+import type { GatewayMetrics } from '../metrics/gateway-metrics';
+import { FencedLogBus } from './fenced-log-bus';
+import { LeasedStreamClaims } from './leased-stream-claims';
+import { LocalStreamClaims } from './local-stream-claims';
+import { RedisStreamLeases } from './redis-stream-leases';
+import type { StreamClaims } from './stream-claim';
+
+export interface StreamSupervision {
+  readonly claims: StreamClaims;
+  /** The bus the fan-outs subscribe through. */
+  readonly listenerBus: LogBus;
+}
+
+export function createStreamSupervision(
+  config: TailgateConfig,
+  bus: LogBus,
+  metrics: GatewayMetrics,
+  logger: PluginLogger,
+): StreamSupervision {
+  const { idleGraceMs, leaseTtlMs, demandTtlMs } = config.streams;
+  if (!config.redis.url) return { claims: new LocalStreamClaims(idleGraceMs), listenerBus: bus };
+  const leases = new RedisStreamLeases({
+    url: config.redis.url,
+    keyPrefix: config.redis.keyPrefix,
+    leaseTtlMs,
+    demandTtlMs,
+    onConnectionError: (error, { role, target }) => logger.warn({ role, target, err: error.message }, 'stream lease connection failed'),
+  });
+  return {
+    claims: new LeasedStreamClaims({ leases, bus, leaseTtlMs, idleGraceMs, metrics, logger }),
+    // A deposed holder stops publishing within one lease TTL; lower tokens for longer mean a reset counter.
+    listenerBus: new FencedLogBus(bus, 2 * leaseTtlMs, metrics),
+  };
+}

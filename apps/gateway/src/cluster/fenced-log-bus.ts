@@ -1,0 +1,36 @@
+// The bus as the fan-outs see it with Redis: every subscription gets its own fence gate (one
+// channel is one stream), so messages of a deposed holder never reach listeners.
+import type { ConnectionState, LogBus, MessageHandler, Unsubscribe } from '@tailgate/bus';
+
+import type { GatewayMetrics } from '../metrics/gateway-metrics';
+import { busMessageFence } from '../streams/bus-message';
+import { FenceGate } from './fence-gate';
+
+export class FencedLogBus implements LogBus {
+  constructor(
+    private readonly bus: LogBus,
+    /** How long only lower tokens must come before the gate believes the counter restarted. */
+    private readonly resetAfterMs: number,
+    private readonly metrics: GatewayMetrics,
+  ) {}
+
+  publish(channel: string, message: string): Promise<void> {
+    return this.bus.publish(channel, message);
+  }
+
+  subscribe(channel: string, onMessage: MessageHandler): Promise<Unsubscribe> {
+    const gate = new FenceGate(this.resetAfterMs);
+    return this.bus.subscribe(channel, (message) => {
+      if (gate.admit(busMessageFence(message))) onMessage(message);
+      else this.metrics.fencedMessages.inc();
+    });
+  }
+
+  onConnectionChange(listener: (state: ConnectionState) => void): () => void {
+    return this.bus.onConnectionChange(listener);
+  }
+
+  close(): Promise<void> {
+    return this.bus.close();
+  }
+}
