@@ -1,5 +1,6 @@
 // The schema of tailgate.yaml. Every setting has a description and a default here; the README's
 // configuration table is generated from this file (`npm run docs:config`).
+import { ReplaySettingsSchema } from '@tailgate/bus';
 import { KubeConfigSchema } from '@tailgate/kube';
 import { z } from 'zod';
 
@@ -34,28 +35,8 @@ export const RedisConfigSchema = z
       .array(z.string().url())
       .default([])
       .describe('Further Redis Cluster seed nodes, tried when `url` is unreachable at start (needs `cluster: true`).'),
-    replay: z
-      .strictObject({
-        maxMessages: z
-          .number()
-          .int()
-          .min(0)
-          .max(100_000)
-          .default(100)
-          .describe(
-            'Newest batches each stream keeps on the bus for resuming clients (in Redis, or in process without it); 0 turns replay off.',
-          ),
-        maxAgeMs: z
-          .number()
-          .int()
-          .min(100)
-          .max(86_400_000)
-          .default(60_000)
-          .describe(
-            "Batches older than this leave a stream's replay buffer at its next batch; an idle stream's buffer is deleted after this long.",
-          ),
-      })
-      .prefault({}),
+    // The replay buffer's bounds are the bus's own settings (documented in @tailgate/bus).
+    replay: ReplaySettingsSchema,
   })
   .refine((redis) => !redis.cluster || redis.url !== undefined, { path: ['url'], message: 'cluster: true needs a seed node URL' })
   .refine((redis) => redis.cluster || redis.clusterNodes.length === 0, { path: ['clusterNodes'], message: 'seed nodes need cluster: true' })
