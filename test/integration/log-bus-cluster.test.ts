@@ -11,7 +11,7 @@ import {
   type ConnectionState,
   type RedisLogBusOptions,
 } from '@tailgate/bus';
-import { describeLogBus, MessageInbox } from '@tailgate/bus/testing';
+import { describeLogBus, MessageInbox, nextConnectionState } from '@tailgate/bus/testing';
 import { startRedisCluster, type RedisCluster, type RedisClusterNode } from '@tailgate/testing';
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -90,16 +90,6 @@ async function connectionsNamed(admin: Redis, name: string): Promise<number> {
   return list.split('\n').filter((line) => line.includes(` name=${name} `)).length;
 }
 
-function nextState(bus: RedisLogBus, wanted: ConnectionState): Promise<void> {
-  return new Promise((resolve) => {
-    const stop = bus.onConnectionChange((state) => {
-      if (state !== wanted) return;
-      stop();
-      resolve();
-    });
-  });
-}
-
 describe('RedisLogBus on a Redis Cluster', () => {
   it('subscribes each channel on the shard serving its slot, keeps its replay stream there, and delivers from every shard', async () => {
     const nodes = running().nodes;
@@ -144,7 +134,7 @@ describe('RedisLogBus on a Redis Cluster', () => {
     await inbox.waitFor(1);
     const states: ConnectionState[] = [];
     subscriber.onConnectionChange((state) => states.push(state));
-    const [down, up] = [nextState(subscriber, 'down'), nextState(subscriber, 'up')];
+    const [down, up] = [nextConnectionState(subscriber, 'down'), nextConnectionState(subscriber, 'up')];
 
     const pidBefore = node.pid;
     await node.restart();
@@ -178,7 +168,7 @@ describe('RedisLogBus on a Redis Cluster', () => {
     await inbox.waitFor(1);
     const states: ConnectionState[] = [];
     subscriber.onConnectionChange((state) => states.push(state));
-    const [down, up] = [nextState(subscriber, 'down'), nextState(subscriber, 'up')];
+    const [down, up] = [nextConnectionState(subscriber, 'down'), nextConnectionState(subscriber, 'up')];
 
     await moveSlot(Number(await sourceAdmin.cluster('KEYSLOT', channel)), sourceAdmin, targetAdmin, target.port);
     // The first publish meets MOVED, which makes the bus learn the new slot map and follow it.

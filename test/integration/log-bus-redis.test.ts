@@ -11,7 +11,7 @@ import {
   type RedisConnectionErrorReporter,
   type RedisLogBusOptions,
 } from '@tailgate/bus';
-import { MessageInbox } from '@tailgate/bus/testing';
+import { MessageInbox, nextConnectionState } from '@tailgate/bus/testing';
 import { freePort, startRedisServer, type RedisServer } from '@tailgate/testing';
 import type { Redis } from 'ioredis';
 import { afterEach, describe, expect, inject, it, vi } from 'vitest';
@@ -55,16 +55,6 @@ async function connectionNames(admin: Redis): Promise<string[]> {
     .split('\n')
     .map((line) => /(?:^| )name=(\S*)/.exec(line)?.[1] ?? '')
     .filter((name) => name.startsWith(connectionNamePrefix));
-}
-
-function nextState(bus: RedisLogBus, wanted: ConnectionState): Promise<void> {
-  return new Promise((resolve) => {
-    const stop = bus.onConnectionChange((state) => {
-      if (state !== wanted) return;
-      stop();
-      resolve();
-    });
-  });
 }
 
 describe('RedisLogBus on a real redis-server', () => {
@@ -118,7 +108,7 @@ describe('RedisLogBus on a real redis-server', () => {
       vi.restoreAllMocks();
     });
     const bus = busOn(`redis://app:hunter2@127.0.0.1:${port}/0`);
-    const down = nextState(bus, 'down');
+    const down = nextConnectionState(bus, 'down');
     await Promise.all([bothReported, down]);
     expect(reports.sort()).toEqual([
       expect.stringMatching(
@@ -158,7 +148,7 @@ describe('RedisLogBus across a redis-server restart', () => {
     await bus.subscribe(channel, inbox.handler);
     const states: ConnectionState[] = [];
     bus.onConnectionChange((state) => states.push(state));
-    const [down, up] = [nextState(bus, 'down'), nextState(bus, 'up')];
+    const [down, up] = [nextConnectionState(bus, 'down'), nextConnectionState(bus, 'up')];
     const pidBefore = server.pid;
     await server.restart();
     expect(server.pid).not.toBe(pidBefore);
@@ -177,11 +167,11 @@ describe('RedisLogBus across a redis-server restart', () => {
     const [kept, left] = [`${keyPrefix}kept`, `${keyPrefix}left`];
     await bus.subscribe(kept, () => undefined);
     const leave = await bus.subscribe(left, () => undefined);
-    const down = nextState(bus, 'down');
+    const down = nextConnectionState(bus, 'down');
     await first.stop();
     await down;
     await leave();
-    const up = nextState(bus, 'up');
+    const up = nextConnectionState(bus, 'up');
     const second = await serverForThisTest(first.port);
     await up;
     const admin = adminOn(second.url);
