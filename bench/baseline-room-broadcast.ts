@@ -1,29 +1,41 @@
 // B1, the framework baseline: plain Socket.IO, every listener in one room, each batch of wire
 // records broadcast once with `to(room).emit`. No authorization at all, and no Redis adapter
 // (@socket.io/redis-adapter is not installed), so it is a lower bound on the framework's cost.
+// With `roomPerPod` (S3), listener i joins the room of pod i only and each batch goes to its pod's room.
+import type { WireRecord } from '@tailgate/contracts';
+
 import { createBenchFiles } from './bench-files';
 import type { BaselineOptions } from './baseline-raw-chain';
 import { CriFileTail } from './cri-file-tail';
-import type { PipelineUnderTest } from './pipeline-under-test';
+import type { BenchPod, PipelineUnderTest } from './pipeline-under-test';
 import { startPlainSocketIo } from './socket-io-server';
 
 const ROOM = 'everyone';
 
-export async function startRoomBroadcast(options: BaselineOptions): Promise<PipelineUnderTest> {
+const roomOf = (pod: { readonly namespace: string; readonly name: string }): string => `${pod.namespace}/${pod.name}`;
+
+export async function startRoomBroadcast(options: BaselineOptions & { readonly roomPerPod?: boolean }): Promise<PipelineUnderTest> {
   const files = createBenchFiles('b1', options.pods);
   const server = await startPlainSocketIo();
   const logs = server.io.of('/logs');
-  logs.on('connection', (socket) => void socket.join(ROOM));
-  const tail = await CriFileTail.follow(files.writers, (batch) => logs.to(ROOM).emit('records', { sub: 'b1', batch }), options);
+  const perPod = options.roomPerPod === true;
+  // Per pod, the listener names its room as its handshake token: a baseline without authentication.
+  logs.on('connection', (socket) => void socket.join(perPod ? String((socket.handshake.auth as { token?: unknown }).token) : ROOM));
+  const emit = (batch: WireRecord[]): void => {
+    const first = batch[0];
+    const room = perPod && first ? roomOf({ namespace: first.ns, name: first.pod }) : ROOM;
+    logs.to(room).emit('records', { sub: 'b1', batch });
+  };
+  const tail = await CriFileTail.follow(files.writers, emit, options);
   return {
-    label: 'B1 Socket.IO room broadcast, no authz',
+    label: perPod ? 'B1 Socket.IO room per pod, no authz' : 'B1 Socket.IO room broadcast, no authz',
     url: server.url,
     wire: 'socket.io',
     namespace: '/logs',
     writers: files.writers,
     processes: {},
-    listener: () => ({}),
-    sees: () => true,
+    listener: (index) => (perPod ? { token: roomOf(options.pods[index % options.pods.length] as BenchPod) } : {}),
+    sees: (index, pod) => !perPod || options.pods.indexOf(pod) === index % options.pods.length,
     async close() {
       await tail.stop();
       await server.close();

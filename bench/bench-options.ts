@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 
 import { BENCH_SIZES, type BenchSize } from './bench-size';
 
-export const SCENARIOS = ['S1', 'S2', 'S4', 'S5', 'S8'] as const;
+export const SCENARIOS = ['S1', 'S2', 'S3', 'S4', 'S5', 'S6', 'S8', 'S10'] as const;
 export type ScenarioId = (typeof SCENARIOS)[number];
 
 export interface BenchOptions {
@@ -11,12 +11,15 @@ export interface BenchOptions {
   readonly size: BenchSize;
 }
 
-export const USAGE = `usage: bench/run.ts [--scenario S1,S2,S4,S5,S8] [--size smoke|full] [--runs N]
-  S1  one source → one listener, with B0, B1, B2 (capacity)
-  S2  one stream → N listeners with mixed permissions, with B1 and B2 at the same N
-  S4  latency at 10/50/80% of S1's capacity (runs S1 first for that capacity)
-  S5  memory per listener, idle and active
-  S8  one slow consumer among N listeners: the others' p99 with it ÷ without it`;
+export const USAGE = `usage: bench/run.ts [--scenario S1,S2,S3,S4,S5,S6,S8,S10] [--size smoke|full] [--runs N]
+  S1   one source → one listener, with B0, B1, B2 (capacity)
+  S2   one stream → N listeners with mixed permissions, with B1 and B2 at the same N
+  S3   P sources → P listeners, each its own stream, with B1 (a room per pod)
+  S4   latency at 10/50/80% of S1's capacity (runs S1 first for that capacity)
+  S5   memory per listener, idle and active
+  S6   reconnect storm: N listeners of I identities drop at once onto a fresh gateway
+  S8   one slow consumer among N listeners: the others' p99 with it ÷ without it
+  S10  two gateway replicas on one Redis against one, same listeners (capacity, latency, upstreams)`;
 
 export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   const { values } = parseArgs({
@@ -33,5 +36,17 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   if (scenarios.has('S4')) scenarios.add('S1');
   const runs = values.runs === undefined ? size.runs : Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1 || runs > 50) throw new Error(`--runs must be an integer from 1 to 50\n${USAGE}`);
-  return { scenarios, size: { ...size, runs, latencyRuns: values.runs === undefined ? size.latencyRuns : runs } };
+  const given = values.runs !== undefined;
+  return {
+    scenarios,
+    size: {
+      ...size,
+      runs,
+      latencyRuns: given ? runs : size.latencyRuns,
+      sourceRuns: given ? runs : size.sourceRuns,
+      stormRuns: given ? runs : size.stormRuns,
+      replicaRuns: given ? runs : size.replicaRuns,
+      replicaLatencyRuns: given ? runs : size.replicaLatencyRuns,
+    },
+  };
 }

@@ -1,4 +1,4 @@
-// The two sizes of the suite: `smoke` for CI (under 60 s on 2 cores, about 50 listeners) and
+// The two sizes of the suite: `smoke` for CI (about a minute on 2 cores, about 50 listeners) and
 // `full` for on-demand runs (1,000 listeners, 5 runs per case).
 export interface BenchSize {
   readonly name: 'smoke' | 'full';
@@ -19,6 +19,21 @@ export interface BenchSize {
   /** S8: listeners on the stream, one of them slow in every other run, and the live rate in lines/s. */
   readonly slowConsumerListeners: number;
   readonly slowConsumerRatePerSec: number;
+  /** S3: sources (pods, one listener each), lines appended per pod per run, runs. */
+  readonly sources: number;
+  readonly sourceLinesPerPod: number;
+  readonly sourceRuns: number;
+  /** S6: listeners, distinct identities among them, reconnect jitter, storms of each kind. */
+  readonly stormListeners: number;
+  readonly stormIdentities: number;
+  readonly stormJitterMs: number;
+  readonly stormRuns: number;
+  /** S10: each replica in its own process (else in the runner), listeners split over the replicas, capacity runs, latency runs and their live rate in lines/s. */
+  readonly replicaProcesses: boolean;
+  readonly replicaListeners: number;
+  readonly replicaRuns: number;
+  readonly replicaLatencyRuns: number;
+  readonly replicaLatencyRatePerSec: number;
   readonly timeoutMs: number;
 }
 
@@ -36,6 +51,19 @@ export const BENCH_SIZES: Readonly<Record<BenchSize['name'], BenchSize>> = {
     memoryListeners: 200,
     slowConsumerListeners: 50,
     slowConsumerRatePerSec: 1_000,
+    // The smoke of S3, S6 and S10 only has to catch gross breakage: one short run each.
+    sources: 20,
+    sourceLinesPerPod: 500,
+    sourceRuns: 1,
+    stormListeners: 100,
+    stormIdentities: 20,
+    stormJitterMs: 200,
+    stormRuns: 1,
+    replicaProcesses: false,
+    replicaListeners: 20,
+    replicaRuns: 1,
+    replicaLatencyRuns: 0,
+    replicaLatencyRatePerSec: 200,
     timeoutMs: 15_000,
   },
   full: {
@@ -54,6 +82,19 @@ export const BENCH_SIZES: Readonly<Record<BenchSize['name'], BenchSize>> = {
     slowConsumerListeners: 1_000,
     // At 1,000 listeners nearly every line is a frame to each: 20 lines/s is 20 k frames/s.
     slowConsumerRatePerSec: 20,
+    sources: 100,
+    sourceLinesPerPod: 2_000,
+    sourceRuns: 5,
+    stormListeners: 1_000,
+    stormIdentities: 200,
+    stormJitterMs: 1_000,
+    stormRuns: 5,
+    // Fewer than S2's 1,000: at 1,000 the one client process is the bottleneck, not the gateways.
+    replicaProcesses: true,
+    replicaListeners: 200,
+    replicaRuns: 5,
+    replicaLatencyRuns: 5,
+    replicaLatencyRatePerSec: 100,
     timeoutMs: 120_000,
   },
 };

@@ -3,7 +3,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { join } from 'node:path';
 
-import type { FleetCommand, FleetReport, FleetTally, ListenerSpec, Wire } from './fleet-protocol';
+import type { FleetCommand, FleetReport, FleetTally, ListenerSpec, StormTally, Wire } from './fleet-protocol';
 
 export interface OpenOptions {
   readonly url: string;
@@ -47,10 +47,29 @@ export class ClientFleet {
     return report.type === 'opened' ? report.connectMs : 0;
   }
 
-  /** Zeroes the counters; `done` comes once `expectTotal` records arrived (0: never). */
-  async arm(expectTotal: number, latency = false): Promise<void> {
-    this.send({ type: 'arm', expectTotal: expectTotal > 0 ? expectTotal : Number.MAX_SAFE_INTEGER, latency });
+  /**
+   * Zeroes the counters; `done` comes once `expectTotal` records arrived (0: never). With
+   * `latencyFrom` (epoch ms), lines meant to be written earlier are left out of the latency histogram.
+   */
+  async arm(expectTotal: number, latency = false, latencyFrom?: number): Promise<void> {
+    this.send({
+      type: 'arm',
+      expectTotal: expectTotal > 0 ? expectTotal : Number.MAX_SAFE_INTEGER,
+      latency,
+      ...(latencyFrom !== undefined && { latencyFrom }),
+    });
     await this.next('armed', 10_000);
+  }
+
+  /** Sends the storm command (drop all, reconnect with jitter); `stormed()` waits for its outcome. */
+  startStorm(options: { url?: string; jitterMs: number; timeoutMs: number }): void {
+    this.send({ type: 'storm', ...options });
+  }
+
+  async stormed(timeoutMs: number): Promise<StormTally> {
+    const report = await this.next('stormed', timeoutMs + 5_000);
+    if (report.type !== 'stormed') throw new Error('unexpected fleet report');
+    return report;
   }
 
   /** The tally once every expected record arrived, or the tally so far when `timeoutMs` passes first. */

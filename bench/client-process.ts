@@ -3,28 +3,38 @@
 // exits when its parent goes away.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 
-import { epochMs, type FleetCommand, type FleetReport } from './fleet-protocol';
-import { collectLatencies, countRecords } from './frame-counter';
+import { epochMs, type FleetCommand, type FleetReport, type ListenerSpec } from './fleet-protocol';
+import { countRecords, recordLatencies } from './frame-counter';
+import { HdrHistogram } from './hdr-histogram';
 import { RawListener } from './raw-listener';
 
-const MAX_LATENCY_SAMPLES = 2_000_000;
+type OpenCommand = Extract<FleetCommand, { type: 'open' }>;
+type StormCommand = Extract<FleetCommand, { type: 'storm' }>;
 
-const listeners: RawListener[] = [];
+const RETRY_MS = 100;
+
+let listeners: RawListener[] = [];
+/** Bumped whenever the listeners are dropped, so frames of dropped sockets are not counted. */
+let generation = 0;
+let opened: OpenCommand | undefined;
 let counts: number[] = [];
 let total = 0;
 let expectTotal = Number.POSITIVE_INFINITY;
 let latency = false;
-let latencies: number[] = [];
+let latencyFrom = Number.NEGATIVE_INFINITY;
+let latencies = new HdrHistogram();
 let firstAt = 0;
 let lastAt = 0;
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+/** During a storm: called with a listener's index on its first record after reconnecting. */
+let onFirstRecord: ((index: number) => void) | undefined;
 
 function send(report: FleetReport): void {
   process.send?.(report);
 }
 
 function tally(type: 'done' | 'tally'): FleetReport {
-  return { type, counts, firstAt, lastAt, latenciesMs: latencies, loopDelayP99Ms: loopDelay.percentile(99) / 1e6 };
+  return { type, counts, firstAt, lastAt, latency: latencies.snapshot(), loopDelayP99Ms: loopDelay.percentile(99) / 1e6 };
 }
 
 function onFrame(index: number, frame: Buffer): void {
@@ -33,16 +43,25 @@ function onFrame(index: number, frame: Buffer): void {
   const now = epochMs();
   if (total === 0) firstAt = now;
   lastAt = now;
+  if (counts[index] === 0) onFirstRecord?.(index);
   counts[index] = (counts[index] ?? 0) + n;
   const before = total;
   total += n;
-  if (latency) collectLatencies(frame, now, latencies, MAX_LATENCY_SAMPLES);
+  if (latency) recordLatencies(frame, now, latencies, latencyFrom);
   if (before < expectTotal && total >= expectTotal) send(tally('done'));
 }
 
-async function open(command: Extract<FleetCommand, { type: 'open' }>): Promise<void> {
+function connect(command: OpenCommand, spec: ListenerSpec, index: number, url = spec.url ?? command.url): Promise<RawListener> {
+  const current = generation;
+  return RawListener.connect(url, command.wire, command.namespace, spec, (frame) => {
+    if (generation === current) onFrame(index, frame);
+  });
+}
+
+async function open(command: OpenCommand): Promise<void> {
   const started = Date.now();
   const deadline = started + command.timeoutMs;
+  opened = command;
   counts = command.listeners.map(() => 0);
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -51,31 +70,92 @@ async function open(command: Extract<FleetCommand, { type: 'open' }>): Promise<v
       const index = next++;
       const spec = command.listeners[index];
       if (!spec) return;
-      listeners.push(await RawListener.connect(command.url, command.wire, command.namespace, spec, (frame) => onFrame(index, frame)));
+      listeners[index] = await connect(command, spec, index);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, command.concurrency) }, worker));
   send({ type: 'opened', connectMs: Date.now() - started });
 }
 
+/** Drops every listener at once and reconnects them with jitter; see the `storm` command. */
+async function storm(command: StormCommand): Promise<void> {
+  const base = opened;
+  if (!base) throw new Error('storm before open');
+  const n = base.listeners.length;
+  const droppedAt = epochMs();
+  const deadline = Date.now() + command.timeoutMs;
+  generation++;
+  for (const listener of listeners.splice(0)) listener.close();
+  counts = base.listeners.map(() => 0);
+  total = 0;
+  expectTotal = Number.POSITIVE_INFINITY;
+  let streaming = 0;
+  let streamingAt = 0;
+  let subscribedAt = 0;
+  let retries = 0;
+  const allStreaming = new Promise<void>((resolve) => {
+    onFirstRecord = () => {
+      streaming++;
+      streamingAt = epochMs();
+      if (streaming === n) resolve();
+    };
+  });
+  const reconnect = async (spec: ListenerSpec, index: number): Promise<void> => {
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * command.jitterMs));
+    for (;;) {
+      try {
+        listeners[index] = await connect(base, spec, index, command.url ?? spec.url ?? base.url);
+        subscribedAt = Math.max(subscribedAt, epochMs());
+        return;
+      } catch (error) {
+        if (Date.now() + RETRY_MS > deadline) throw error;
+        retries++;
+        await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
+      }
+    }
+  };
+  const reconnected = Promise.allSettled(base.listeners.map((spec, index) => reconnect(spec, index)));
+  const timer = new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, deadline - Date.now())).unref());
+  await Promise.race([Promise.all([allStreaming, reconnected]), timer]);
+  onFirstRecord = undefined;
+  send({
+    type: 'stormed',
+    droppedAt,
+    subscribedAt: subscribedAt || Number.NaN,
+    streamingAt: streaming === n ? streamingAt : Number.NaN,
+    listeners: n,
+    streaming,
+    retries,
+  });
+}
+
+function fail(error: unknown): void {
+  send({ type: 'error', message: error instanceof Error ? error.message : String(error) });
+}
+
 process.on('message', (command: FleetCommand) => {
   if (command.type === 'open') {
-    open(command).catch((error: unknown) => send({ type: 'error', message: error instanceof Error ? error.message : String(error) }));
+    open(command).catch(fail);
+  } else if (command.type === 'storm') {
+    storm(command).catch(fail);
   } else if (command.type === 'arm') {
     counts = counts.map(() => 0);
     total = 0;
     firstAt = 0;
     lastAt = 0;
-    latencies = [];
+    latencies = new HdrHistogram();
     expectTotal = command.expectTotal;
     latency = command.latency;
+    latencyFrom = command.latencyFrom ?? Number.NEGATIVE_INFINITY;
     loopDelay.reset();
     loopDelay.enable();
     send({ type: 'armed' });
   } else if (command.type === 'report') {
     send(tally('tally'));
   } else {
+    generation++;
     for (const listener of listeners.splice(0)) listener.close();
+    listeners = [];
     send({ type: 'closed' });
     if (!command.keepProcess) process.disconnect();
   }

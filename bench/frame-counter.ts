@@ -2,6 +2,7 @@
 // `"cursor":` key, and the bench's lines never contain that text. Optionally reads the write time
 // embedded in each line, so the fleet measures latency without JSON.parse on the hot path.
 import { TIME_MARK } from './fleet-protocol';
+import type { HdrHistogram } from './hdr-histogram';
 
 const CURSOR_KEY = Buffer.from('"cursor":');
 const MARK = Buffer.from(TIME_MARK);
@@ -16,14 +17,14 @@ export function countRecords(frame: Buffer): number {
   return count;
 }
 
-/** Pushes `receivedAt - t` for every `@@t@@` in the frame; stops at `limit` samples. */
-export function collectLatencies(frame: Buffer, receivedAt: number, into: number[], limit: number): void {
+/** Records `receivedAt - t` for every `@@t@@` in the frame whose intended write time `t` is at or after `from` (warm-up cut). */
+export function recordLatencies(frame: Buffer, receivedAt: number, into: HdrHistogram, from: number): void {
   let open = frame.indexOf(MARK);
-  while (open >= 0 && into.length < limit) {
+  while (open >= 0) {
     const close = frame.indexOf(MARK, open + MARK.length);
     if (close < 0) return;
     const sentAt = Number(frame.toString('latin1', open + MARK.length, close));
-    if (Number.isFinite(sentAt)) into.push(receivedAt - sentAt);
+    if (Number.isFinite(sentAt) && sentAt >= from) into.record(receivedAt - sentAt);
     open = frame.indexOf(MARK, close + MARK.length);
   }
 }

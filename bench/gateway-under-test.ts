@@ -1,54 +1,73 @@
-// Tailgate itself as a pipeline under test: the demo world's configuration (static tokens,
-// namespace allowlist + pod-label policy, node-file source), started in this process on a free
-// loopback port, on the in-process bus or on Redis.
+// Tailgate itself as a pipeline under test: the demo world's chain (static tokens, namespace
+// allowlist + pod-label policy, node-file source) with the bench's identities and pods
+// (bench-world.ts), started in this process on a free loopback port, on the in-process bus or on Redis.
 import 'reflect-metadata';
 
-import { createDemoWorld, DEMO_PODS } from '../apps/gateway/src/demo/demo-world';
 import { startGateway } from '../apps/gateway/src/start-gateway';
 import { createBenchFiles } from './bench-files';
+import { allows, type BenchIdentity, createGatewayWorld, demoIdentities, STREAM_DEFAULTS } from './bench-world';
+import type { ListenerSpec } from './fleet-protocol';
 import { type BenchPod, type PipelineUnderTest, userOf } from './pipeline-under-test';
 
-/** The demo's policy, by user and pod (demo-world.ts: team allowlist, then pod labels). */
-const VISIBLE: Readonly<Record<string, readonly string[]>> = {
-  alice: ['checkout-api', 'payments-worker'],
-  carol: ['checkout-api'],
-  bob: ['web-frontend', 'search-indexer'],
-};
+export { STREAM_DEFAULTS };
+
+/** Who listener `index` is and what it subscribes to. */
+export interface ListenerPlan {
+  readonly identity: BenchIdentity;
+  readonly selector: Readonly<Record<string, string>>;
+}
 
 export interface GatewayOptions {
   readonly label: string;
+  /** The pods written to; pods that are not the demo's must carry `labels` (their access depends on them). */
   readonly pods: readonly BenchPod[];
   readonly selector: Readonly<Record<string, string>>;
-  readonly redis?: { readonly url: string; readonly pid: number };
+  readonly redis?: { readonly url: string; readonly pid: number; readonly keyPrefix?: string };
   /** node-file settings over its defaults, e.g. `{ pollIntervalMs: 10 }`. */
   readonly nodeFile?: Readonly<Record<string, unknown>>;
   /** Every listener subscribes as this user; default: alice, carol, bob in turn. */
   readonly user?: string;
   /** `streams` settings over STREAM_DEFAULTS, e.g. `{ listenerBufferBytes: 65536 }`. */
   readonly streams?: Readonly<Record<string, unknown>>;
+  /** Users the gateway knows; default the demo's alice, carol and bob. */
+  readonly identities?: readonly BenchIdentity[];
+  /** Per-listener identity and selector, over `user` and `selector`. */
+  readonly plan?: (index: number, identities: readonly BenchIdentity[]) => ListenerPlan;
 }
 
-export const STREAM_DEFAULTS = { maxBatchRecords: 100, maxBatchWaitMs: 10 } as const;
-
-/** The bench opens up to thousands of subscriptions per demo user within seconds; quotas are not what it measures. */
-const NO_QUOTAS = { user: { maxSubscriptions: 1_000_000, maxStreams: 1_000_000, subscribesPerMinute: 1_000_000 } } as const;
+/** What listener `index` sends and may see, for a gateway started with these identities and options. */
+export function listenerPlanner(options: GatewayOptions, identities: readonly BenchIdentity[]) {
+  const byName = new Map(identities.map((id) => [id.name, id]));
+  const planOf = (index: number): ListenerPlan => {
+    if (options.plan) return options.plan(index, identities);
+    const identity = byName.get(options.user ?? userOf(index));
+    if (!identity) throw new Error(`no identity ${options.user ?? userOf(index)}`);
+    return { identity, selector: options.selector };
+  };
+  return {
+    listener: (index: number): ListenerSpec => {
+      const { identity, selector } = planOf(index);
+      return { token: identity.token, subscribe: { source: 'node-file.pods', selector } };
+    },
+    sees: (index: number, pod: BenchPod): boolean => {
+      const { identity, selector } = planOf(index);
+      return selects(selector, pod) && allows(identity, { namespace: pod.namespace, labels: labelsOf(pod) });
+    },
+  };
+}
 
 export async function startGatewayPipeline(options: GatewayOptions): Promise<PipelineUnderTest> {
-  for (const pod of options.pods) {
-    if (!DEMO_PODS.some((p) => p.name === pod.name)) throw new Error(`${pod.name} is not a demo pod; its labels decide access`);
-  }
   const files = createBenchFiles('gateway', options.pods);
-  const world = createDemoWorld(files.dir, {
-    port: 0,
-    ...(options.redis && { redisUrl: options.redis.url }),
-    nodeFile: { ...options.nodeFile },
-    streams: { ...STREAM_DEFAULTS, ...options.streams },
-    quotas: NO_QUOTAS,
-    logLevel: 'error',
+  const identities = options.identities ?? demoIdentities();
+  const world = createGatewayWorld({
+    podsRoot: files.podsRoot,
+    pods: options.pods.flatMap((pod) => (pod.labels ? [{ ...pod, labels: pod.labels }] : [])),
+    identities,
+    ...(options.redis && { redis: options.redis }),
+    ...(options.nodeFile && { nodeFile: options.nodeFile }),
+    ...(options.streams && { streams: options.streams }),
   });
-  if (world.podsRoot !== files.podsRoot) throw new Error('the demo world moved its pod directory');
   const gateway = await startGateway({ config: world.config, logDestination: process.stderr });
-  const userAt = (index: number): string => options.user ?? userOf(index);
   return {
     label: options.label,
     url: gateway.url,
@@ -56,8 +75,7 @@ export async function startGatewayPipeline(options: GatewayOptions): Promise<Pip
     namespace: '/logs',
     writers: files.writers,
     processes: options.redis ? { redis: options.redis.pid } : {},
-    listener: (index) => ({ token: world.tokens[userAt(index)], subscribe: { source: 'node-file.pods', selector: options.selector } }),
-    sees: (index, pod) => (VISIBLE[userAt(index)] ?? []).includes(pod.name),
+    ...listenerPlanner(options, identities),
     async metric(name, label) {
       const values = (await gateway.metrics.registry.getSingleMetric(name)?.get())?.values ?? [];
       const matching = values.filter((v) => label === undefined || v.labels[label[0]] === label[1]);
@@ -65,7 +83,23 @@ export async function startGatewayPipeline(options: GatewayOptions): Promise<Pip
     },
     async close() {
       await gateway.close();
+      world.remove();
       files.remove();
     },
   };
+}
+
+/** Selectors the bench uses: by namespace and/or pod name. */
+function selects(selector: Readonly<Record<string, string>>, pod: BenchPod): boolean {
+  for (const [key, value] of Object.entries(selector)) {
+    if (key === 'namespace' && value !== pod.namespace) return false;
+    if (key === 'pod' && value !== pod.name) return false;
+    if (key !== 'namespace' && key !== 'pod') throw new Error(`the bench does not model selector key ${key}`);
+  }
+  return true;
+}
+
+function labelsOf(pod: BenchPod): Readonly<Record<string, string>> {
+  if (!pod.labels) throw new Error(`${pod.namespace}/${pod.name} has no labels; its access depends on them`);
+  return pod.labels;
 }

@@ -25,12 +25,20 @@ export interface CapacityResult {
   readonly problems: readonly string[];
 }
 
+/** A started case, for work after the capacity runs and before the pipelines close (S10's latency runs). */
+export interface StartedCase {
+  readonly key: string;
+  readonly pipeline: PipelineUnderTest;
+  readonly fleet: ClientFleet;
+}
+
 export async function runInterleaved(
   cases: readonly CapacityCase[],
   pods: readonly BenchPod[],
   runs: number,
   timeoutMs: number,
   log: (line: string) => void,
+  afterRuns?: (started: readonly StartedCase[]) => Promise<void>,
 ): Promise<CapacityResult[]> {
   const started: { item: CapacityCase; pipeline: PipelineUnderTest; fleet: ClientFleet; connectMs: number; samples: CapacitySample[] }[] =
     [];
@@ -68,6 +76,7 @@ export async function runInterleaved(
         );
       }
     }
+    await afterRuns?.(started.map(({ item, pipeline, fleet }) => ({ key: item.key, pipeline, fleet })));
   } finally {
     for (const entry of started) {
       await entry.fleet.stop();

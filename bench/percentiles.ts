@@ -1,5 +1,6 @@
-// Spread of repeated runs (median, min, max) and latency percentiles from raw samples. A sorted
-// array is exact and cheap at our sample counts; hdr-histogram-js would bound memory for longer runs.
+// Spread of repeated runs (median, min, max), and latency percentiles from an HDR histogram
+// (bench/hdr-histogram.ts), which the client fleets fill as records arrive and send as snapshots.
+import { HdrHistogram, type HistogramSnapshot } from './hdr-histogram';
 
 export interface Spread {
   readonly median: number;
@@ -16,13 +17,6 @@ export interface LatencySummary {
   readonly samples: number;
 }
 
-/** Nearest-rank percentile of an ascending array; `p` in 0–100. NaN for no samples. */
-export function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[rank] as number;
-}
-
 export function spread(values: readonly number[]): Spread {
   const finite = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
   if (finite.length === 0) return { median: Number.NaN, min: Number.NaN, max: Number.NaN, runs: 0 };
@@ -31,14 +25,16 @@ export function spread(values: readonly number[]): Spread {
   return { median, min: finite[0] as number, max: finite[finite.length - 1] as number, runs: finite.length };
 }
 
-export function summarizeLatency(samples: readonly number[]): LatencySummary {
-  const sorted = Float64Array.from(samples).sort();
-  const asArray = Array.from(sorted);
+/** p50, p99, p99.9 and max of one or more fleets' latency histograms (merged). */
+export function summarizeLatency(...snapshots: readonly HistogramSnapshot[]): LatencySummary {
+  const [first, ...rest] = snapshots;
+  const histogram = first ? HdrHistogram.fromSnapshot(first) : new HdrHistogram();
+  for (const snapshot of rest) histogram.add(snapshot);
   return {
-    p50: percentile(asArray, 50),
-    p99: percentile(asArray, 99),
-    p999: percentile(asArray, 99.9),
-    max: asArray.length === 0 ? Number.NaN : (asArray[asArray.length - 1] as number),
-    samples: asArray.length,
+    p50: histogram.percentile(50),
+    p99: histogram.percentile(99),
+    p999: histogram.percentile(99.9),
+    max: histogram.max,
+    samples: histogram.count,
   };
 }

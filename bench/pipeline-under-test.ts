@@ -10,6 +10,8 @@ export interface BenchPod {
   readonly namespace: string;
   readonly name: string;
   readonly container: string;
+  /** Its labels as the pod metadata has them (the pod-label policy judges by them); the demo's pods carry theirs. */
+  readonly labels?: Readonly<Record<string, string>>;
 }
 
 export interface PipelineUnderTest {

@@ -95,6 +95,56 @@ export function renderOutcome(outcome: BenchOutcome, targets: readonly TargetChe
       ),
     );
   }
+  const storm = outcome.storm;
+  if (storm) {
+    const count = (v: number): string => (Number.isFinite(v) ? String(Math.round(v)) : '—');
+    parts.push(
+      table(
+        [
+          'case',
+          'storm',
+          'listeners / identities',
+          'all streaming ms, median [min–max]',
+          'all subscribed ms',
+          'target reviews (bound)',
+          'scope reviews (bound)',
+          'gateway loop p99 ms',
+          'retries',
+        ],
+        (['cold', 'warm'] as const).map((kind) => [
+          storm.key,
+          kind === 'cold' ? 'onto a fresh replica' : 'onto the same replica',
+          `${storm.listeners} / ${storm.identities}`,
+          range(storm[kind].streamingMs, count),
+          count(storm[kind].subscribedMs.median),
+          `${range(storm[kind].targetReviews, count)} (${storm.targetTuples})`,
+          `${range(storm[kind].scopeReviews, count)} (${storm.scopeTuples})`,
+          ms(storm[kind].loopDelayP99Ms.median),
+          count(storm[kind].retries.median),
+        ]),
+      ),
+    );
+  }
+  const replicas = outcome.replicas;
+  if (replicas) {
+    parts.push(
+      table(
+        ['case', 'replicas', 'N', 'rate/s', 'p50 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'samples', 'upstreams opened'],
+        replicas.latency.map((l) => [
+          l.key,
+          String(l.replicas),
+          String(replicas.listeners),
+          String(l.ratePerSec),
+          ms(l.p50Ms.median),
+          range(l.p99Ms, ms),
+          ms(l.p999Ms.median),
+          ms(l.maxMs.median),
+          String(l.samples),
+          String(replicas.upstreamsOpened[l.key] ?? '—'),
+        ]),
+      ),
+    );
+  }
   if (targets.length > 0)
     parts.push(
       table(

@@ -1,9 +1,11 @@
 // S4, end-to-end latency at fixed rates: one listener on Tailgate (in-process bus), lines
 // appended open loop at 10/50/80% of the S1 capacity measured in this job, each stamped with its
-// intended write time; latency = client receipt − that time (file append, poll, bus, emit, wire).
+// intended write time; latency = client receipt − that time (file append, poll, bus, emit, wire),
+// recorded in an HDR histogram by the client fleet after a warm-up cut by intended write time.
 import { ClientFleet } from './client-fleet';
 import type { BenchSize } from './bench-size';
 import { linesAtRate, writeAtRate } from './cri-load';
+import { epochMs } from './fleet-protocol';
 import { startGatewayPipeline } from './gateway-under-test';
 import { spread, type Spread, summarizeLatency } from './percentiles';
 import { S1_POD } from './scenario-throughput';
@@ -55,12 +57,12 @@ export async function runLatency(
       const problems: string[] = [];
       for (let run = 0; run < size.latencyRuns; run++) {
         const durationMs = size.latencyMs + size.latencyWarmupMs;
-        await fleet.arm(linesAtRate(rate, durationMs), true);
+        await fleet.arm(linesAtRate(rate, durationMs), true, epochMs() + size.latencyWarmupMs);
         const written = await writeAtRate(writer, rate, durationMs);
         const { complete, tally } = await fleet.waitDone(size.timeoutMs);
         const received = tally.counts.reduce((a, b) => a + b, 0);
         if (!complete) problems.push(`received ${received} of ${written} lines`);
-        runs.push(summarizeLatency(tally.latenciesMs.slice(Math.floor((size.latencyWarmupMs / 1000) * rate))));
+        runs.push(summarizeLatency(tally.latency));
       }
       const result: LatencyResult = {
         key: variant.key,

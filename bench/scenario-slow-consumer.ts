@@ -12,7 +12,7 @@ import { observeGcPauses } from './gc-pauses';
 import { startGatewayPipeline } from './gateway-under-test';
 import { spread, type Spread, summarizeLatency } from './percentiles';
 import { S1_POD } from './scenario-throughput';
-import type { ListenerSpec } from './fleet-protocol';
+import { epochMs, type ListenerSpec } from './fleet-protocol';
 import type { BenchPod } from './pipeline-under-test';
 import { S2_PODS } from './scenario-fan-out';
 
@@ -99,7 +99,7 @@ export async function runSlowConsumer(size: BenchSize, log: (line: string) => vo
     await open(extra, 1, { subscribe, ...(kind === 'slow' && { readBytesPerSec: slowReadBytesPerSec }) });
     await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
     const durationMs = size.latencyMs + size.latencyWarmupMs;
-    await main.arm(linesAtRate(rate, durationMs) * measured, true);
+    await main.arm(linesAtRate(rate, durationMs) * measured, true, epochMs() + size.latencyWarmupMs);
     const stopGc = observeGcPauses();
     const written = await writeAtRate(live, rate, durationMs, LIVE_PAD);
     const { complete, tally } = await main.waitDone(size.timeoutMs);
@@ -110,7 +110,7 @@ export async function runSlowConsumer(size: BenchSize, log: (line: string) => vo
     const received = tally.counts.reduce((a, b) => a + b, 0);
     if (!complete) problems.push(`${kind} ${run}: the others received ${received} of ${written * measured} records`);
     if (kind === 'slow' && (slowNow !== 1 || dropped === 0)) problems.push(`slow ${run}: the slow listener never reached its slow lane`);
-    const { p50, p99 } = summarizeLatency(tally.latenciesMs.slice(Math.floor((size.latencyWarmupMs / 1000) * rate * measured)));
+    const { p50, p99 } = summarizeLatency(tally.latency);
     log(
       `  S8 ${run} ${kind}: others' p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, dropped ${dropped}, GC ${gc.totalMs.toFixed(0)} ms (longest ${gc.maxMs.toFixed(1)})`,
     );

@@ -3,6 +3,8 @@
 import type { CapacityResult } from './interleaved-runs';
 import type { LatencyResult } from './scenario-latency';
 import type { MemoryResult } from './scenario-memory';
+import type { ReconnectStormResult } from './scenario-reconnect-storm';
+import type { ReplicasResult } from './scenario-replicas';
 import type { SlowConsumerResult } from './scenario-slow-consumer';
 
 export interface TargetCheck {
@@ -24,6 +26,8 @@ export interface BenchOutcome {
   readonly latency: readonly LatencyResult[];
   readonly memory: MemoryResult | undefined;
   readonly slowConsumer: SlowConsumerResult | undefined;
+  readonly storm: ReconnectStormResult | undefined;
+  readonly replicas: ReplicasResult | undefined;
   /** streams.maxBatchWaitMs of the gateway under test. */
   readonly batchWindowMs: number;
 }
@@ -32,6 +36,12 @@ const median = (results: readonly CapacityResult[], key: string): number =>
   results.find((r) => r.key === key)?.deliveriesPerSec.median ?? Number.NaN;
 
 const ratio = (a: number, b: number): number => a / b;
+
+/** The first pipeline's upstream count that is not 1, else 1 (NaN when none was counted). */
+const upstreamsOtherThanOne = (replicas: ReplicasResult): number => {
+  const counts = Object.values(replicas.upstreamsOpened);
+  return counts.length === 0 ? Number.NaN : (counts.find((v) => v !== 1) ?? 1);
+};
 const x = (value: number): string => (Number.isFinite(value) ? `${value.toFixed(2)}×` : 'not measured');
 
 export function checkTargets(outcome: BenchOutcome): TargetCheck[] {
@@ -52,6 +62,16 @@ export function checkTargets(outcome: BenchOutcome): TargetCheck[] {
     if (c.some((r) => r.key === 'S2-redis'))
       add('S2-redis/B2', 'S2 (Redis bus) ≥ 10× B2@N', ratio(median(c, 'S2-redis'), median(c, 'B2@N')), (v) => v >= 10);
   }
+  if (c.some((r) => r.key === 'S3')) {
+    add('S3/B1@P', 'S3 ≥ 0.8× B1 with a room per pod (reference §8.3)', ratio(median(c, 'S3'), median(c, 'B1@P')), (v) => v >= 0.8);
+    if (c.some((r) => r.key === 'S3-redis'))
+      add(
+        'S3-redis/B1@P',
+        'S3 (Redis bus) ≥ 0.8× B1 with a room per pod',
+        ratio(median(c, 'S3-redis'), median(c, 'B1@P')),
+        (v) => v >= 0.8,
+      );
+  }
   const limit = outcome.batchWindowMs + 30;
   for (const l of outcome.latency.filter((r) => r.loadFraction === 0.5)) {
     add(
@@ -67,9 +87,52 @@ export function checkTargets(outcome: BenchOutcome): TargetCheck[] {
     add('S5 idle', '≤ 30 KiB RSS per idle listener', outcome.memory.idleRssKiBPerListener, (v) => v <= 30, kib);
     add('S5 active', '≤ 30 KiB RSS per active listener', outcome.memory.activeRssKiBPerListener, (v) => v <= 30, kib);
   }
+  if (outcome.storm) {
+    const s = outcome.storm;
+    const inMs = (v: number): string => (Number.isFinite(v) ? `${Math.round(v)} ms` : 'not all streaming');
+    add(
+      'S6 time',
+      `all ${s.listeners} streaming again within 5 s of a drop onto a fresh replica (slowest run)`,
+      // A storm in which some listener never streamed again counts as not measured, i.e. failed.
+      s.cold.streamingMs.runs === s.cold.targetReviews.runs ? s.cold.streamingMs.max : Number.NaN,
+      (v) => v <= 5_000,
+      inMs,
+    );
+    const count = (v: number): string => String(v);
+    add(
+      'S6 reviews',
+      `target reviews per storm ≤ distinct (identity, namespace, pod) = ${s.targetTuples}`,
+      Math.max(s.cold.targetReviews.max, s.warm.targetReviews.max),
+      (v) => v <= s.targetTuples,
+      count,
+    );
+    add(
+      'S6 scope reviews',
+      `scope reviews per storm ≤ distinct (identity, namespace) = ${s.scopeTuples}`,
+      Math.max(s.cold.scopeReviews.max, s.warm.scopeReviews.max),
+      (v) => v <= s.scopeTuples,
+      count,
+    );
+  }
   if (outcome.slowConsumer) {
     const ratio = outcome.slowConsumer.p99Ratio.median;
     add('S8', "others' p99 with a slow listener ≤ 1.1× without it (median of runs)", ratio, (v) => v <= 1.1);
+  }
+  if (outcome.replicas) {
+    if (!outcome.replicas.inRunner)
+      add(
+        'S10/S10-1',
+        'two replicas ≥ 1.6× one replica, same listeners (reference §8.3)',
+        ratio(median(c, 'S10-2'), median(c, 'S10-1')),
+        (v) => v >= 1.6,
+      );
+    add(
+      'S10 upstreams',
+      'exactly one upstream per pipeline, summed over its replicas',
+      upstreamsOtherThanOne(outcome.replicas),
+      (v) => v === 1,
+      String,
+    );
   }
   return checks;
 }
@@ -85,6 +148,36 @@ export function checkGates(outcome: BenchOutcome): GateCheck[] {
   if (c.some((r) => r.key === 'S1')) {
     const value = ratio(median(c, 'S1'), median(c, 'B0'));
     gates.push({ id: 'S1/B0', rule: 'S1 ≥ 0.1× B0', value, pass: Number.isFinite(value) && value >= 0.1 });
+  }
+  if (c.some((r) => r.key === 'S3')) {
+    const value = ratio(median(c, 'S3'), median(c, 'B1@P'));
+    gates.push({ id: 'S3/B1@P', rule: 'S3 ≥ 0.1× B1 with a room per pod', value, pass: Number.isFinite(value) && value >= 0.1 });
+  }
+  if (outcome.storm) {
+    const s = outcome.storm;
+    const streaming =
+      s.problems.length === 0 &&
+      s.cold.streamingMs.runs === s.cold.targetReviews.runs &&
+      s.warm.streamingMs.runs === s.warm.targetReviews.runs;
+    gates.push({
+      id: 'S6 streaming',
+      rule: 'every listener streams again after each storm (1 = yes)',
+      value: streaming ? 1 : 0,
+      pass: streaming,
+    });
+    const reviews = Math.max(s.cold.targetReviews.max, s.warm.targetReviews.max) / s.targetTuples;
+    gates.push({
+      id: 'S6 reviews',
+      rule: 'target reviews per storm ≤ 1× distinct (identity, namespace, pod)',
+      value: reviews,
+      pass: Number.isFinite(reviews) && reviews <= 1,
+    });
+  }
+  if (outcome.replicas) {
+    const value = ratio(median(c, 'S10-2'), median(c, 'S10-1'));
+    gates.push({ id: 'S10/S10-1', rule: 'two replicas ≥ 0.3× one replica', value, pass: Number.isFinite(value) && value >= 0.3 });
+    const opened = upstreamsOtherThanOne(outcome.replicas);
+    gates.push({ id: 'S10 upstreams', rule: 'exactly one upstream per pipeline (the value)', value: opened, pass: opened === 1 });
   }
   if (outcome.slowConsumer) {
     const value = outcome.slowConsumer.p99Ratio.median;

@@ -1,6 +1,6 @@
 // What the gateway is built from, assembled before NestJS starts: configuration, the loaded
 // plugins, the bus and the logger.
-import type { LogBus } from '@tailgate/bus';
+import type { ReplayableLogBus } from '@tailgate/bus';
 import type { TailgateConfig } from '@tailgate/config';
 import type { PluginRegistry } from '@tailgate/plugin-host';
 import type { Logger } from 'pino';
@@ -10,7 +10,7 @@ import type { GatewayMetrics } from './metrics/gateway-metrics';
 export interface GatewayRuntime {
   readonly config: TailgateConfig;
   readonly registry: PluginRegistry;
-  readonly bus: LogBus;
+  readonly bus: ReplayableLogBus;
   readonly logger: Logger;
   readonly metrics: GatewayMetrics;
   readonly state: { ready: boolean; bus: 'up' | 'down' };

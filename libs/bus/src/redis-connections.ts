@@ -81,6 +81,26 @@ export function createRedisCluster(seedUrls: readonly string[], options: RedisCo
   return cluster;
 }
 
+/** Where a role reaches Redis: one server, or the seed nodes of a Redis Cluster. */
+export interface RedisEndpoint {
+  /** The server's URL, or a cluster's first seed node. */
+  readonly url: string;
+  /** `url` and `clusterNodes` are seed nodes of a Redis Cluster. Default false. */
+  readonly cluster?: boolean;
+  /** Further seed nodes of the cluster. Default none. */
+  readonly clusterNodes?: readonly string[];
+}
+
+/**
+ * Creates one connection for `role` to a single Redis, or a cluster client when `endpoint.cluster`
+ * (each command then goes to the node serving its first key's slot, so a script must keep all its
+ * keys in one slot).
+ */
+export function createRedisClient(endpoint: RedisEndpoint, options: RedisConnectionOptions): Redis | Cluster {
+  const { url, cluster = false, clusterNodes = [] } = endpoint;
+  return cluster ? createRedisCluster([url, ...clusterNodes], options) : createRedisConnections(url, options);
+}
+
 /** The URL of one cluster node (`host:port`, as the cluster names it) with the seed URL's scheme and credentials. */
 export function clusterNodeUrl(seedUrl: string, node: string): string {
   const separator = node.lastIndexOf(':');

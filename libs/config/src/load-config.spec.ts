@@ -13,10 +13,23 @@ function yamlFile(text: string): string {
 }
 
 describe('loadConfig', () => {
-  it('refuses a gateway on Redis Cluster until leases and quotas speak it', () => {
-    const result = loadConfig({ env: {}, file: yamlFile('redis: { url: "redis://127.0.0.1:7000", cluster: true }') });
+  it('runs a gateway on Redis Cluster from its seed nodes', () => {
+    const file = yamlFile('redis: { url: "redis://127.0.0.1:7000", cluster: true, clusterNodes: ["redis://127.0.0.1:7001"] }');
+    const result = loadConfig({ env: {}, file });
+    expect(result.ok && result.config.redis).toMatchObject({
+      url: 'redis://127.0.0.1:7000',
+      cluster: true,
+      clusterNodes: ['redis://127.0.0.1:7001'],
+    });
+  });
+
+  it('refuses Redis Cluster seed nodes without cluster: true', () => {
+    const result = loadConfig({
+      env: {},
+      file: yamlFile('redis: { url: "redis://127.0.0.1:7000", clusterNodes: ["redis://127.0.0.1:7001"] }'),
+    });
     expect(result.ok).toBe(false);
-    expect(!result.ok && result.problems.join('\n')).toContain('redis.cluster');
+    expect(!result.ok && result.problems.join('\n')).toContain('redis.clusterNodes');
   });
 
   it('gives every setting its documented default when nothing is configured', () => {

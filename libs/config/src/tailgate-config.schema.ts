@@ -29,7 +29,7 @@ export const RedisConfigSchema = z
       .boolean()
       .default(false)
       .describe(
-        '`url` (and `clusterNodes`) are seed nodes of a Redis Cluster (7.0+); the log bus then uses sharded pub/sub (SPUBLISH/SSUBSCRIBE) with one subscriber connection per shard.',
+        '`url` (and `clusterNodes`) are seed nodes of a Redis Cluster (7.0+), which the whole gateway then runs on: the log bus uses sharded pub/sub (SPUBLISH/SSUBSCRIBE) with one subscriber connection per shard; stream leases and quotas keep each script on one hash slot.',
       ),
     clusterNodes: z
       .array(z.string().url())
@@ -223,15 +223,6 @@ export const TailgateConfigSchema = z
   .superRefine((config, ctx) => {
     if (config.podMetadata.kind === 'kubernetes' && config.kube === undefined) {
       ctx.addIssue({ code: 'custom', path: ['podMetadata'], message: 'kind kubernetes needs the `kube` connection settings' });
-    }
-    // The log bus speaks Redis Cluster; stream leases and quotas do not yet, so a gateway refuses it
-    // rather than failing on its first lease.
-    if (config.redis.cluster) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['redis', 'cluster'],
-        message: 'a gateway cannot run on Redis Cluster yet (stream leases and quotas need a single Redis); only the log bus supports it',
-      });
     }
   });
 

@@ -73,6 +73,27 @@ export interface DroppedEvent {
   readonly sub: string;
   readonly count: number;
 }
+/**
+ * Why records of a subscription may be missing at a `gap`: the gateways lost their bus (Redis)
+ * for a while (`bus_interrupted`), the replica running the stream went away and its successor
+ * cannot read back what it had not sent (`takeover`), or a `resume` reaches back further than the
+ * server still holds (`resume_incomplete`).
+ */
+export type GapReason = 'bus_interrupted' | 'takeover' | 'resume_incomplete';
+export const GAP_REASONS = ['bus_interrupted', 'takeover', 'resume_incomplete'] as const satisfies readonly GapReason[];
+
+/** How many records of one container a gap lost, where the server knows it. */
+export interface GapCount {
+  readonly target: WireTarget;
+  readonly count: number;
+}
+
+export interface GapEvent {
+  readonly sub: string;
+  readonly reason: GapReason;
+  /** Present when the server knows exactly what was lost: per container, how many records. */
+  readonly missed?: readonly GapCount[];
+}
 export interface EndedEvent {
   readonly sub: string;
   readonly reason: EndReason;
@@ -83,7 +104,15 @@ export interface ServerToClientEvents {
   target: (event: TargetEvent) => void;
   denied: (event: DeniedEvent) => void;
   dropped: (event: DroppedEvent) => void;
+  gap: (event: GapEvent) => void;
   ended: (event: EndedEvent) => void;
 }
 
-export const SERVER_EVENTS = ['records', 'target', 'denied', 'dropped', 'ended'] as const satisfies readonly (keyof ServerToClientEvents)[];
+export const SERVER_EVENTS = [
+  'records',
+  'target',
+  'denied',
+  'dropped',
+  'gap',
+  'ended',
+] as const satisfies readonly (keyof ServerToClientEvents)[];

@@ -4,6 +4,7 @@ import type {
   ClientToServerEvents,
   DeniedEvent,
   EndedEvent,
+  GapEvent,
   ServerToClientEvents,
   SubscribeRequest,
   SubscribeResult,
@@ -24,6 +25,7 @@ export class LogClient {
   readonly targets: TargetEvent[] = [];
   readonly denied: DeniedEvent[] = [];
   readonly ended: EndedEvent[] = [];
+  readonly gaps: GapEvent[] = [];
   private readonly waiters = new Set<() => void>();
 
   private constructor(readonly socket: ClientSocket) {
@@ -31,6 +33,7 @@ export class LogClient {
     socket.on('target', (event) => this.push(() => this.targets.push(event)));
     socket.on('denied', (event) => this.push(() => this.denied.push(event)));
     socket.on('ended', (event) => this.push(() => this.ended.push(event)));
+    socket.on('gap', (event) => this.push(() => this.gaps.push(event)));
     socket.on('disconnect', () => this.push(() => undefined));
   }
 

@@ -1,5 +1,5 @@
-// Several gateway processes on one demo world and one Redis (a key prefix of their own), with a
-// log writer for the demo's checkout-api pod and clients connected to any of them.
+// Several gateway processes on one demo world and one Redis or Redis Cluster (a key prefix of
+// their own), with a log writer for the demo's checkout-api pod and clients connected to any of them.
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +18,10 @@ export interface ReplicaSetOptions {
   readonly name: string;
   /** Overrides of the `streams` settings. */
   readonly streams: Readonly<Record<string, unknown>>;
+  /** Further seed nodes of a Redis Cluster that `redisUrl` belongs to: the replicas then run on it. Default: one Redis. */
+  readonly clusterNodes?: readonly string[];
+  /** The `quotas` settings; default: the built-in ones. */
+  readonly quotas?: Readonly<Record<string, unknown>>;
 }
 
 export interface ReplicaSet {
@@ -42,9 +46,11 @@ export async function startReplicaSet(options: ReplicaSetOptions): Promise<Repli
     streams: options.streams,
     podMetadataReloadMs: 50,
     logLevel: 'info',
+    ...(options.quotas && { quotas: options.quotas }),
   });
   const keyPrefix = `test:${options.name}:${randomUUID().slice(0, 8)}:`;
-  const world: DemoWorld = { ...demo, config: { ...demo.config, redis: { ...demo.config.redis, keyPrefix } } };
+  const cluster = options.clusterNodes && { cluster: true, clusterNodes: [...options.clusterNodes] };
+  const world: DemoWorld = { ...demo, config: { ...demo.config, redis: { ...demo.config.redis, keyPrefix, ...cluster } } };
   const writer = new CriLogWriter(world.podsRoot, { namespace: 'team-a', pod: 'checkout-api', container: 'api' });
   const replicas = await Promise.all(Array.from({ length: options.replicas }, (_, i) => spawnGateway(world.config, dir, `replica-${i}`)));
   const clients: LogClient[] = [];

@@ -1,6 +1,7 @@
 // Picks how replicas agree on who runs each upstream: Redis leases when the gateway runs on
-// Redis, otherwise this process runs them all. Fan-outs then read the bus through fence gates.
-import type { LogBus } from '@tailgate/bus';
+// Redis (one server or a Redis Cluster), otherwise this process runs them all. Fan-outs then
+// read the bus through fence gates.
+import type { ReplayableLogBus } from '@tailgate/bus';
 import type { TailgateConfig } from '@tailgate/config';
 import type { PluginLogger } from '@tailgate/plugin-sdk';
 
@@ -14,20 +15,23 @@ import type { StreamClaims } from './stream-claim';
 export interface StreamSupervision {
   readonly claims: StreamClaims;
   /** The bus the fan-outs subscribe through. */
-  readonly listenerBus: LogBus;
+  readonly listenerBus: ReplayableLogBus;
 }
 
 export function createStreamSupervision(
   config: TailgateConfig,
-  bus: LogBus,
+  bus: ReplayableLogBus,
   metrics: GatewayMetrics,
   logger: PluginLogger,
 ): StreamSupervision {
   const { idleGraceMs, leaseTtlMs, demandTtlMs } = config.streams;
-  if (!config.redis.url) return { claims: new LocalStreamClaims(idleGraceMs), listenerBus: bus };
+  const { url, cluster, clusterNodes, keyPrefix } = config.redis;
+  if (!url) return { claims: new LocalStreamClaims(idleGraceMs), listenerBus: bus };
   const leases = new RedisStreamLeases({
-    url: config.redis.url,
-    keyPrefix: config.redis.keyPrefix,
+    url,
+    cluster,
+    clusterNodes,
+    keyPrefix,
     leaseTtlMs,
     demandTtlMs,
     onConnectionError: (error, { role, target }) => logger.warn({ role, target, err: error.message }, 'stream lease connection failed'),

@@ -1,14 +1,14 @@
 // The bus as the fan-outs see it with Redis: every subscription gets its own fence gate (one
-// channel is one stream), so messages of a deposed holder never reach listeners.
-import type { ConnectionState, LogBus, MessageHandler, Unsubscribe } from '@tailgate/bus';
+// channel is one stream), so messages of a deposed holder never reach listeners, live or replayed.
+import type { ConnectionState, MessageHandler, MessageId, ReplayableLogBus, ReplayResult, Unsubscribe } from '@tailgate/bus';
 
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import { busMessageFence } from '../streams/bus-message';
 import { FenceGate } from './fence-gate';
 
-export class FencedLogBus implements LogBus {
+export class FencedLogBus implements ReplayableLogBus {
   constructor(
-    private readonly bus: LogBus,
+    private readonly bus: ReplayableLogBus,
     /** How long only lower tokens must come before the gate believes the counter restarted. */
     private readonly resetAfterMs: number,
     private readonly metrics: GatewayMetrics,
@@ -20,10 +20,18 @@ export class FencedLogBus implements LogBus {
 
   subscribe(channel: string, onMessage: MessageHandler): Promise<Unsubscribe> {
     const gate = new FenceGate(this.resetAfterMs);
-    return this.bus.subscribe(channel, (message) => {
-      if (gate.admit(busMessageFence(message))) onMessage(message);
+    return this.bus.subscribe(channel, (message, id) => {
+      if (gate.admit(busMessageFence(message))) onMessage(message, id);
       else this.metrics.fencedMessages.inc();
     });
+  }
+
+  async replay(channel: string, afterId?: MessageId): Promise<ReplayResult> {
+    const { messages, complete } = await this.bus.replay(channel, afterId);
+    const gate = new FenceGate(this.resetAfterMs);
+    const admitted = messages.filter(({ message }) => gate.admit(busMessageFence(message)));
+    this.metrics.fencedMessages.inc(messages.length - admitted.length);
+    return { messages: admitted, complete };
   }
 
   onConnectionChange(listener: (state: ConnectionState) => void): () => void {

@@ -8,7 +8,7 @@ import type { PluginLogger } from '@tailgate/plugin-sdk';
 
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import type { StreamDescriptor } from '../streams/stream-descriptor';
-import { canResume } from '../streams/subscription.service';
+import { canResume } from '../streams/can-resume';
 import type { LeaseTick, StreamLease } from './lease-tick';
 import type { RedisStreamLeases } from './redis-stream-leases';
 import type { StreamClaim, UpstreamGrant, UpstreamRunner } from './stream-claim';

@@ -1,9 +1,16 @@
 // Stream leases and demand on Redis: which replica runs each stream's upstream, which replicas
-// have listeners for it, and where a new holder resumes. One `commands` connection per replica;
-// each operation is one script on the keys of one stream (see stream-lease-scripts).
+// have listeners for it, and where a new holder resumes. One `commands` connection (or cluster
+// client) per replica; each operation is one script on the keys of one stream, which share its
+// hash tag, so on a Redis Cluster every script runs whole on one shard (see stream-lease-keys).
 import { randomBytes } from 'node:crypto';
 
-import { assertKeyPrefix, closeRedisConnection, createRedisConnections, type RedisConnectionErrorReporter } from '@tailgate/bus';
+import {
+  assertKeyPrefix,
+  closeRedisConnection,
+  createRedisClient,
+  type RedisConnectionErrorReporter,
+  type RedisEndpoint,
+} from '@tailgate/bus';
 import { z } from 'zod';
 
 import { type RedisConnection, RedisScript } from '../quotas/redis-script';
@@ -11,8 +18,8 @@ import { type LeaseTick, parseLeaseTick, type StreamLease } from './lease-tick';
 import { RECORD_CURSORS, RELEASE, TICK } from './stream-lease-scripts';
 import { type StreamLeaseKeys, streamLeaseKeys } from './stream-lease-keys';
 
-export interface RedisStreamLeasesOptions {
-  readonly url: string;
+/** `url` (with `cluster` and `clusterNodes` on a Redis Cluster): where the leases live. */
+export interface RedisStreamLeasesOptions extends RedisEndpoint {
   /** `redis.keyPrefix`; must not contain `{` or `}`. */
   readonly keyPrefix: string;
   /** How long a lease lasts unrenewed. */
@@ -38,7 +45,7 @@ export class RedisStreamLeases {
 
   constructor(private readonly options: RedisStreamLeasesOptions) {
     assertKeyPrefix(options.keyPrefix);
-    this.redis = createRedisConnections(options.url, {
+    this.redis = createRedisClient(options, {
       role: 'commands',
       ...(options.onConnectionError && { onError: options.onConnectionError }),
     });

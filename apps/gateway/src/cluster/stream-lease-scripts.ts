@@ -44,9 +44,11 @@ if held ~= '' then
   return { 'held', 0, replicas }
 end
 if not wants then return { 'idle', 0, replicas } end
-local token = (tonumber(redis.call('GET', fence)) or 0) + 1
+-- A missing counter (first use, idle expiry, or a Redis that lost its data) starts at Redis's
+-- clock in ms: tokens keep growing across such losses, so fence gates never see them go back.
+local token = (tonumber(redis.call('GET', fence)) or now()) + 1
 if not redis.call('SET', lease, replica .. ':' .. token, 'NX', 'PX', leaseTtl) then return { 'busy', 0, replicas } end
-redis.call('INCR', fence)
+redis.call('SET', fence, token)
 redis.call('PEXPIRE', fence, fenceTtl)
 local reply = { 'acquired', token, replicas }
 for _, value in ipairs(redis.call('HGETALL', upstream)) do reply[#reply + 1] = value end

@@ -53,6 +53,19 @@ export class GatewayMetrics {
     help: 'With Redis: leases this replica lost while running the upstream (renewal failed or came too late).',
     registers: [this.registry],
   });
+  readonly gaps = new Counter({
+    name: 'tailgate_gaps_total',
+    help: 'Gaps told to listeners (records may be missing), by reason, once per stream and replica.',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
+  readonly gapsFilled = new Counter({
+    name: 'tailgate_records_read_back_total',
+    help: 'Records a replica read back from a resumable source to fill a gap on the bus instead of reporting it.',
+    registers: [this.registry],
+  });
+
   readonly fencedMessages = new Counter({
     name: 'tailgate_bus_messages_fenced_total',
     help: 'With Redis: bus messages dropped because they came from a deposed stream holder.',

@@ -1,5 +1,5 @@
-// Picks the quota store: Redis when the gateway runs on Redis (limits hold across replicas),
-// otherwise in memory.
+// Picks the quota store: Redis when the gateway runs on Redis, one server or a Redis Cluster
+// (limits hold across replicas), otherwise in memory.
 import type { TailgateConfig } from '@tailgate/config';
 import type { PluginLogger } from '@tailgate/plugin-sdk';
 
@@ -8,10 +8,13 @@ import type { QuotaStore } from './quota-store';
 import { RedisQuotaStore } from './redis-quota-store';
 
 export function createQuotaStore(config: TailgateConfig, logger: PluginLogger): QuotaStore {
-  if (!config.redis.url) return new InMemoryQuotaStore();
+  const { url, cluster, clusterNodes, keyPrefix } = config.redis;
+  if (!url) return new InMemoryQuotaStore();
   return new RedisQuotaStore({
-    url: config.redis.url,
-    keyPrefix: config.redis.keyPrefix,
+    url,
+    cluster,
+    clusterNodes,
+    keyPrefix,
     holdingTtlMs: config.quotas.holdingTtlMs,
     onError: (error, operation) =>
       logger.error({ operation, err: error instanceof Error ? error.message : 'unknown' }, 'quota store background work failed'),

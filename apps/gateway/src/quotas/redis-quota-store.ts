@@ -1,10 +1,18 @@
-// Quota counts shared by every replica on one Redis. Each check-and-count is one Lua script on
-// the keys of one subject, which share a hash tag (one Redis Cluster slot). Every replica's
-// holdings are kept apart in the scope's hash and expire with the replica's heartbeat, so a
-// killed replica's subscriptions stop counting after `holdingTtlMs` (see redis-quota-scripts.ts).
+// Quota counts shared by every replica on one Redis or a Redis Cluster. Each check-and-count is
+// one Lua script on the keys of one subject: its user scope and its tenant scope share the
+// subject's hash tag (the tenant's, see quota-subject.ts), so on a cluster too the script runs
+// whole on one shard, and a subscription is held in every scope or in none, atomically. Every
+// replica's holdings are kept apart in the scope's hash and expire with the replica's heartbeat,
+// so a killed replica's subscriptions stop counting after `holdingTtlMs` (see redis-quota-scripts.ts).
 import { randomBytes } from 'node:crypto';
 
-import { assertKeyPrefix, closeRedisConnection, createRedisConnections, type RedisConnectionErrorReporter } from '@tailgate/bus';
+import {
+  assertKeyPrefix,
+  closeRedisConnection,
+  createRedisClient,
+  type RedisConnectionErrorReporter,
+  type RedisEndpoint,
+} from '@tailgate/bus';
 import { z } from 'zod';
 
 import { ALLOWED, type QuotaStore, type QuotaVerdict, refused } from './quota-store';
@@ -13,8 +21,8 @@ import { ReplicaShares, type ScopeShare, syncArguments } from './replica-shares'
 import { ACQUIRE, HEARTBEAT, RELEASE, SYNC, TAKE_TOKEN } from './redis-quota-scripts';
 import { type RedisConnection, RedisScript } from './redis-script';
 
-export interface RedisQuotaStoreOptions {
-  readonly url: string;
+/** `url` (with `cluster` and `clusterNodes` on a Redis Cluster): where the counts live. */
+export interface RedisQuotaStoreOptions extends RedisEndpoint {
   /** `redis.keyPrefix`; must not contain `{` or `}`. */
   readonly keyPrefix: string;
   /** How long a replica's holdings outlive its last heartbeat. */
@@ -58,7 +66,7 @@ export class RedisQuotaStore implements QuotaStore {
   constructor(private readonly options: RedisQuotaStoreOptions) {
     assertKeyPrefix(options.keyPrefix);
     this.clock = options.clock ?? Date.now;
-    this.redis = createRedisConnections(options.url, {
+    this.redis = createRedisClient(options, {
       role: 'commands',
       ...(options.onConnectionError && { onError: options.onConnectionError }),
     });

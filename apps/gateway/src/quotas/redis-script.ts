@@ -1,10 +1,12 @@
 // One Lua script: run by its SHA1 (EVALSHA), sent in full once when the server does not know it
-// yet (after a restart or SCRIPT FLUSH).
+// yet (after a restart or SCRIPT FLUSH). On a Redis Cluster both go to the node serving the first
+// key's slot, so every key of one run must share that slot (one hash tag).
 import { createHash } from 'node:crypto';
 
-import type { createRedisConnections } from '@tailgate/bus';
+import type { createRedisClient } from '@tailgate/bus';
 
-export type RedisConnection = ReturnType<typeof createRedisConnections>;
+/** One Redis, or a Redis Cluster client. */
+export type RedisConnection = ReturnType<typeof createRedisClient>;
 
 export class RedisScript {
   private readonly sha: string;

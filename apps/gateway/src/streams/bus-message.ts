@@ -29,6 +29,12 @@ export const BusMessageSchema = z.discriminatedUnion('t', [
       fence: FenceSchema,
     }),
   ]),
+  // Records the holder could not publish (the bus was down), sent once it is back.
+  z.object({
+    t: z.literal('gap'),
+    missed: z.array(z.object({ target: WireTargetSchema, count: z.number().int().positive() })).min(1),
+    fence: FenceSchema,
+  }),
   z.object({ t: z.literal('end'), reason: z.enum(['complete', 'upstream_failed', 'shutdown']), fence: FenceSchema }),
 ]);
 export type BusMessage = z.output<typeof BusMessageSchema>;

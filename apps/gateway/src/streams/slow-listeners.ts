@@ -3,7 +3,7 @@
 // excepts, so a slow client costs the others nothing; what it would have received waits in its
 // SlowLane, oldest batches dropped past the cap, and is sent as its connection drains, with one
 // `dropped` where each gap is. A listener whose lane is empty is back on the broadcasts.
-import type { DeniedEvent, RecordsEvent, TargetEvent, WireRecord } from '@tailgate/contracts';
+import type { DeniedEvent, GapEvent, RecordsEvent, TargetEvent, WireRecord } from '@tailgate/contracts';
 
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import { outstandingBytes } from '../socket/outstanding-bytes';
@@ -15,13 +15,14 @@ import type { StreamListener } from './stream-listener';
 export type LaneItem =
   | { readonly event: 'records'; readonly payload: RecordsEvent }
   | { readonly event: 'target'; readonly payload: TargetEvent }
-  | { readonly event: 'denied'; readonly payload: DeniedEvent };
+  | { readonly event: 'denied'; readonly payload: DeniedEvent }
+  | { readonly event: 'gap'; readonly payload: GapEvent };
 
 /** How often slow connections are looked at for room to send more. */
 const DRAIN_INTERVAL_MS = 10;
 /** A lane sends again once its connection has at most this share of its cap waiting. */
 const RESUME_AT = 0.5;
-/** Bytes a `target` or `denied` event counts for in a lane. */
+/** Bytes a `target`, `denied` or `gap` event counts for in a lane. */
 const EVENT_BYTES = 200;
 const NONE: readonly StreamListener[] = [];
 
@@ -74,7 +75,7 @@ export class SlowListeners {
     for (const listener of listeners) this.queue(listener, item, bytes, batch.length);
   }
 
-  /** Sends a target change now, or after what a slow listener still has queued. */
+  /** Sends a target change (or a gap) now, or after what a slow listener still has queued. */
   send(listener: StreamListener, item: Exclude<LaneItem, { event: 'records' }>): void {
     if (this.lanes.has(listener)) this.queue(listener, item, EVENT_BYTES, 0);
     else emitItem(listener, item);
@@ -184,5 +185,6 @@ export class SlowListeners {
 function emitItem(listener: StreamListener, item: LaneItem): void {
   if (item.event === 'records') listener.socket.emit('records', item.payload);
   else if (item.event === 'target') listener.socket.emit('target', item.payload);
-  else listener.socket.emit('denied', item.payload);
+  else if (item.event === 'denied') listener.socket.emit('denied', item.payload);
+  else listener.socket.emit('gap', item.payload);
 }

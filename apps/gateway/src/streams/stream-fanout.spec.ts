@@ -66,9 +66,18 @@ interface ListenOptions {
   readonly backlog?: BacklogOptions;
 }
 
+interface HarnessOptions {
+  readonly reorderWindowMs?: number;
+  readonly backlog?: readonly LogRecord[];
+  /** The source reads back after cursors (and its backlog honours `after`, cursors compared as strings). */
+  readonly resumable?: boolean;
+  /** Messages the bus's replay buffer keeps per channel. */
+  readonly replayMessages?: number;
+}
+
 /** A fan-out on an in-process bus whose namespace records every room emit; its source's backlog is `backlog`. */
-async function harness(name: string, options: { reorderWindowMs?: number; backlog?: readonly LogRecord[] } = {}) {
-  const bus = new InProcessLogBus();
+async function harness(name: string, options: HarnessOptions = {}) {
+  const bus = new InProcessLogBus(options.replayMessages === undefined ? {} : { replay: { maxMessages: options.replayMessages } });
   const channel = `tailgate:${name}:records`;
   const roomEmits: Emitted[] = [];
   const direct: Emitted[] = [];
@@ -80,7 +89,19 @@ async function harness(name: string, options: { reorderWindowMs?: number; backlo
       }),
     },
   } as unknown as LogsNamespace;
-  const source = { backlog: () => Promise.resolve({ targets: [], records: options.backlog ?? [] }) };
+  const backlogCalls: BacklogOptions[] = [];
+  const source = {
+    resumable: options.resumable === true,
+    backlog: (_selector: unknown, backlog: BacklogOptions) => {
+      backlogCalls.push(backlog);
+      const after = backlog.after;
+      const records = (options.backlog ?? []).filter((r) => {
+        const cursor = after?.byTarget.get(`${r.target.namespace}/${r.target.pod}/${r.target.container}`) ?? after?.otherwise;
+        return cursor === undefined || r.cursor > cursor;
+      });
+      return Promise.resolve({ targets: [...new Map(records.map((r) => [r.target.pod, r.target])).values()], records });
+    },
+  };
   const stream = { id: `s_${name}`, key: name, source: { id: 'x.y', source }, selector: {} } as unknown as StreamDescriptor;
   const fanout = new StreamFanout(stream, {
     bus,
@@ -100,6 +121,9 @@ async function harness(name: string, options: { reorderWindowMs?: number; backlo
     fanout,
     roomEmits,
     direct,
+    backlogCalls,
+    /** Direct events of one socket other than records, as [event, payload]. */
+    eventsOf: (id: string, event: string) => direct.filter((e) => e.to === id && e.event === event).map((e) => e.payload),
     publish: (message: BusMessage) => bus.publish(channel, encodeBusMessage(message)),
     /** Direct `records` of one socket, as lines. */
     directLines: (id: string) => direct.filter((e) => e.to === id && e.event === 'records').flatMap((e) => linesOf(e.payload)),
@@ -179,7 +203,7 @@ describe('StreamFanout', () => {
   });
 
   it('never repeats what a resuming listener saw, even when the live stream is behind its cursor', async () => {
-    const { fanout, roomEmits, publish, listen, directLines } = await harness('resume');
+    const { fanout, roomEmits, publish, listen, directLines } = await harness('resume', { resumable: true });
     const alice = await listen('1', 'alice');
     await publish({ t: 'target', op: 'added', target: { ns: 'n', pod: 'a', container: 'c' } });
     await publish({ t: 'records', records: [record('a', '1')] });
@@ -197,7 +221,7 @@ describe('StreamFanout', () => {
   });
 
   it('puts a resuming listener straight into its class when the live stream is already past its cursor', async () => {
-    const { fanout, roomEmits, publish, listen, directLines } = await harness('resume-passed');
+    const { fanout, roomEmits, publish, listen, directLines } = await harness('resume-passed', { resumable: true });
     const alice = await listen('1', 'alice');
     await publish({ t: 'target', op: 'added', target: { ns: 'n', pod: 'a', container: 'c' } });
     await publish({ t: 'records', records: [record('a', '1'), record('a', '2')] });
@@ -285,5 +309,91 @@ describe('StreamFanout', () => {
       { to: '2', event: 'ended', payload: { sub: 's_slow-end', reason: 'access_revoked' } },
     ]);
     await fanout.close();
+  });
+
+  describe('gaps', () => {
+    const a = { ns: 'n', pod: 'a', container: 'c' };
+    const b = { ns: 'n', pod: 'b', container: 'c' };
+    const logRecord = (pod: string, cursor: string): LogRecord => ({
+      ts: 't',
+      target: { namespace: 'n', pod, container: 'c' },
+      stream: 'stdout',
+      line: cursor,
+      cursor,
+    });
+
+    it('tells each listener what a holder lost of the containers it may see, and nothing of the others', async () => {
+      const { fanout, publish, listen, eventsOf, backlogCalls } = await harness('gap-counts');
+      await listen('1', 'alice');
+      await listen('3', 'bob');
+      await publish({ t: 'target', op: 'added', target: a });
+      await publish({ t: 'target', op: 'added', target: b });
+      await publish({ t: 'records', records: [record('a', '1')] });
+      await publish({
+        t: 'gap',
+        missed: [
+          { target: a, count: 3 },
+          { target: b, count: 2 },
+        ],
+      });
+      await expect.poll(() => eventsOf('1', 'gap').length).toBe(1);
+      expect(eventsOf('1', 'gap')).toEqual([{ sub: 's_gap-counts', reason: 'bus_interrupted', missed: [{ target: a, count: 3 }] }]);
+      expect(eventsOf('3', 'gap')).toEqual([]);
+      // The source cannot read back, so it was not asked.
+      expect(backlogCalls).toEqual([]);
+      await fanout.close();
+    });
+
+    it('tells every listener when a new holder took over a source that cannot read back', async () => {
+      const { fanout, publish, listen, eventsOf } = await harness('gap-takeover');
+      await listen('1', 'alice');
+      await listen('3', 'bob');
+      await publish({ t: 'records', records: [], fence: 1 });
+      await publish({ t: 'records', records: [], fence: 2 });
+      await expect.poll(() => eventsOf('3', 'gap').length).toBe(1);
+      expect(eventsOf('1', 'gap')).toEqual([{ sub: 's_gap-takeover', reason: 'takeover' }]);
+      await fanout.close();
+    });
+
+    it('fills a gap from a source that can resume, after the last delivered cursors, and never repeats', async () => {
+      const held = ['1', '2', '3', '4', '5'].map((cursor) => logRecord('a', cursor));
+      const { fanout, roomEmits, publish, listen, eventsOf, backlogCalls } = await harness('gap-fill', { resumable: true, backlog: held });
+      await listen('1', 'alice');
+      await publish({ t: 'target', op: 'added', target: a });
+      await publish({ t: 'records', records: [record('a', '1'), record('a', '2')] });
+      await publish({ t: 'gap', missed: [{ target: a, count: 2 }] });
+      // The live stream goes on from where the holder is, overlapping what was read back.
+      await publish({ t: 'records', records: [record('a', '4'), record('a', '5'), record('a', '6')] });
+      await expect.poll(() => roomEmits.flatMap((e) => linesOf(e.payload))).toEqual(['1', '2', '3', '4', '5', '6']);
+      expect(backlogCalls.map((c) => [...(c.after?.byTarget ?? [])])).toEqual([[['n/a/c', '2']]]);
+      expect(eventsOf('1', 'gap')).toEqual([]);
+      await fanout.close();
+    });
+
+    it('resumes a listener of a source that cannot read back from the bus replay buffer', async () => {
+      const { fanout, publish, listen, directLines, eventsOf } = await harness('replay-resume');
+      await listen('1', 'alice');
+      await publish({ t: 'target', op: 'added', target: a });
+      await publish({ t: 'records', records: [record('a', '1'), record('a', '2')] });
+      await publish({ t: 'records', records: [record('a', '3'), record('b', '3b')] });
+      await listen('2', 'carol', { backlog: { after: { byTarget: new Map([['n/a/c', '2']]), otherwise: '2' } } });
+      expect(directLines('2')).toEqual(['3']);
+      expect(eventsOf('2', 'gap')).toEqual([]);
+      await fanout.close();
+    });
+
+    it('says where a resume reaches back further than the replay buffer holds, before what it still has', async () => {
+      const { fanout, direct, publish, listen } = await harness('replay-short', { replayMessages: 2 });
+      await listen('1', 'alice');
+      await publish({ t: 'target', op: 'added', target: a });
+      for (let i = 1; i <= 5; i++) await publish({ t: 'records', records: [record('a', String(i))] });
+      await listen('2', 'carol', { backlog: { after: { byTarget: new Map(), otherwise: '1' } } });
+      const carol = direct.filter((e) => e.to === '2' && e.event !== 'target');
+      expect(carol.map((e) => (e.event === 'records' ? linesOf(e.payload) : e.payload))).toEqual([
+        { sub: 's_replay-short', reason: 'resume_incomplete' },
+        ['4', '5'],
+      ]);
+      await fanout.close();
+    });
   });
 });

@@ -3,19 +3,43 @@
 // into permission classes, and emits every batch once per class room. Listeners that order by
 // time get their batches from the stream's reorder window instead, also once per class room.
 // Listeners whose connection fell behind are left out of the broadcasts and served from their
-// slow lanes (slow-listeners.ts), checked once per batch.
-import type { EndReason, RecordOrder, TargetEndReason, TargetEvent, WireRecord, WireTarget } from '@tailgate/contracts';
-import type { LogBus } from '@tailgate/bus';
+// slow lanes (slow-listeners.ts), checked once per batch. When records may have gone missing on
+// the bus (this replica lost Redis for a while, or the holder could not publish), it takes what
+// the bus still holds, reads the rest back from the source when the source can resume, and
+// otherwise tells its listeners with a `gap`.
+import type {
+  EndReason,
+  GapCount,
+  GapReason,
+  RecordOrder,
+  TargetEndReason,
+  TargetEvent,
+  WireRecord,
+  WireTarget,
+} from '@tailgate/contracts';
+import { compareMessageIds, type MessageId, type ReplayableLogBus, type ReplayResult } from '@tailgate/bus';
 import { type Backlog, type BacklogOptions, type PluginLogger, type RecordRule, targetKey } from '@tailgate/plugin-sdk';
 
 import type { AccessService } from '../access/access.service';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import type { LogsNamespace } from '../socket/logs-socket';
-import { type BusMessage, decodeBusMessage, fromWireTarget, toWireRecord, toWireTarget, wireTargetKey, wireTargetOf } from './bus-message';
+import {
+  type BusMessage,
+  busMessageFence,
+  decodeBusMessage,
+  fromWireTarget,
+  toWireRecord,
+  toWireTarget,
+  wireTargetKey,
+  wireTargetOf,
+} from './bus-message';
+import { canResume } from './can-resume';
 import { ClassRooms } from './class-rooms';
-import { initialFloors, liftPassedFloors, passFloor } from './delivery-floors';
+import { type DeliveryFloors, initialFloors, liftPassedFloors, passFloor } from './delivery-floors';
+import { gapFor } from './gap-notice';
 import { filterForClass, type PermissionClass } from './permission-classes';
 import { ReorderWindow } from './reorder-window';
+import { replayBacklog } from './replay-backlog';
 import { SlowListeners } from './slow-listeners';
 import type { StreamDescriptor } from './stream-descriptor';
 import { type ListenerRequest, mayRead, type StreamListener } from './stream-listener';
@@ -29,10 +53,15 @@ import { sortByTime } from './time-order';
  */
 const CATCH_UP_LIMIT_MS = 10_000;
 
-const NO_BACKLOG: Backlog = { targets: [], records: [] };
+/** A listener's backlog; `incomplete` when records after its resume cursors may be missing. */
+interface ListenerBacklog extends Backlog {
+  readonly incomplete?: boolean;
+}
+
+const NO_BACKLOG: ListenerBacklog = { targets: [], records: [] };
 
 export interface StreamFanoutDeps {
-  readonly bus: LogBus;
+  readonly bus: ReplayableLogBus;
   readonly channel: string;
   readonly access: AccessService;
   readonly rules: ReadonlyMap<string, RecordRule<unknown>>;
@@ -63,6 +92,14 @@ export class StreamFanout {
   private timeListeners = 0;
   private queue: Promise<void> = Promise.resolve();
   private unsubscribe: (() => Promise<void>) | undefined;
+  private stopWatchingBus: (() => void) | undefined;
+  /** The fencing token of the holder whose messages came last (with Redis). */
+  private fence: number | undefined;
+  /** The id of the last bus message handled; what the bus replays after an outage follows it. */
+  private lastMessageId: MessageId | undefined;
+  /** Per target, the cursor of the last record read back from the source; live ones up to it repeat. */
+  private readonly readBackFloors: DeliveryFloors = new Map();
+  private readBackTimer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly stream: StreamDescriptor,
@@ -78,12 +115,17 @@ export class StreamFanout {
   }
 
   async start(): Promise<void> {
-    this.unsubscribe = await this.deps.bus.subscribe(this.deps.channel, (raw) => void this.enqueue(() => this.onMessage(raw)));
+    this.stopWatchingBus = this.deps.bus.onConnectionChange((state) => {
+      if (state === 'up') void this.enqueue(() => this.afterBusOutage());
+    });
+    this.unsubscribe = await this.deps.bus.subscribe(this.deps.channel, (raw, id) => void this.enqueue(() => this.onBusMessage(raw, id)));
   }
 
   async close(): Promise<void> {
     const unsubscribe = this.unsubscribe;
     this.unsubscribe = undefined;
+    this.stopWatchingBus?.();
+    clearTimeout(this.readBackTimer);
     this.reorder.clear();
     this.slow.close();
     for (const listener of this.catchingUp) clearTimeout(listener.catchUpTimer);
@@ -184,6 +226,25 @@ export class StreamFanout {
     return run;
   }
 
+  /**
+   * A bus message, unless a replay after an outage already delivered it. The first message of a
+   * new holder (a higher fence) means a takeover: what the previous one read but had not
+   * published is filled from the source, or reported.
+   */
+  private async onBusMessage(raw: string, id: MessageId | undefined): Promise<void> {
+    if (id !== undefined) {
+      if (this.lastMessageId !== undefined && compareMessageIds(id, this.lastMessageId) <= 0) return;
+      this.lastMessageId = id;
+    }
+    const fence = busMessageFence(raw);
+    if (fence !== undefined) {
+      const previous = this.fence;
+      this.fence = fence;
+      if (previous !== undefined && fence > previous) await this.fillGap('takeover', undefined);
+    }
+    await this.onMessage(raw);
+  }
+
   private async onMessage(raw: string): Promise<void> {
     const message: BusMessage | undefined = decodeBusMessage(raw);
     if (!message) {
@@ -193,11 +254,15 @@ export class StreamFanout {
     }
     if (message.t === 'records') return this.onRecords(message.records);
     if (message.t === 'end') return this.endAll(message.reason);
+    if (message.t === 'gap') return this.fillGap('bus_interrupted', message.missed);
     if (message.op === 'added') return this.addTarget(message.target);
     this.removeTarget(message.target, message.reason);
   }
 
-  private async onRecords(records: readonly WireRecord[]): Promise<void> {
+  private async onRecords(batch: readonly WireRecord[]): Promise<void> {
+    const records =
+      this.readBackFloors.size === 0 ? batch : batch.filter((r) => passFloor(this.readBackFloors, wireTargetKey(r), r.cursor));
+    if (records.length === 0) return;
     const keys = records.map(wireTargetKey);
     for (let i = 0; i < records.length; i++) {
       // A replica that joined a running stream learns its targets from their records.
@@ -205,6 +270,77 @@ export class StreamFanout {
     }
     this.deliver('source', records, keys);
     if (this.timeListeners > 0) this.reorder.push(records, keys);
+  }
+
+  /**
+   * This replica's bus connection is back: what was published meanwhile comes from the bus's
+   * replay buffer; if that does not reach back far enough (or Redis restarted), the gap is filled
+   * from the source or reported.
+   */
+  private async afterBusOutage(): Promise<void> {
+    let replayed: ReplayResult | undefined;
+    if (this.lastMessageId !== undefined) {
+      try {
+        replayed = await this.deps.bus.replay(this.deps.channel, this.lastMessageId);
+      } catch (error) {
+        this.deps.logger.warn({ stream: this.stream.id, err: error instanceof Error ? error.name : 'unknown' }, 'bus replay failed');
+      }
+    }
+    for (const { id, message } of replayed?.messages ?? []) await this.onBusMessage(message, id);
+    if (replayed?.complete !== true) await this.fillGap('bus_interrupted', undefined);
+  }
+
+  /**
+   * Records are missing from the bus (`missed` says which, when the holder knows): read back
+   * from the source after the last cursor delivered per target when it can resume, else a `gap`
+   * to each listener that may see any of them.
+   */
+  private async fillGap(reason: GapReason, missed: readonly GapCount[] | undefined): Promise<void> {
+    if (this.listeners.size === 0) return;
+    if (await this.readBack()) return;
+    this.deps.metrics.gaps.inc({ reason });
+    this.sendGap(reason, missed);
+  }
+
+  /** Reads the source after the last delivered cursors and delivers it as live; false when it cannot. */
+  private async readBack(): Promise<boolean> {
+    const source = this.stream.source.source;
+    const delivered = this.lastLive.source;
+    if (!canResume(source) || !source.backlog || delivered.size === 0) return false;
+    // Targets that appeared meanwhile continue from the earliest point any other one is at.
+    const otherwise = [...delivered.values()].reduce((min, cursor) => (cursor < min ? cursor : min));
+    let backlog: Backlog;
+    try {
+      const signal = AbortSignal.timeout(30_000);
+      backlog = await source.backlog(
+        this.stream.selector,
+        { after: { byTarget: new Map(delivered), otherwise } },
+        { signal, logger: this.deps.logger },
+      );
+    } catch (error) {
+      this.deps.logger.warn({ stream: this.stream.id, err: error instanceof Error ? error.name : 'unknown' }, 'could not read back a gap');
+      return false;
+    }
+    for (const target of backlog.targets) await this.addTarget(toWireTarget(target));
+    const records = backlog.records.map(toWireRecord).filter((record) => this.targets.has(wireTargetKey(record)));
+    for (let i = 0; i < records.length; i += this.deps.maxBatchRecords)
+      await this.onRecords(records.slice(i, i + this.deps.maxBatchRecords));
+    for (const record of records) this.readBackFloors.set(wireTargetKey(record), record.cursor);
+    // Floors of targets the live stream never reaches again would stay forever.
+    clearTimeout(this.readBackTimer);
+    this.readBackTimer = setTimeout(() => void this.enqueue(() => this.readBackFloors.clear()), CATCH_UP_LIMIT_MS);
+    this.readBackTimer.unref();
+    this.deps.metrics.gapsFilled.inc(records.length);
+    return true;
+  }
+
+  /** Tells every live listener (after what its lane holds) that records may be missing here. */
+  private sendGap(reason: GapReason, missed: readonly GapCount[] | undefined): void {
+    for (const listener of this.listeners.values()) {
+      if (listener.held !== undefined) continue;
+      const payload = gapFor(this.stream.id, reason, missed, (key) => listener.access.get(key)?.allowed === true);
+      if (payload) this.slow.send(listener, { event: 'gap', payload });
+    }
   }
 
   private deliverReleased({ records, targets }: Released): void {
@@ -303,11 +439,23 @@ export class StreamFanout {
     }
   }
 
-  private async readBacklog(listener: StreamListener, options: BacklogOptions): Promise<Backlog> {
+  /**
+   * The listener's backlog from the source, or for a resume the source cannot serve, from the
+   * bus's replay buffer (incomplete when it no longer reaches back to the cursors).
+   */
+  private async readBacklog(listener: StreamListener, options: BacklogOptions): Promise<ListenerBacklog> {
     const source = this.stream.source.source;
-    if (!source.backlog) return NO_BACKLOG;
-    const signal = AbortSignal.timeout(30_000);
-    const backlog = await source.backlog(this.stream.selector, options, { signal, logger: this.deps.logger });
+    let backlog: ListenerBacklog;
+    if (options.after && !canResume(source)) {
+      const { messages } = await this.deps.bus.replay(this.deps.channel);
+      const replayed = replayBacklog(messages, options.after);
+      backlog = { ...replayed.backlog, incomplete: !replayed.complete };
+    } else if (source.backlog) {
+      const signal = AbortSignal.timeout(30_000);
+      backlog = await source.backlog(this.stream.selector, options, { signal, logger: this.deps.logger });
+    } else {
+      return NO_BACKLOG;
+    }
     await Promise.all(backlog.targets.map((t) => this.ensureDecided(listener, wireTargetKey(toWireTarget(t)), toWireTarget(t))));
     return backlog;
   }
@@ -317,7 +465,7 @@ export class StreamFanout {
    * (see delivery-floors), then serves it from its class room — or on its own until the live
    * stream is past its floors.
    */
-  private goLive(listener: StreamListener, backlog: Backlog, request: ListenerRequest): void {
+  private goLive(listener: StreamListener, backlog: ListenerBacklog, request: ListenerRequest): void {
     if (!this.listeners.has(listener.id)) return;
     for (const [key, target] of this.targets) this.announce(listener, key, target);
     const records = backlog.records.map(toWireRecord);
@@ -335,6 +483,10 @@ export class StreamFanout {
     liftPassedFloors(floors, this.lastLive[listener.order]);
     listener.held = undefined;
     this.holding.delete(listener);
+    if (backlog.incomplete === true) {
+      this.deps.metrics.gaps.inc({ reason: 'resume_incomplete' });
+      this.slow.send(listener, { event: 'gap', payload: { sub: this.stream.id, reason: 'resume_incomplete' } });
+    }
     this.sendBacklog(listener, [...(listener.order === 'time' ? sortByTime(visible) : visible), ...(request.follow ? held : [])]);
     if (!request.follow) return this.end(listener, 'complete');
     if (floors.size === 0) return this.classes.join(listener, this.liveTargetKeys());

@@ -5,13 +5,21 @@
 // of targets the source never announced are dropped (default deny). A replica that takes over a
 // running stream first publishes what its predecessor had not, read back from the source after
 // the last cursors it published, then the live stream without what that repeated.
-import type { WireRecord, WireTarget } from '@tailgate/contracts';
+import type { GapCount, WireRecord, WireTarget } from '@tailgate/contracts';
 import type { LogBus } from '@tailgate/bus';
 import { type Backlog, type PluginLogger, type SourceEvent, targetKey } from '@tailgate/plugin-sdk';
 
 import type { StreamClaim, StreamClaims, UpstreamGrant } from '../cluster/stream-claim';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
-import { type BusMessage, encodeBusMessage, toWireRecord, toWireTarget, type UpstreamEndReason, wireTargetKey } from './bus-message';
+import {
+  type BusMessage,
+  encodeBusMessage,
+  toWireRecord,
+  toWireTarget,
+  type UpstreamEndReason,
+  wireTargetKey,
+  wireTargetOf,
+} from './bus-message';
 import { type DeliveryFloors, initialFloors, passFloor } from './delivery-floors';
 import type { StreamDescriptor } from './stream-descriptor';
 
@@ -31,6 +39,15 @@ interface Publication {
   readonly announced: Map<string, WireTarget>;
   /** Publishes in order: live messages and re-announcements never overtake each other. */
   queue: Promise<void>;
+  /** While the bus is unreachable: what could not be published, told to the fan-outs once it is back. */
+  outage: PublishOutage | undefined;
+}
+
+interface PublishOutage {
+  /** Per target key, the records lost. */
+  readonly missed: Map<string, GapCount>;
+  /** A target announcement was lost: every target is announced again first. */
+  reannounce: boolean;
 }
 
 export interface StreamSupervisorOptions {
@@ -91,7 +108,7 @@ export class StreamSupervisor {
 
   private async run(stream: StreamDescriptor, grant: UpstreamGrant, signal: AbortSignal): Promise<UpstreamEndReason> {
     const channel = this.options.channelOf(stream);
-    const publication: Publication = { stream, channel, grant, signal, announced: new Map(), queue: Promise.resolve() };
+    const publication: Publication = { stream, channel, grant, signal, announced: new Map(), queue: Promise.resolve(), outage: undefined };
     const stopped = () => signal.aborted || !grant.isValid();
     grant.onAnnounceRequest?.(() => this.announceAgain(publication));
     this.metrics.upstreamsOpened.inc({ source: stream.source.id });
@@ -177,23 +194,59 @@ export class StreamSupervisor {
     return records.length === 0 ? undefined : { t: 'records', records };
   }
 
+  /**
+   * Publishes in order. A message the bus refuses (Redis unreachable) is lost, not retried — live
+   * records are worthless late — but counted, and the first publish that succeeds again is
+   * preceded by a `gap` message saying what was lost, so the fan-outs can fill or report it.
+   */
   private send(publication: Publication, message: BusMessage): Promise<void> {
-    const sent = publication.queue.then(() => this.publish(publication, message));
-    publication.queue = sent.catch(() => undefined);
+    const sent = publication.queue
+      .then(async () => {
+        if (publication.outage) await this.endOutage(publication);
+        await this.publish(publication, message);
+      })
+      .catch((error: unknown) => this.lost(publication, message, error));
+    publication.queue = sent;
     return sent;
+  }
+
+  private lost(publication: Publication, message: BusMessage, error: unknown): void {
+    if (!publication.outage) {
+      this.logger.warn(
+        { source: publication.stream.id, err: errorName(error) },
+        'the bus refused a publish; counting what is lost until it is back',
+      );
+      publication.outage = { missed: new Map(), reannounce: false };
+    }
+    const { outage } = publication;
+    if (message.t === 'target') outage.reannounce = true;
+    if (message.t !== 'records') return;
+    this.metrics.recordsDropped.inc({ reason: 'bus_unavailable' }, message.records.length);
+    for (const record of message.records) {
+      const key = wireTargetKey(record);
+      const counted = outage.missed.get(key);
+      outage.missed.set(key, { target: counted?.target ?? wireTargetOf(record), count: (counted?.count ?? 0) + 1 });
+    }
+  }
+
+  /** The bus is back (or about to be tried again): targets once more if any announcement was lost, then the gap. */
+  private async endOutage(publication: Publication): Promise<void> {
+    const outage = publication.outage as PublishOutage;
+    if (outage.reannounce) {
+      for (const target of [...publication.announced.values()]) await this.publish(publication, { t: 'target', op: 'added', target });
+      outage.reannounce = false;
+    }
+    if (outage.missed.size > 0) await this.publish(publication, { t: 'gap', missed: [...outage.missed.values()] });
+    publication.outage = undefined;
+    this.logger.info({ source: publication.stream.id, targets: outage.missed.size }, 'the bus is back; published what was lost');
   }
 
   /** Every target announced so far, once more, in line with the live messages. */
   private announceAgain(publication: Publication): void {
-    publication.queue = publication.queue.then(async () => {
-      for (const target of [...publication.announced.values()]) {
-        if (publication.signal.aborted || !publication.grant.isValid()) return;
-        await this.publish(publication, { t: 'target', op: 'added', target });
-      }
-    });
-    publication.queue = publication.queue.catch((error: unknown) => {
-      this.logger.warn({ source: publication.stream.id, err: errorName(error) }, 'could not announce the targets again');
-    });
+    for (const target of [...publication.announced.values()]) {
+      if (publication.signal.aborted || !publication.grant.isValid()) return;
+      void this.send(publication, { t: 'target', op: 'added', target });
+    }
   }
 
   private async publish({ channel, grant }: Publication, message: BusMessage): Promise<void> {
@@ -203,12 +256,8 @@ export class StreamSupervisor {
     await sent;
   }
 
-  private async publishEnd(publication: Publication, reason: UpstreamEndReason): Promise<void> {
-    try {
-      await this.send(publication, { t: 'end', reason });
-    } catch (error) {
-      this.logger.warn({ err: errorName(error) }, 'could not publish the end of a stream');
-    }
+  private publishEnd(publication: Publication, reason: UpstreamEndReason): Promise<void> {
+    return this.send(publication, { t: 'end', reason });
   }
 }
 

@@ -11,9 +11,9 @@ import {
   SubscribeRequestSchema,
   UnsubscribeRequestSchema,
 } from '@tailgate/contracts';
-import type { LogBus } from '@tailgate/bus';
+import type { ReplayableLogBus } from '@tailgate/bus';
 import type { AccessDecision, PluginRegistry, RegisteredSource } from '@tailgate/plugin-host';
-import type { AccessScope, BacklogOptions, LogSource, PluginLogger, Subject } from '@tailgate/plugin-sdk';
+import type { AccessScope, BacklogOptions, PluginLogger, Subject } from '@tailgate/plugin-sdk';
 import { z } from 'zod';
 
 import type { AccessService } from '../access/access.service';
@@ -21,6 +21,7 @@ import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import type { QuotaService } from '../quotas/quota.service';
 import type { LogsNamespace, LogsSocket } from '../socket/logs-socket';
 import { RequestError, toWireError } from '../socket/request-error';
+import { canResume } from './can-resume';
 import { parseSince } from './parse-since';
 import { toResumePoint } from './resume-point';
 import { buildScopeFilter, type GrantedScope } from './scope-filter';
@@ -53,7 +54,7 @@ export class SubscriptionService {
     private readonly registry: PluginRegistry,
     private readonly access: AccessService,
     private readonly supervisor: StreamSupervisor,
-    private readonly bus: LogBus,
+    private readonly bus: ReplayableLogBus,
     private readonly settings: SubscriptionSettings,
     private readonly metrics: GatewayMetrics,
     private readonly logger: PluginLogger,
@@ -89,6 +90,7 @@ export class SubscriptionService {
       id,
       description: source.description,
       selector: z.toJSONSchema(source.selector, { io: 'input', unrepresentable: 'any' }),
+      // `resume` says the source reads back itself; the others resume from the bus's replay buffer.
       supports: { tail: source.backlog !== undefined, since: source.backlog !== undefined, resume: canResume(source) },
     }));
     return { ok: true, sources };
@@ -249,16 +251,9 @@ function parseSelector(registered: RegisteredSource, raw: unknown): unknown {
   return parsed.data;
 }
 
-/** A source resumes when it says so and has a backlog to resume from. */
-export function canResume(source: LogSource): boolean {
-  return source.resumable === true && source.backlog !== undefined;
-}
-
 function backlogOptions(registered: RegisteredSource, request: ReturnType<typeof parseRequest>): BacklogOptions | undefined {
-  if (request.resume !== undefined) {
-    if (!canResume(registered.source)) throw new RequestError('invalid_request', `source ${registered.id} cannot resume from a cursor`);
-    return { after: toResumePoint(request.resume) };
-  }
+  // A source that cannot resume itself is served from the bus's replay buffer (see StreamFanout).
+  if (request.resume !== undefined) return { after: toResumePoint(request.resume) };
   if (request.tail === undefined && request.since === undefined) return undefined;
   if (!registered.source.backlog) throw new RequestError('invalid_request', `source ${registered.id} supports neither tail nor since`);
   return {

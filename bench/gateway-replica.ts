@@ -1,0 +1,98 @@
+// The runner's handle on one gateway replica process (gateway-process.ts): forks it through tsx
+// with the workspace's source condition, waits for its address, queries its metrics, and stops
+// it by PID if it does not close in time.
+import { type ChildProcess, fork } from 'node:child_process';
+import { join, resolve } from 'node:path';
+
+import type { WorldSpec } from './bench-world';
+import type { ReplicaCommand, ReplicaReport } from './gateway-process';
+
+const START_TIMEOUT_MS = 60_000;
+const ANSWER_TIMEOUT_MS = 10_000;
+
+export class GatewayReplica {
+  private readonly waiting = new Map<string, (report: ReplicaReport) => void>();
+  private nextId = 0;
+  private exited = false;
+
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly url: string,
+  ) {}
+
+  static async start(spec: WorldSpec): Promise<GatewayReplica> {
+    const child = fork(join(__dirname, 'gateway-process.ts'), [], {
+      execArgv: ['--conditions=@tailgate/source', '--import', 'tsx'],
+      env: { ...process.env, TSX_TSCONFIG_PATH: resolve(__dirname, '..', 'tsconfig.base.json') },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    const started = await new Promise<string>((resolveUrl, reject) => {
+      const timer = setTimeout(() => reject(new Error(`gateway replica did not start within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
+      child.once('exit', (code) => reject(new Error(`gateway replica exited with ${code} before it started`)));
+      child.on('message', (report: ReplicaReport) => {
+        if (report.type === 'started' || report.type === 'error') clearTimeout(timer);
+        if (report.type === 'started') resolveUrl(report.url);
+        if (report.type === 'error') reject(new Error(`gateway replica: ${report.message}`));
+      });
+      child.send({ type: 'start', spec } satisfies ReplicaCommand);
+    }).catch((error: unknown) => {
+      if (child.pid !== undefined && child.exitCode === null) process.kill(child.pid, 'SIGKILL');
+      throw error;
+    });
+    const replica = new GatewayReplica(child, started);
+    child.removeAllListeners('message');
+    child.removeAllListeners('exit');
+    child.on('message', (report: ReplicaReport) => replica.onReport(report));
+    child.once('exit', () => {
+      replica.exited = true;
+      for (const wake of replica.waiting.values()) wake({ type: 'error', message: 'the gateway replica exited' });
+    });
+    return replica;
+  }
+
+  get pid(): number {
+    return this.child.pid ?? -1;
+  }
+
+  /** A counter or gauge of this replica, summed over the series with `label` (name, value). */
+  async metric(name: string, label?: readonly [string, string]): Promise<number> {
+    const id = this.nextId++;
+    const report = await this.ask(`metric:${id}`, { type: 'metric', id, name, ...(label && { label }) });
+    return report.type === 'metric' ? report.value : Number.NaN;
+  }
+
+  async stop(): Promise<void> {
+    if (this.exited) return;
+    try {
+      await this.ask('stopped', { type: 'stop' });
+    } catch {
+      // It did not answer; the kill below ends it.
+    }
+    const deadline = Date.now() + 2_000;
+    while (!this.exited && Date.now() < deadline) await new Promise((resolveWait) => setTimeout(resolveWait, 20));
+    if (!this.exited && this.child.pid !== undefined) process.kill(this.child.pid, 'SIGKILL');
+  }
+
+  private onReport(report: ReplicaReport): void {
+    const key = report.type === 'metric' ? `metric:${report.id}` : report.type;
+    const wake = this.waiting.get(key) ?? (report.type === 'error' ? [...this.waiting.values()][0] : undefined);
+    wake?.(report);
+  }
+
+  private ask(key: string, command: ReplicaCommand): Promise<ReplicaReport> {
+    if (this.exited) return Promise.reject(new Error('the gateway replica exited'));
+    return new Promise((resolveReport, reject) => {
+      const timer = setTimeout(() => {
+        this.waiting.delete(key);
+        reject(new Error(`no answer to ${command.type} from the gateway replica within ${ANSWER_TIMEOUT_MS} ms`));
+      }, ANSWER_TIMEOUT_MS);
+      this.waiting.set(key, (report) => {
+        clearTimeout(timer);
+        this.waiting.delete(key);
+        if (report.type === 'error') reject(new Error(`gateway replica: ${report.message}`));
+        else resolveReport(report);
+      });
+      this.child.send(command);
+    });
+  }
+}

@@ -1,0 +1,180 @@
+// S10, two gateway replicas on one Redis: Tailgate in its own processes (gateway-process.ts),
+// listeners split evenly across two replicas on one stream (S2's shape: the demo's four pods,
+// alice, carol and bob in turn), against the same listeners on one replica, in the same job.
+// The smoke size runs the replicas inside the runner instead (a forked gateway takes seconds to
+// load on 2 cores): that still checks the leases and the fan-out over Redis, not the scaling.
+// Each pipeline has its own Redis key prefix, so the two never share a lease or a channel.
+// Measured: capacity (deliveries/s, CPU per process), then latency at a fixed rate (open loop,
+// HDR histogram), and the upstreams each pipeline opened, summed over its replicas: the stream
+// lease must let exactly one replica read the files for everyone.
+import { startGateway } from '../apps/gateway/src/start-gateway';
+import type { BenchSize } from './bench-size';
+import { createBenchFiles } from './bench-files';
+import { createGatewayWorld, demoIdentities, type WorldSpec } from './bench-world';
+import { linesAtRate, writeAtRate } from './cri-load';
+import { epochMs } from './fleet-protocol';
+import { GatewayReplica } from './gateway-replica';
+import { listenerPlanner } from './gateway-under-test';
+import { type CapacityResult, runInterleaved, type StartedCase } from './interleaved-runs';
+import { spread, type Spread, summarizeLatency } from './percentiles';
+import type { PipelineUnderTest } from './pipeline-under-test';
+import { S2_PODS } from './scenario-fan-out';
+import type { RedisHandle } from './scenario-throughput';
+
+export interface ReplicaLatency {
+  readonly key: string;
+  readonly replicas: number;
+  readonly ratePerSec: number;
+  readonly p50Ms: Spread;
+  readonly p99Ms: Spread;
+  readonly p999Ms: Spread;
+  readonly maxMs: Spread;
+  readonly samples: number;
+}
+
+export interface ReplicasResult {
+  readonly key: 'S10';
+  readonly listeners: number;
+  /** The replicas ran inside the runner's process (smoke), not each in its own. */
+  readonly inRunner: boolean;
+  readonly capacity: readonly CapacityResult[];
+  readonly latency: readonly ReplicaLatency[];
+  /** `tailgate_upstreams_opened_total` summed over each pipeline's replicas, by case key. */
+  readonly upstreamsOpened: Readonly<Record<string, number>>;
+  readonly problems: readonly string[];
+}
+
+/** What the scenario needs of a replica, in its own process or in the runner's. */
+interface Replica {
+  readonly url: string;
+  /** Undefined when it runs in the runner's process. */
+  readonly pid: number | undefined;
+  metric(name: string, label?: readonly [string, string]): Promise<number>;
+  stop(): Promise<void>;
+}
+
+const LIVE_POD = S2_PODS[0];
+
+async function startInRunner(spec: WorldSpec): Promise<Replica> {
+  const world = createGatewayWorld(spec);
+  const gateway = await startGateway({ config: world.config, logDestination: process.stderr });
+  return {
+    url: gateway.url,
+    pid: undefined,
+    async metric(name, label) {
+      const values = (await gateway.metrics.registry.getSingleMetric(name)?.get())?.values ?? [];
+      return values.filter((v) => label === undefined || v.labels[label[0]] === label[1]).reduce((sum, v) => sum + v.value, 0);
+    },
+    async stop() {
+      await gateway.close();
+      world.remove();
+    },
+  };
+}
+
+async function startReplicated(count: number, redis: RedisHandle, keyPrefix: string, inRunner: boolean): Promise<PipelineUnderTest> {
+  const files = createBenchFiles(`s10-${count}`, S2_PODS);
+  const identities = demoIdentities();
+  const spec = { podsRoot: files.podsRoot, pods: [], identities, redis: { url: redis.url, keyPrefix } };
+  const start = (): Promise<Replica> => (inRunner ? startInRunner(spec) : GatewayReplica.start(spec));
+  const started = await Promise.allSettled(Array.from({ length: count }, start));
+  const replicas = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  const failed = started.find((s) => s.status === 'rejected');
+  if (failed) {
+    for (const replica of replicas) await replica.stop();
+    files.remove();
+    throw failed.reason;
+  }
+  const planner = listenerPlanner({ label: 'S10', pods: S2_PODS, selector: {} }, identities);
+  let closed = false;
+  return {
+    label: `S10 ${count === 1 ? 'one replica' : `${count} replicas`}, Redis bus${inRunner ? ', in the runner' : ', own processes'}`,
+    url: (replicas[0] as Replica).url,
+    wire: 'socket.io',
+    namespace: '/logs',
+    writers: files.writers,
+    processes: {
+      redis: redis.pid,
+      ...Object.fromEntries(replicas.flatMap((r, i) => (r.pid === undefined ? [] : [[`gateway ${i + 1}`, r.pid]]))),
+    },
+    listener: (index) => ({ ...planner.listener(index), url: (replicas[index % count] as Replica).url }),
+    sees: planner.sees,
+    async metric(name, label) {
+      const values = await Promise.all(replicas.map((r) => r.metric(name, label)));
+      return values.reduce((a, b) => a + b, 0);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      for (const replica of replicas) await replica.stop();
+      files.remove();
+    },
+  };
+}
+
+export async function runReplicas(size: BenchSize, redis: RedisHandle, log: (line: string) => void): Promise<ReplicasResult> {
+  const n = size.replicaListeners;
+  const prefix = `bench-s10-${process.pid}`;
+  const inRunner = !size.replicaProcesses;
+  const [one, two] = await Promise.all([
+    startReplicated(1, redis, `${prefix}-1:`, inRunner),
+    startReplicated(2, redis, `${prefix}-2:`, inRunner),
+  ]);
+  const latency: ReplicaLatency[] = [];
+  const upstreamsOpened: Record<string, number> = {};
+  const problems: string[] = [];
+  const afterRuns = async (cases: readonly StartedCase[]): Promise<void> => {
+    const rate = size.replicaLatencyRatePerSec;
+    const samples = new Map<string, ReturnType<typeof summarizeLatency>[]>(cases.map((c) => [c.key, []]));
+    for (let run = 0; run < size.replicaLatencyRuns; run++) {
+      for (const entry of run % 2 === 0 ? cases : [...cases].reverse()) {
+        const writer = entry.pipeline.writers[0];
+        if (!writer || !LIVE_POD) throw new Error('no writer');
+        const seeing = Array.from({ length: n }, (_, i) => entry.pipeline.sees(i, LIVE_POD)).filter(Boolean).length;
+        const durationMs = size.latencyMs + size.latencyWarmupMs;
+        await entry.fleet.arm(linesAtRate(rate, durationMs) * seeing, true, epochMs() + size.latencyWarmupMs);
+        const written = await writeAtRate(writer, rate, durationMs);
+        const { complete, tally } = await entry.fleet.waitDone(size.timeoutMs);
+        if (!complete)
+          problems.push(`${entry.key} latency run ${run + 1}: ${tally.counts.reduce((a, b) => a + b, 0)} of ${written * seeing}`);
+        const summary = summarizeLatency(tally.latency);
+        samples.get(entry.key)?.push(summary);
+        log(`  ${entry.key} latency run ${run + 1} at ${rate}/s: p50 ${summary.p50.toFixed(1)} ms, p99 ${summary.p99.toFixed(1)} ms`);
+      }
+    }
+    for (const entry of cases) {
+      const runs = samples.get(entry.key) ?? [];
+      latency.push({
+        key: entry.key,
+        replicas: entry.key === 'S10-1' ? 1 : 2,
+        ratePerSec: rate,
+        p50Ms: spread(runs.map((r) => r.p50)),
+        p99Ms: spread(runs.map((r) => r.p99)),
+        p999Ms: spread(runs.map((r) => r.p999)),
+        maxMs: spread(runs.map((r) => r.max)),
+        samples: runs.reduce((a, r) => a + r.samples, 0),
+      });
+      const opened = (await entry.pipeline.metric?.('tailgate_upstreams_opened_total')) ?? Number.NaN;
+      upstreamsOpened[entry.key] = opened;
+      if (opened !== 1) problems.push(`${entry.key}: ${opened} upstreams opened over its replicas, expected exactly 1`);
+    }
+  };
+  try {
+    const capacity = await runInterleaved(
+      [
+        { key: 'S10-1', start: () => Promise.resolve(one), listeners: n, linesPerWriter: size.fanOutLinesPerPod },
+        { key: 'S10-2', start: () => Promise.resolve(two), listeners: n, linesPerWriter: size.fanOutLinesPerPod },
+      ],
+      S2_PODS,
+      size.replicaRuns,
+      size.timeoutMs,
+      log,
+      afterRuns,
+    );
+    log(`  S10 upstreams opened: one replica ${upstreamsOpened['S10-1']}, two replicas ${upstreamsOpened['S10-2']} (summed)`);
+    return { key: 'S10', listeners: n, inRunner, capacity, latency, upstreamsOpened, problems };
+  } finally {
+    await one.close();
+    await two.close();
+  }
+}
