@@ -52,6 +52,8 @@ export interface SlowConsumerResult {
    * back to back, so they share the machine's state): median [min–max] over the runs.
    */
   readonly p99Ratio: Spread;
+  /** The same for the others' p50: far less noisy on a shared machine, so the smoke gates on it. */
+  readonly p50Ratio: Spread;
   readonly problems: readonly string[];
 }
 
@@ -139,6 +141,7 @@ export async function runSlowConsumer(size: BenchSize, log: (line: string) => vo
   });
   const cases = { fast: summarize(samples.fast), slow: summarize(samples.slow) };
   const p99Ratio = spread(samples.slow.map((slow, i) => slow.p99 / (samples.fast[i]?.p99 ?? Number.NaN)));
+  const p50Ratio = spread(samples.slow.map((slow, i) => slow.p50 / (samples.fast[i]?.p50 ?? Number.NaN)));
   log(
     `  S8 others' p99 with the slow listener ÷ without, per run: ${p99Ratio.median.toFixed(2)}× [${p99Ratio.min.toFixed(2)}–${p99Ratio.max.toFixed(2)}]`,
   );
@@ -150,6 +153,7 @@ export async function runSlowConsumer(size: BenchSize, log: (line: string) => vo
     slowReadBytesPerSec,
     cases,
     p99Ratio,
+    p50Ratio,
     problems,
   };
 }
