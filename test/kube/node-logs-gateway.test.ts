@@ -165,4 +165,47 @@ describe('node-logs through the gateway', () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(client.lines()).toEqual(['old 2', 'old 3', 'new 1']);
   });
+
+  it('resumes a reconnecting client of this source, which cannot read back, from the replay buffer: what it missed, once', async () => {
+    const name = unit('resume');
+    const journal = ctx.kubelet.nodeLogs.service(name);
+    journal.write('before', { ts: ago(30_000) });
+    const selector = { node: NODE, query: name };
+    // Someone keeps the stream running while the other client is away.
+    const keeper = await connect('proxy');
+    expect((await keeper.subscribe({ source: SOURCE, selector })).ok).toBe(true);
+    const away = await connect('log');
+    expect((await away.subscribe({ source: SOURCE, selector })).ok).toBe(true);
+    journal.write('seen 1');
+    journal.write('seen 2');
+    await away.waitFor(() => away.records.length === 2, 'the lines before leaving');
+    const last = away.records[1]!.cursor;
+    away.close();
+    journal.write('missed 1');
+    journal.write('missed 2');
+    await keeper.waitFor(() => keeper.records.length === 4, 'the lines written while the other was away');
+
+    const back = await connect('log');
+    const ack = await back.subscribe({ source: SOURCE, selector, resume: last });
+    expect(ack.ok, JSON.stringify(ack)).toBe(true);
+    await back.waitFor(() => back.records.length === 2, 'what it missed');
+    journal.write('live');
+    await back.waitFor(() => back.records.length === 3, 'the live line');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(back.lines()).toEqual(['missed 1', 'missed 2', 'live']);
+    expect(back.gaps).toEqual([]);
+
+    // The cursor of a line from before the stream started (read with a one-off tail): the buffer
+    // cannot say what followed it, so a gap comes first, then everything it holds after it.
+    const tailClient = await connect('log');
+    expect((await tailClient.subscribe({ source: SOURCE, selector, tail: 10, follow: false })).ok).toBe(true);
+    await tailClient.waitFor(() => tailClient.ended.length === 1, 'the tail');
+    expect(tailClient.lines()[0]).toBe('before');
+    const old = await connect('log');
+    const oldAck = await old.subscribe({ source: SOURCE, selector, resume: tailClient.records[0]!.cursor });
+    expect(oldAck.ok, JSON.stringify(oldAck)).toBe(true);
+    await old.waitFor(() => old.records.length === 5, 'what the buffer holds');
+    expect(old.gaps).toEqual([{ sub: oldAck.ok ? oldAck.id : '', reason: 'resume_incomplete' }]);
+    expect(old.lines()).toEqual(['seen 1', 'seen 2', 'missed 1', 'missed 2', 'live']);
+  });
 });
