@@ -12,26 +12,17 @@ import {
   type RedisLogBusOptions,
 } from '@tailgate/bus';
 import { describeLogBus, MessageInbox, nextConnectionState } from '@tailgate/bus/testing';
-import { startRedisCluster, type RedisCluster, type RedisClusterNode } from '@tailgate/testing';
+import type { RedisClusterNode } from '@tailgate/testing';
 import type { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+
+import { useRedisCluster } from '../support/redis-cluster-suite';
 
 const runId = randomUUID().slice(0, 8);
 const keyPrefix = `test:log-bus-cluster:${runId}:`;
 const replay = { maxMessages: 5 };
 
-let cluster: RedisCluster | undefined;
-beforeAll(async () => {
-  cluster = await startRedisCluster();
-});
-afterAll(async () => {
-  await cluster?.stop();
-});
-
-function running(): RedisCluster {
-  if (cluster === undefined) throw new Error('the Redis Cluster did not start');
-  return cluster;
-}
+const running = useRedisCluster();
 
 function clusterBus(options: Partial<RedisLogBusOptions> = {}): RedisLogBus {
   const [url = '', ...clusterNodes] = running().urls;

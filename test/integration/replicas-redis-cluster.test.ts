@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 
 import { closeRedisConnection, clusterKeySlot, createRedisConnections } from '@tailgate/bus';
 import type { SubscribeRequest } from '@tailgate/contracts';
-import { startRedisCluster, type RedisCluster, type RedisClusterNode } from '@tailgate/testing';
+import type { RedisClusterNode } from '@tailgate/testing';
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
@@ -21,21 +21,12 @@ import type { LogClient } from '../e2e/support/log-client';
 import { NumberedLines } from '../e2e/support/numbered-lines';
 import { type ReplicaSet, startReplicaSet } from '../e2e/support/replica-set';
 
+import { useRedisCluster } from '../support/redis-cluster-suite';
+
 const runId = randomUUID().slice(0, 8);
 const keyPrefix = `test:replicas-redis-cluster:${runId}:`;
 
-let cluster: RedisCluster | undefined;
-beforeAll(async () => {
-  cluster = await startRedisCluster();
-});
-afterAll(async () => {
-  await cluster?.stop();
-});
-
-function running(): RedisCluster {
-  if (cluster === undefined) throw new Error('the Redis Cluster did not start');
-  return cluster;
-}
+const running = useRedisCluster();
 
 /** Where a client of the running cluster connects. */
 function onCluster(): { url: string; cluster: true; clusterNodes: string[] } {
