@@ -1,22 +1,20 @@
 // Quotas across gateway replicas on one real Redis, through the real socket.io-client: a
 // per-user limit holds over both replicas, a killed replica's holdings stop counting once
 // they expire, and a closed replica gives its holdings back at once.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 
 import type { SubscribeRequest } from '@tailgate/contracts';
-import { freePort } from '@tailgate/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
 import { createDemoWorld, type DemoWorld } from '../../apps/gateway/src/demo/demo-world';
 import { type RunningGateway, startGateway } from '../../apps/gateway/src/start-gateway';
+import { type GatewayProcess, spawnGateway } from '../e2e/support/gateway-process';
 import { LogClient } from '../e2e/support/log-client';
 
-const root = join(__dirname, '../..');
 const holdingTtlMs = 3_000;
 const QUOTAS = { user: { maxSubscriptions: 2, subscribesPerMinute: 60_000 }, holdingTtlMs };
 const source = 'node-file.pods';
@@ -42,7 +40,7 @@ describe('quotas across replicas on one Redis', () => {
   let world: DemoWorld;
   let a: RunningGateway;
   let b: RunningGateway;
-  let killed: SpawnedGateway | undefined;
+  let killed: GatewayProcess | undefined;
   const clients: LogClient[] = [];
   const connect = async (url: string, user: string) => {
     const client = await LogClient.connect(url, { token: world.tokens[user] });
@@ -59,12 +57,12 @@ describe('quotas across replicas on one Redis', () => {
     const silent = new Writable({ write: (_chunk, _encoding, done) => done() });
     const start = () => startGateway({ config: world.config, logDestination: silent });
     [a, b] = await Promise.all([start(), start()]);
-    killed = await spawnGateway(world, dir);
+    killed = await spawnGateway(world.config, dir, 'killed');
   }, 90_000);
 
   afterAll(async () => {
     for (const client of clients) client.close();
-    killed?.kill();
+    killed?.kill('SIGKILL');
     await Promise.all([a.close(), b.close()]);
     rmSync(dir, { recursive: true, force: true });
   });
@@ -89,7 +87,8 @@ describe('quotas across replicas on one Redis', () => {
     const onA = await connect(a.url, 'carol');
     expect(await subscribe(onA, selectors.teamA)).toEqual(overLimit);
 
-    replica.kill();
+    replica.kill('SIGKILL');
+    await replica.exited;
     const killedAt = Date.now();
     // Nobody gave them back: they still count until they expire.
     expect(await subscribe(onA, selectors.teamA)).toEqual(overLimit);
@@ -111,53 +110,3 @@ describe('quotas across replicas on one Redis', () => {
     expect(await subscribe(onA, selectors.search)).toEqual(overLimit);
   });
 });
-
-interface SpawnedGateway {
-  readonly url: string;
-  /** SIGKILLs the gateway's whole process group (tsx runs it in a child of its own). */
-  kill(): void;
-}
-
-/** Runs a gateway on the same world as a process of its own, so it can be killed without cleaning up. */
-async function spawnGateway(world: DemoWorld, dir: string): Promise<SpawnedGateway> {
-  const port = await freePort();
-  const file = join(dir, 'tailgate.json');
-  writeFileSync(file, JSON.stringify({ ...world.config, server: { ...world.config.server, port } }));
-  const child = spawn(
-    join(root, 'node_modules/.bin/tsx'),
-    ['--tsconfig', 'tsconfig.base.json', '--conditions=@tailgate/source', 'apps/gateway/src/main.ts'],
-    { cwd: root, env: { PATH: process.env.PATH, TAILGATE_CONFIG: file }, stdio: ['ignore', 'ignore', 'pipe'], detached: true },
-  );
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const kill = () => {
-    try {
-      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-    } catch {
-      // Already gone.
-    }
-  };
-  process.once('exit', kill);
-  const url = `http://127.0.0.1:${port}`;
-  try {
-    await waitUntilReady(url, child, () => stderr);
-  } catch (error) {
-    kill();
-    throw error;
-  }
-  return { url, kill };
-}
-
-async function waitUntilReady(url: string, child: ChildProcess, stderr: () => string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the gateway process exited ${child.exitCode}: ${stderr()}`);
-    const status = await fetch(`${url}/readyz`).then(
-      (response) => response.status,
-      () => undefined,
-    );
-    if (status === 200) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`the gateway process did not get ready: ${stderr()}`);
-}
