@@ -15,7 +15,8 @@ export const USAGE = `usage: bench/run.ts [--scenario S1,S2,S3,S4,S5,S6,S8,S10] 
   S1   one source → one listener, with B0, B1, B2 (capacity)
   S2   one stream → N listeners with mixed permissions, with B1 and B2 at the same N
   S3   P sources → P listeners, each its own stream, with B1 (a room per pod)
-  S4   latency at 10/50/80% of S1's capacity (runs S1 first for that capacity)
+  S4   latency at 10/50/80% of S1's capacity, one listener; and N listeners at 50% of S1's
+       deliveries/s (runs S1 first for that capacity)
   S5   memory per listener, idle and active
   S6   reconnect storm: N listeners of I identities drop at once onto a fresh gateway
   S8   one slow consumer among N listeners: the others' p99 with it ÷ without it

@@ -14,11 +14,15 @@ export interface BenchSize {
   readonly latencyRuns: number;
   readonly latencyMs: number;
   readonly latencyWarmupMs: number;
+  /** S4@N: listeners at 50% load (same runs, duration and warm-up as S4). */
+  readonly latencyListeners: number;
   /** S5: listeners held open. */
   readonly memoryListeners: number;
   /** S8: listeners on the stream, one of them slow in every other run, and the live rate in lines/s. */
   readonly slowConsumerListeners: number;
   readonly slowConsumerRatePerSec: number;
+  /** S8: runs of each case (the smoke keeps it short: S8 is its longest part). */
+  readonly slowConsumerRuns: number;
   /** S3: sources (pods, one listener each), lines appended per pod per run, runs. */
   readonly sources: number;
   readonly sourceLinesPerPod: number;
@@ -48,9 +52,11 @@ export const BENCH_SIZES: Readonly<Record<BenchSize['name'], BenchSize>> = {
     latencyRuns: 1,
     latencyMs: 1_500,
     latencyWarmupMs: 200,
+    latencyListeners: 50,
     memoryListeners: 200,
     slowConsumerListeners: 50,
     slowConsumerRatePerSec: 1_000,
+    slowConsumerRuns: 2,
     // The smoke of S3, S6 and S10 only has to catch gross breakage: one short run each.
     sources: 20,
     sourceLinesPerPod: 500,
@@ -78,10 +84,12 @@ export const BENCH_SIZES: Readonly<Record<BenchSize['name'], BenchSize>> = {
     latencyRuns: 5,
     latencyMs: 5_000,
     latencyWarmupMs: 1_000,
+    latencyListeners: 1_000,
     memoryListeners: 1_000,
     slowConsumerListeners: 1_000,
     // At 1,000 listeners nearly every line is a frame to each: 20 lines/s is 20 k frames/s.
     slowConsumerRatePerSec: 20,
+    slowConsumerRuns: 5,
     sources: 100,
     sourceLinesPerPod: 2_000,
     sourceRuns: 5,

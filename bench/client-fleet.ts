@@ -1,5 +1,6 @@
 // The runner's handle on one client-fleet child process: forks it (TypeScript through tsx),
-// sends commands and waits for each answer with a deadline, and stops it by PID.
+// sends commands and waits for each answer with a deadline, and stops it by PID. Scenarios with
+// many listeners split them over several fleets (`startFleets`, `openSplit`: S4@N, S6).
 import { type ChildProcess, fork } from 'node:child_process';
 import { join } from 'node:path';
 
@@ -133,4 +134,26 @@ export class ClientFleet {
       this.wake = undefined;
     }
   }
+}
+
+/** Starts `count` client-fleet processes. */
+export function startFleets(count: number): ClientFleet[] {
+  return Array.from({ length: count }, () => ClientFleet.start());
+}
+
+/** `items` in `parts` contiguous shares of at most ⌈n ÷ parts⌉ each, in order (the last ones may be short or empty). */
+export function shareOut<T>(items: readonly T[], parts: number): T[][] {
+  const share = Math.ceil(items.length / parts);
+  return Array.from({ length: parts }, (_, f) => items.slice(f * share, (f + 1) * share));
+}
+
+/**
+ * Opens `options.listeners` split over `fleets` in contiguous shares (see `shareOut`), all fleets
+ * at once: listener i of the whole is listener i − (its share's start) of its fleet. Returns
+ * each fleet's share size.
+ */
+export async function openSplit(fleets: readonly ClientFleet[], options: OpenOptions): Promise<number[]> {
+  const shares = shareOut(options.listeners, fleets.length);
+  await Promise.all(fleets.map((fleet, f) => fleet.open({ ...options, listeners: shares[f] ?? [] })));
+  return shares.map((share) => share.length);
 }

@@ -36,9 +36,10 @@ export function renderOutcome(outcome: BenchOutcome, targets: readonly TargetChe
   if (outcome.latency.length > 0) {
     parts.push(
       table(
-        ['case', 'load', 'rate/s', 'p50 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'samples'],
+        ['case', 'N', 'load', 'rate/s', 'p50 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'samples'],
         outcome.latency.map((l) => [
           l.key,
+          String(l.listeners),
           `${Math.round(l.loadFraction * 100)}%`,
           String(l.ratePerSec),
           ms(l.p50Ms.median),

@@ -15,7 +15,7 @@ import type { CapacityResult } from './interleaved-runs';
 import { describeMachine } from './machine-info';
 import { renderOutcome } from './results-table';
 import { runFanOut } from './scenario-fan-out';
-import { type LatencyResult, runLatency } from './scenario-latency';
+import { type LatencyResult, runLatency, runLatencyFanOut } from './scenario-latency';
 import { runManySources } from './scenario-many-sources';
 import { type MemoryResult, runMemory } from './scenario-memory';
 import { type ReconnectStormResult, runReconnectStorm } from './scenario-reconnect-storm';
@@ -70,15 +70,16 @@ async function runScenarios(options: BenchOptions): Promise<ScenariosRun> {
     await step('S3', `S3: ${size.sources} sources → ${size.sources} listeners, each its own stream, with B1 (a room per pod)`, async () => {
       capacity.push(...(await runManySources(size, size.name === 'full' ? handle : undefined, log)));
     });
-    await step('S4', 'S4: latency at fixed rates', async () => {
+    await step('S4', `S4: latency at fixed rates, one listener and ${size.latencyListeners} listeners`, async () => {
       const s1 = capacity.find((r) => r.key === 'S1')?.linesPerSec.median ?? Number.NaN;
       if (!Number.isFinite(s1)) throw new Error('S4 needs the S1 capacity, which was not measured');
-      log(`  S1 capacity ${Math.round(s1)} lines/s`);
+      log(`  S1 capacity ${Math.round(s1)} lines/s (one listener: as many deliveries/s)`);
       latency.push(...(await runLatency(size, s1, { key: 'S4', label: 'S4 node-file defaults (poll 100 ms)' }, log)));
       if (size.name === 'full') {
         const variant = { key: 'S4-poll10', label: 'S4 node-file pollIntervalMs 10', nodeFile: { pollIntervalMs: 10 } };
         latency.push(...(await runLatency(size, s1, variant, log)));
       }
+      latency.push(await runLatencyFanOut(size, s1, log));
     });
     const stormHeadline = `S6: reconnect storm, ${size.stormListeners} listeners of ${size.stormIdentities} identities, jitter 0–${size.stormJitterMs} ms`;
     await step('S6', stormHeadline, async () => {
@@ -135,6 +136,7 @@ async function main(): Promise<number> {
   const failed = gates.filter((g) => !g.pass);
   for (const gate of failed) log(`CI gate failed: ${gate.id}: ${gate.rule}, measured ${gate.value.toFixed(2)}×`);
   for (const r of outcome.capacity) for (const problem of r.problems) log(`warning: ${r.key}: ${problem}`);
+  for (const l of outcome.latency) for (const problem of l.problems) log(`warning: ${l.key}: ${problem}`);
   for (const problem of outcome.slowConsumer?.problems ?? []) log(`warning: S8: ${problem}`);
   for (const problem of outcome.storm?.problems ?? []) log(`warning: S6: ${problem}`);
   for (const problem of outcome.replicas?.problems ?? []) log(`warning: S10: ${problem}`);

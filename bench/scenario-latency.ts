@@ -2,20 +2,31 @@
 // appended open loop at 10/50/80% of the S1 capacity measured in this job, each stamped with its
 // intended write time; latency = client receipt − that time (file append, poll, bus, emit, wire),
 // recorded in an HDR histogram by the client fleet after a warm-up cut by intended write time.
-import { ClientFleet } from './client-fleet';
+// S4@N: the same with N listeners (all alice on that pod: one permission class, every listener
+// gets every line) split over two client-fleet processes, at 50% of S1's capacity in
+// record-deliveries per second, i.e. 0.5 × S1 ÷ N lines/s; the fleets' histograms are merged.
+import { ClientFleet, openSplit, startFleets } from './client-fleet';
 import type { BenchSize } from './bench-size';
 import { linesAtRate, writeAtRate } from './cri-load';
 import { epochMs } from './fleet-protocol';
 import { startGatewayPipeline } from './gateway-under-test';
 import { spread, type Spread, summarizeLatency } from './percentiles';
+import type { PipelineUnderTest } from './pipeline-under-test';
 import { S1_POD } from './scenario-throughput';
 
 export const LOAD_FRACTIONS = [0.1, 0.5, 0.8] as const;
 
+/** S4@N: the load, as a fraction of S1's deliveries/s, and the client-fleet processes the listeners are split over. */
+export const FAN_OUT_LOAD = 0.5;
+const FAN_OUT_FLEETS = 2;
+
 export interface LatencyResult {
   readonly key: string;
   readonly label: string;
+  /** Listeners, every one receiving every line. */
+  readonly listeners: number;
   readonly loadFraction: number;
+  /** Lines per second written (and received by each listener). */
   readonly ratePerSec: number;
   readonly p50Ms: Spread;
   readonly p99Ms: Spread;
@@ -64,26 +75,90 @@ export async function runLatency(
         if (!complete) problems.push(`received ${received} of ${written} lines`);
         runs.push(summarizeLatency(tally.latency));
       }
-      const result: LatencyResult = {
-        key: variant.key,
-        label: variant.label,
-        loadFraction: fraction,
-        ratePerSec: rate,
-        p50Ms: spread(runs.map((r) => r.p50)),
-        p99Ms: spread(runs.map((r) => r.p99)),
-        p999Ms: spread(runs.map((r) => r.p999)),
-        maxMs: spread(runs.map((r) => r.max)),
-        samples: runs.reduce((a, r) => a + r.samples, 0),
-        problems,
-      };
-      log(
-        `  ${variant.key} at ${Math.round(fraction * 100)}% (${rate}/s): p50 ${result.p50Ms.median.toFixed(1)} ms, p99 ${result.p99Ms.median.toFixed(1)} ms`,
-      );
-      results.push(result);
+      results.push(latencyResult(variant, 1, fraction, rate, runs, problems, log));
     }
   } finally {
     await fleet.stop();
     await pipeline.close();
   }
   return results;
+}
+
+/**
+ * S4@N: `size.latencyListeners` listeners on one stream, split over two client fleets, lines at
+ * FAN_OUT_LOAD × `capacityPerSec` (S1's deliveries/s) ÷ N per second, `size.latencyRuns` runs.
+ */
+export async function runLatencyFanOut(size: BenchSize, capacityPerSec: number, log: (line: string) => void): Promise<LatencyResult> {
+  const n = size.latencyListeners;
+  const variant = { key: 'S4@N', label: `S4 ${n} listeners, one class, ${FAN_OUT_FLEETS} client processes` };
+  const rate = Math.max(1, Math.round((capacityPerSec * FAN_OUT_LOAD) / n));
+  const started = Date.now();
+  // The fleets load (tsx, about a second each) while the gateway starts.
+  const fleets = startFleets(Math.min(FAN_OUT_FLEETS, n));
+  let pipeline: PipelineUnderTest | undefined;
+  try {
+    const gateway = await startGatewayPipeline({
+      label: variant.label,
+      pods: [S1_POD],
+      selector: { namespace: S1_POD.namespace, pod: S1_POD.name },
+      user: 'alice',
+    });
+    pipeline = gateway;
+    const writer = gateway.writers[0];
+    if (!writer) throw new Error('no writer');
+    const shares = await openSplit(fleets, {
+      url: gateway.url,
+      wire: gateway.wire,
+      namespace: gateway.namespace,
+      listeners: Array.from({ length: n }, (_, i) => gateway.listener(i)),
+      timeoutMs: 60_000,
+    });
+    const runs: ReturnType<typeof summarizeLatency>[] = [];
+    const problems: string[] = [];
+    for (let run = 0; run < size.latencyRuns; run++) {
+      const durationMs = size.latencyMs + size.latencyWarmupMs;
+      const lines = linesAtRate(rate, durationMs);
+      const from = epochMs() + size.latencyWarmupMs;
+      await Promise.all(fleets.map((fleet, f) => fleet.arm(lines * (shares[f] ?? 0), true, from)));
+      const written = await writeAtRate(writer, rate, durationMs);
+      const done = await Promise.all(fleets.map((fleet) => fleet.waitDone(size.timeoutMs)));
+      const received = done.reduce((sum, d) => sum + d.tally.counts.reduce((a, b) => a + b, 0), 0);
+      if (done.some((d) => !d.complete)) problems.push(`run ${run + 1}: ${received} of ${written * n} deliveries`);
+      runs.push(summarizeLatency(...done.map((d) => d.tally.latency)));
+    }
+    const result = latencyResult(variant, n, FAN_OUT_LOAD, rate, runs, problems, log);
+    log(`  ${variant.key} took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return result;
+  } finally {
+    for (const fleet of fleets) await fleet.stop();
+    await pipeline?.close();
+  }
+}
+
+function latencyResult(
+  variant: { key: string; label: string },
+  listeners: number,
+  fraction: number,
+  rate: number,
+  runs: readonly ReturnType<typeof summarizeLatency>[],
+  problems: readonly string[],
+  log: (line: string) => void,
+): LatencyResult {
+  const result: LatencyResult = {
+    key: variant.key,
+    label: variant.label,
+    listeners,
+    loadFraction: fraction,
+    ratePerSec: rate,
+    p50Ms: spread(runs.map((r) => r.p50)),
+    p99Ms: spread(runs.map((r) => r.p99)),
+    p999Ms: spread(runs.map((r) => r.p999)),
+    maxMs: spread(runs.map((r) => r.max)),
+    samples: runs.reduce((a, r) => a + r.samples, 0),
+    problems,
+  };
+  log(
+    `  ${variant.key} (N = ${listeners}) at ${Math.round(fraction * 100)}% (${rate}/s): p50 ${result.p50Ms.median.toFixed(1)} ms, p99 ${result.p99Ms.median.toFixed(1)} ms${problems.length > 0 ? ` (${problems.join('; ')})` : ''}`,
+  );
+  return result;
 }

@@ -13,7 +13,7 @@ import { startGateway, type RunningGateway } from '../apps/gateway/src/start-gat
 import { createBenchFiles } from './bench-files';
 import type { BenchSize } from './bench-size';
 import { allows, type BenchIdentity, createGatewayWorld, generatedIdentities, type GatewayWorld } from './bench-world';
-import { ClientFleet } from './client-fleet';
+import { openSplit, startFleets } from './client-fleet';
 import type { StormTally } from './fleet-protocol';
 import { listenerPlanner } from './gateway-under-test';
 import { spread, type Spread } from './percentiles';
@@ -96,7 +96,7 @@ export async function runReconnectStorm(size: BenchSize, log: (line: string) => 
     await replica.gateway.close();
     replica.world.remove();
   };
-  const fleets = Array.from({ length: FLEETS }, () => ClientFleet.start());
+  const fleets = startFleets(FLEETS);
   const samples: Record<'cold' | 'warm', StormSample[]> = { cold: [], warm: [] };
   const problems: string[] = [];
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
@@ -127,18 +127,13 @@ export async function runReconnectStorm(size: BenchSize, log: (line: string) => 
     );
   };
   try {
-    const share = Math.ceil(n / FLEETS);
-    await Promise.all(
-      fleets.map((fleet, f) =>
-        fleet.open({
-          url: current.gateway.url,
-          wire: 'socket.io',
-          namespace: '/logs',
-          listeners: Array.from({ length: Math.max(0, Math.min(share, n - f * share)) }, (_, i) => planner.listener(f * share + i)),
-          timeoutMs: 60_000,
-        }),
-      ),
-    );
+    await openSplit(fleets, {
+      url: current.gateway.url,
+      wire: 'socket.io',
+      namespace: '/logs',
+      listeners: Array.from({ length: n }, (_, i) => planner.listener(i)),
+      timeoutMs: 60_000,
+    });
     for (let run = 1; run <= size.stormRuns; run++) {
       const fresh = await startReplica();
       await storm(fresh, 'cold', run);

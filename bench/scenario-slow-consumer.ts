@@ -125,7 +125,7 @@ export async function runSlowConsumer(size: BenchSize, log: (line: string) => vo
     await open(main, measured, {});
     // One unmeasured pair first warms the JIT and the sockets; then the cases alternate which goes first.
     for (const kind of SLOW_CASES) await measure(kind, 'warm-up');
-    for (let run = 0; run < size.runs; run++) {
+    for (let run = 0; run < size.slowConsumerRuns; run++) {
       for (const kind of run % 2 === 0 ? [...SLOW_CASES].reverse() : SLOW_CASES) samples[kind].push(await measure(kind, `run ${run + 1}`));
     }
   } finally {

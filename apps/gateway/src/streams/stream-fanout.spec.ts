@@ -1,6 +1,14 @@
 // The fan-out's cost model: one emit per permission class per batch, never one per listener.
 import type { RecordOrder, WireRecord } from '@tailgate/contracts';
-import { InProcessLogBus } from '@tailgate/bus';
+import {
+  type ConnectionState,
+  InProcessLogBus,
+  type MessageHandler,
+  type MessageId,
+  type ReplayableLogBus,
+  type ReplayResult,
+  type Unsubscribe,
+} from '@tailgate/bus';
 import type { PluginRegistry } from '@tailgate/plugin-host';
 import { type BacklogOptions, type LogRecord, silentLogger, type Subject, type TargetRef } from '@tailgate/plugin-sdk';
 import { describe, expect, it } from 'vitest';
@@ -66,6 +74,44 @@ interface ListenOptions {
   readonly backlog?: BacklogOptions;
 }
 
+/**
+ * An in-process bus whose connection the test drops: while `lost`, messages never reach the
+ * subscriber (they are still published and kept for replay); `down`/`up` are reported when told.
+ */
+class InterruptibleBus implements ReplayableLogBus {
+  lost = false;
+  private readonly watchers = new Set<(state: ConnectionState) => void>();
+
+  constructor(private readonly inner: InProcessLogBus) {}
+
+  publish(channel: string, message: string): Promise<void> {
+    return this.inner.publish(channel, message);
+  }
+
+  subscribe(channel: string, onMessage: MessageHandler): Promise<Unsubscribe> {
+    return this.inner.subscribe(channel, (message, id) => {
+      if (!this.lost) onMessage(message, id);
+    });
+  }
+
+  replay(channel: string, afterId?: MessageId): Promise<ReplayResult> {
+    return this.inner.replay(channel, afterId);
+  }
+
+  report(state: ConnectionState): void {
+    for (const watcher of this.watchers) watcher(state);
+  }
+
+  onConnectionChange(listener: (state: ConnectionState) => void): () => void {
+    this.watchers.add(listener);
+    return () => this.watchers.delete(listener);
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}
+
 interface HarnessOptions {
   readonly reorderWindowMs?: number;
   readonly backlog?: readonly LogRecord[];
@@ -77,7 +123,9 @@ interface HarnessOptions {
 
 /** A fan-out on an in-process bus whose namespace records every room emit; its source's backlog is `backlog`. */
 async function harness(name: string, options: HarnessOptions = {}) {
-  const bus = new InProcessLogBus(options.replayMessages === undefined ? {} : { replay: { maxMessages: options.replayMessages } });
+  const bus = new InterruptibleBus(
+    new InProcessLogBus(options.replayMessages === undefined ? {} : { replay: { maxMessages: options.replayMessages } }),
+  );
   const channel = `tailgate:${name}:records`;
   const roomEmits: Emitted[] = [];
   const direct: Emitted[] = [];
@@ -119,6 +167,7 @@ async function harness(name: string, options: HarnessOptions = {}) {
   await fanout.start();
   return {
     fanout,
+    bus,
     roomEmits,
     direct,
     backlogCalls,
@@ -393,6 +442,69 @@ describe('StreamFanout', () => {
         { sub: 's_replay-short', reason: 'resume_incomplete' },
         ['4', '5'],
       ]);
+      await fanout.close();
+    });
+
+    it('after an outage delivers what the bus replays, in order, before what came in on the channel meanwhile', async () => {
+      const { fanout, bus, roomEmits, publish, listen, eventsOf } = await harness('outage');
+      await listen('1', 'alice');
+      await publish({ t: 'target', op: 'added', target: a });
+      await publish({ t: 'records', records: [record('a', '1')] });
+      await expect.poll(() => roomEmits.length).toBe(1);
+      bus.report('down');
+      bus.lost = true;
+      await publish({ t: 'records', records: [record('a', '2')] });
+      // This channel is subscribed again before the bus as a whole is back.
+      bus.lost = false;
+      await publish({ t: 'records', records: [record('a', '3')] });
+      bus.report('up');
+      await publish({ t: 'records', records: [record('a', '4')] });
+      await expect.poll(() => roomEmits.flatMap((e) => linesOf(e.payload))).toEqual(['1', '2', '3', '4']);
+      expect(eventsOf('1', 'gap')).toEqual([]);
+      await fanout.close();
+    });
+
+    it('reports a gap where an outage outlasted the replay buffer, before what the buffer still had', async () => {
+      const { fanout, bus, direct, publish, listen } = await harness('outage-gap', { replayMessages: 1 });
+      await listen('1', 'alice');
+      await publish({ t: 'target', op: 'added', target: a });
+      await publish({ t: 'records', records: [record('a', '1')] });
+      bus.report('down');
+      bus.lost = true;
+      await publish({ t: 'records', records: [record('a', '2')] });
+      await publish({ t: 'records', records: [record('a', '3')] });
+      bus.lost = false;
+      bus.report('up');
+      await expect.poll(() => direct.filter((e) => e.event === 'gap').length).toBe(1);
+      await publish({ t: 'records', records: [record('a', '4')] });
+      await new Promise((resolve) => setImmediate(resolve));
+      // alice is alone in her class: her room emits and her direct events, in order.
+      const events = [...direct.filter((e) => e.to === '1' && e.event === 'gap')];
+      expect(events.map((e) => e.payload)).toEqual([{ sub: 's_outage-gap', reason: 'bus_interrupted' }]);
+      await fanout.close();
+    });
+
+    it('reads an outage the replay buffer cannot cover back from a source that can resume, from before the buffer', async () => {
+      const held = ['1', '2', '3', '4'].map((cursor) => logRecord('a', cursor));
+      const { fanout, bus, roomEmits, publish, listen, eventsOf, backlogCalls } = await harness('outage-read', {
+        resumable: true,
+        backlog: held,
+        replayMessages: 1,
+      });
+      await listen('1', 'alice');
+      await publish({ t: 'target', op: 'added', target: a });
+      await publish({ t: 'records', records: [record('a', '1')] });
+      await expect.poll(() => roomEmits.length).toBe(1);
+      bus.report('down');
+      bus.lost = true;
+      await publish({ t: 'records', records: [record('a', '2')] });
+      await publish({ t: 'records', records: [record('a', '3')] });
+      bus.lost = false;
+      bus.report('up');
+      await publish({ t: 'records', records: [record('a', '4')] });
+      await expect.poll(() => roomEmits.flatMap((e) => linesOf(e.payload))).toEqual(['1', '2', '3', '4']);
+      expect(backlogCalls.map((c) => [...(c.after?.byTarget ?? [])])).toEqual([[['n/a/c', '1']]]);
+      expect(eventsOf('1', 'gap')).toEqual([]);
       await fanout.close();
     });
   });

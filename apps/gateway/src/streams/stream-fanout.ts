@@ -17,23 +17,15 @@ import type {
   WireRecord,
   WireTarget,
 } from '@tailgate/contracts';
-import { compareMessageIds, type MessageId, type ReplayableLogBus, type ReplayResult } from '@tailgate/bus';
+import type { MessageId, ReplayableLogBus, ReplayResult } from '@tailgate/bus';
 import { type Backlog, type BacklogOptions, type PluginLogger, type RecordRule, targetKey } from '@tailgate/plugin-sdk';
 
 import type { AccessService } from '../access/access.service';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import type { LogsNamespace } from '../socket/logs-socket';
-import {
-  type BusMessage,
-  busMessageFence,
-  decodeBusMessage,
-  fromWireTarget,
-  toWireRecord,
-  toWireTarget,
-  wireTargetKey,
-  wireTargetOf,
-} from './bus-message';
+import { type BusMessage, decodeBusMessage, fromWireTarget, toWireRecord, toWireTarget, wireTargetKey, wireTargetOf } from './bus-message';
 import { canResume } from './can-resume';
+import { type Arrival, ChannelPosition } from './channel-position';
 import { ClassRooms } from './class-rooms';
 import { type DeliveryFloors, initialFloors, liftPassedFloors, passFloor } from './delivery-floors';
 import { gapFor } from './gap-notice';
@@ -93,10 +85,7 @@ export class StreamFanout {
   private queue: Promise<void> = Promise.resolve();
   private unsubscribe: (() => Promise<void>) | undefined;
   private stopWatchingBus: (() => void) | undefined;
-  /** The fencing token of the holder whose messages came last (with Redis). */
-  private fence: number | undefined;
-  /** The id of the last bus message handled; what the bus replays after an outage follows it. */
-  private lastMessageId: MessageId | undefined;
+  private readonly position = new ChannelPosition();
   /** Per target, the cursor of the last record read back from the source; live ones up to it repeat. */
   private readonly readBackFloors: DeliveryFloors = new Map();
   private readBackTimer: NodeJS.Timeout | undefined;
@@ -116,9 +105,12 @@ export class StreamFanout {
 
   async start(): Promise<void> {
     this.stopWatchingBus = this.deps.bus.onConnectionChange((state) => {
-      if (state === 'up') void this.enqueue(() => this.afterBusOutage());
+      if (state === 'down') this.position.down();
+      else void this.enqueue(() => this.afterBusOutage());
     });
-    this.unsubscribe = await this.deps.bus.subscribe(this.deps.channel, (raw, id) => void this.enqueue(() => this.onBusMessage(raw, id)));
+    this.unsubscribe = await this.deps.bus.subscribe(this.deps.channel, (raw, id) => {
+      if (!this.position.hold(raw, id)) void this.enqueue(() => this.onBusMessage(raw, id, 'live'));
+    });
   }
 
   async close(): Promise<void> {
@@ -227,32 +219,26 @@ export class StreamFanout {
   }
 
   /**
-   * A bus message, unless a replay after an outage already delivered it. The first message of a
+   * A bus message, unless it was handled already (see ChannelPosition). The first message of a
    * new holder (a higher fence) means a takeover: what the previous one read but had not
-   * published is filled from the source, or reported.
+   * published is filled from the source, or reported. `withoutRecords`: its records were read
+   * back from the source instead.
    */
-  private async onBusMessage(raw: string, id: MessageId | undefined): Promise<void> {
-    if (id !== undefined) {
-      if (this.lastMessageId !== undefined && compareMessageIds(id, this.lastMessageId) <= 0) return;
-      this.lastMessageId = id;
-    }
-    const fence = busMessageFence(raw);
-    if (fence !== undefined) {
-      const previous = this.fence;
-      this.fence = fence;
-      if (previous !== undefined && fence > previous) await this.fillGap('takeover', undefined);
-    }
-    await this.onMessage(raw);
+  private async onBusMessage(raw: string, id: MessageId | undefined, arrival: Arrival, withoutRecords = false): Promise<void> {
+    const admission = this.position.admit(raw, id, arrival);
+    if (admission === 'skip') return;
+    if (admission === 'takeover') await this.fillGap('takeover', undefined);
+    await this.onMessage(raw, withoutRecords);
   }
 
-  private async onMessage(raw: string): Promise<void> {
+  private async onMessage(raw: string, withoutRecords = false): Promise<void> {
     const message: BusMessage | undefined = decodeBusMessage(raw);
     if (!message) {
       this.deps.metrics.recordsDropped.inc({ reason: 'malformed_bus_message' });
       this.deps.logger.warn({ stream: this.stream.id }, 'dropped a malformed bus message');
       return;
     }
-    if (message.t === 'records') return this.onRecords(message.records);
+    if (message.t === 'records') return withoutRecords ? undefined : this.onRecords(message.records);
     if (message.t === 'end') return this.endAll(message.reason);
     if (message.t === 'gap') return this.fillGap('bus_interrupted', message.missed);
     if (message.op === 'added') return this.addTarget(message.target);
@@ -273,21 +259,30 @@ export class StreamFanout {
   }
 
   /**
-   * This replica's bus connection is back: what was published meanwhile comes from the bus's
-   * replay buffer; if that does not reach back far enough (or Redis restarted), the gap is filled
-   * from the source or reported.
+   * This replica's bus connection is back. What was published meanwhile comes from the bus's
+   * replay buffer, then what arrived on the channel while the bus was still down. If the buffer
+   * does not reach back far enough (or Redis restarted), the records come from the source after
+   * the last ones delivered, when it can read back — the replayed messages then count only for
+   * their targets — or a gap is reported right where the hole is.
    */
   private async afterBusOutage(): Promise<void> {
+    const { held, overflowed } = this.position.resume();
     let replayed: ReplayResult | undefined;
-    if (this.lastMessageId !== undefined) {
+    const after = this.position.after;
+    if (after !== undefined) {
       try {
-        replayed = await this.deps.bus.replay(this.deps.channel, this.lastMessageId);
+        replayed = await this.deps.bus.replay(this.deps.channel, after);
       } catch (error) {
         this.deps.logger.warn({ stream: this.stream.id, err: error instanceof Error ? error.name : 'unknown' }, 'bus replay failed');
       }
     }
-    for (const { id, message } of replayed?.messages ?? []) await this.onBusMessage(message, id);
-    if (replayed?.complete !== true) await this.fillGap('bus_interrupted', undefined);
+    let withoutRecords = false;
+    if (replayed?.complete !== true || overflowed) {
+      withoutRecords = this.listeners.size > 0 && (await this.readBack());
+      if (!withoutRecords) this.reportGap('bus_interrupted', undefined);
+    }
+    for (const { id, message } of replayed?.messages ?? []) await this.onBusMessage(message, id, 'replayed', withoutRecords);
+    for (const { raw, id } of held) await this.onBusMessage(raw, id, 'held');
   }
 
   /**
@@ -298,8 +293,7 @@ export class StreamFanout {
   private async fillGap(reason: GapReason, missed: readonly GapCount[] | undefined): Promise<void> {
     if (this.listeners.size === 0) return;
     if (await this.readBack()) return;
-    this.deps.metrics.gaps.inc({ reason });
-    this.sendGap(reason, missed);
+    this.reportGap(reason, missed);
   }
 
   /** Reads the source after the last delivered cursors and delivers it as live; false when it cannot. */
@@ -325,7 +319,9 @@ export class StreamFanout {
     const records = backlog.records.map(toWireRecord).filter((record) => this.targets.has(wireTargetKey(record)));
     for (let i = 0; i < records.length; i += this.deps.maxBatchRecords)
       await this.onRecords(records.slice(i, i + this.deps.maxBatchRecords));
-    for (const record of records) this.readBackFloors.set(wireTargetKey(record), record.cursor);
+    // Whatever comes again up to what was delivered — read back now or sent before — is a repeat
+    // (a takeover's catch-up, a deposed holder's last batches).
+    for (const [key, cursor] of this.lastLive.source) this.readBackFloors.set(key, cursor);
     // Floors of targets the live stream never reaches again would stay forever.
     clearTimeout(this.readBackTimer);
     this.readBackTimer = setTimeout(() => void this.enqueue(() => this.readBackFloors.clear()), CATCH_UP_LIMIT_MS);
@@ -335,7 +331,9 @@ export class StreamFanout {
   }
 
   /** Tells every live listener (after what its lane holds) that records may be missing here. */
-  private sendGap(reason: GapReason, missed: readonly GapCount[] | undefined): void {
+  private reportGap(reason: GapReason, missed: readonly GapCount[] | undefined): void {
+    if (this.listeners.size === 0) return;
+    this.deps.metrics.gaps.inc({ reason });
     for (const listener of this.listeners.values()) {
       if (listener.held !== undefined) continue;
       const payload = gapFor(this.stream.id, reason, missed, (key) => listener.access.get(key)?.allowed === true);
