@@ -119,6 +119,8 @@ interface HarnessOptions {
   readonly resumable?: boolean;
   /** Messages the bus's replay buffer keeps per channel. */
   readonly replayMessages?: number;
+  /** The source's backlog answers only once this settles. */
+  readonly backlogGate?: Promise<void>;
 }
 
 /** A fan-out on an in-process bus whose namespace records every room emit; its source's backlog is `backlog`. */
@@ -140,14 +142,15 @@ async function harness(name: string, options: HarnessOptions = {}) {
   const backlogCalls: BacklogOptions[] = [];
   const source = {
     resumable: options.resumable === true,
-    backlog: (_selector: unknown, backlog: BacklogOptions) => {
+    backlog: async (_selector: unknown, backlog: BacklogOptions) => {
       backlogCalls.push(backlog);
+      await options.backlogGate;
       const after = backlog.after;
       const records = (options.backlog ?? []).filter((r) => {
         const cursor = after?.byTarget.get(`${r.target.namespace}/${r.target.pod}/${r.target.container}`) ?? after?.otherwise;
         return cursor === undefined || r.cursor > cursor;
       });
-      return Promise.resolve({ targets: [...new Map(records.map((r) => [r.target.pod, r.target])).values()], records });
+      return { targets: [...new Map(records.map((r) => [r.target.pod, r.target])).values()], records };
     },
   };
   const stream = { id: `s_${name}`, key: name, source: { id: 'x.y', source }, selector: {} } as unknown as StreamDescriptor;
@@ -176,21 +179,23 @@ async function harness(name: string, options: HarnessOptions = {}) {
     publish: (message: BusMessage) => bus.publish(channel, encodeBusMessage(message)),
     /** Direct `records` of one socket, as lines. */
     directLines: (id: string) => direct.filter((e) => e.to === id && e.event === 'records').flatMap((e) => linesOf(e.payload)),
-    async listen(id: string, user: string, listen: ListenOptions = {}): Promise<FakeSocket> {
-      const socket = fakeSocket(id, user, direct);
-      const request: ListenerRequest = {
-        socket,
-        subject: socket.data.subject,
-        scopePredicate: PASS,
-        scopeSignature: '',
-        backlog: listen.backlog,
-        follow: true,
-        order: listen.order ?? 'source',
-      };
-      await fanout.activate(fanout.register(request), request);
-      return socket;
-    },
+    listen: listenOn,
   };
+
+  async function listenOn(id: string, user: string, listen: ListenOptions = {}): Promise<FakeSocket> {
+    const socket = fakeSocket(id, user, direct);
+    const request: ListenerRequest = {
+      socket,
+      subject: socket.data.subject,
+      scopePredicate: PASS,
+      scopeSignature: '',
+      backlog: listen.backlog,
+      follow: true,
+      order: listen.order ?? 'source',
+    };
+    await fanout.activate(fanout.register(request), request);
+    return socket;
+  }
 }
 
 describe('StreamFanout', () => {
@@ -505,6 +510,28 @@ describe('StreamFanout', () => {
       await expect.poll(() => roomEmits.flatMap((e) => linesOf(e.payload))).toEqual(['1', '2', '3', '4']);
       expect(backlogCalls.map((c) => [...(c.after?.byTarget ?? [])])).toEqual([[['n/a/c', '1']]]);
       expect(eventsOf('1', 'gap')).toEqual([]);
+      await fanout.close();
+    });
+
+    it('tells a listener still waiting for its backlog about a gap, after the backlog and before the live records held meanwhile', async () => {
+      let open = () => undefined as void;
+      const backlogGate = new Promise<void>((resolve) => (open = resolve));
+      const { fanout, direct, publish, listen } = await harness('gap-held', { backlog: [logRecord('a', '0')], backlogGate });
+      await publish({ t: 'target', op: 'added', target: a });
+      const listening = listen('1', 'alice', { backlog: { tail: 10 } });
+      await new Promise((resolve) => setImmediate(resolve));
+      await publish({ t: 'records', records: [record('a', '1')] });
+      await publish({ t: 'gap', missed: [{ target: a, count: 4 }] });
+      await publish({ t: 'records', records: [record('a', '6')] });
+      await new Promise((resolve) => setImmediate(resolve));
+      open();
+      await listening;
+      const sent = direct.filter((e) => e.to === '1' && e.event !== 'target');
+      expect(sent.map((e) => (e.event === 'records' ? linesOf(e.payload) : e.payload))).toEqual([
+        ['0'],
+        { sub: 's_gap-held', reason: 'bus_interrupted', missed: [{ target: a, count: 4 }] },
+        ['1', '6'],
+      ]);
       await fanout.close();
     });
   });

@@ -143,6 +143,7 @@ export class StreamFanout {
       scopeSignature: request.scopeSignature,
       deniedSent: new Set(),
       held: [],
+      heldGaps: undefined,
       floors: undefined,
       catchUpTimer: undefined,
       classKey: undefined,
@@ -330,14 +331,15 @@ export class StreamFanout {
     return true;
   }
 
-  /** Tells every live listener (after what its lane holds) that records may be missing here. */
+  /** Tells every listener (after what its lane holds, or after its backlog) that records may be missing here. */
   private reportGap(reason: GapReason, missed: readonly GapCount[] | undefined): void {
     if (this.listeners.size === 0) return;
     this.deps.metrics.gaps.inc({ reason });
     for (const listener of this.listeners.values()) {
-      if (listener.held !== undefined) continue;
       const payload = gapFor(this.stream.id, reason, missed, (key) => listener.access.get(key)?.allowed === true);
-      if (payload) this.slow.send(listener, { event: 'gap', payload });
+      if (!payload) continue;
+      if (listener.held === undefined) this.slow.send(listener, { event: 'gap', payload });
+      else (listener.heldGaps ??= []).push(payload);
     }
   }
 
@@ -485,7 +487,12 @@ export class StreamFanout {
       this.deps.metrics.gaps.inc({ reason: 'resume_incomplete' });
       this.slow.send(listener, { event: 'gap', payload: { sub: this.stream.id, reason: 'resume_incomplete' } });
     }
-    this.sendBacklog(listener, [...(listener.order === 'time' ? sortByTime(visible) : visible), ...(request.follow ? held : [])]);
+    this.sendBacklog(listener, listener.order === 'time' ? sortByTime(visible) : visible);
+    if (request.follow) {
+      for (const payload of listener.heldGaps ?? []) this.slow.send(listener, { event: 'gap', payload });
+      this.sendBacklog(listener, held);
+    }
+    listener.heldGaps = undefined;
     if (!request.follow) return this.end(listener, 'complete');
     if (floors.size === 0) return this.classes.join(listener, this.liveTargetKeys());
     listener.floors = floors;

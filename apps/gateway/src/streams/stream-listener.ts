@@ -1,5 +1,5 @@
 // One socket's subscription to one stream, as the fan-out tracks it.
-import type { RecordOrder, WireRecord } from '@tailgate/contracts';
+import type { GapEvent, RecordOrder, WireRecord } from '@tailgate/contracts';
 import type { BacklogOptions, Subject } from '@tailgate/plugin-sdk';
 
 import type { LogsSocket } from '../socket/logs-socket';
@@ -17,6 +17,8 @@ export interface StreamListener extends ClassMember {
   readonly deniedSent: Set<string>;
   /** Live batches held while the listener's backlog is read; undefined once it is live. */
   held: WireRecord[][] | undefined;
+  /** Gaps found while its backlog was read; sent before the held batches. */
+  heldGaps: GapEvent[] | undefined;
   /**
    * While set, the live stream may still repeat records this listener has (its backlog ran ahead
    * of the stream, or it resumed): it is served on its own, outside any class, until the stream

@@ -43,6 +43,10 @@ interface Publication {
   outage: PublishOutage | undefined;
 }
 
+/** Tries after the first to publish a stream's end, 250 ms apart and doubling (about 16 s in all). */
+const END_ATTEMPTS = 6;
+const END_RETRY_MS = 250;
+
 interface PublishOutage {
   /** Per target key, the records lost. */
   readonly missed: Map<string, GapCount>;
@@ -256,8 +260,22 @@ export class StreamSupervisor {
     await sent;
   }
 
-  private publishEnd(publication: Publication, reason: UpstreamEndReason): Promise<void> {
-    return this.send(publication, { t: 'end', reason });
+  /**
+   * The end is the one message listeners cannot do without (they would wait for a stream that
+   * is over), so it is tried again while the bus is down, for a while, as long as the grant holds.
+   */
+  private async publishEnd(publication: Publication, reason: UpstreamEndReason): Promise<void> {
+    const message: BusMessage = { t: 'end', reason };
+    await publication.queue;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        if (publication.outage) await this.endOutage(publication);
+        return await this.publish(publication, message);
+      } catch (error) {
+        if (attempt >= END_ATTEMPTS || !publication.grant.isValid()) return this.lost(publication, message, error);
+        await new Promise((resolve) => setTimeout(resolve, END_RETRY_MS * 2 ** attempt));
+      }
+    }
   }
 }
 
