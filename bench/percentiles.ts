@@ -25,6 +25,25 @@ export function spread(values: readonly number[]): Spread {
   return { median, min: finite[0] as number, max: finite[finite.length - 1] as number, runs: finite.length };
 }
 
+/** Latency percentiles over repeated runs: each one's spread, and the samples of all runs. */
+export interface LatencySpread {
+  readonly p50Ms: Spread;
+  readonly p99Ms: Spread;
+  readonly p999Ms: Spread;
+  readonly maxMs: Spread;
+  readonly samples: number;
+}
+
+export function spreadLatency(runs: readonly LatencySummary[]): LatencySpread {
+  return {
+    p50Ms: spread(runs.map((r) => r.p50)),
+    p99Ms: spread(runs.map((r) => r.p99)),
+    p999Ms: spread(runs.map((r) => r.p999)),
+    maxMs: spread(runs.map((r) => r.max)),
+    samples: runs.reduce((a, r) => a + r.samples, 0),
+  };
+}
+
 /** p50, p99, p99.9 and max of one or more fleets' latency histograms (merged). */
 export function summarizeLatency(...snapshots: readonly HistogramSnapshot[]): LatencySummary {
   const [first, ...rest] = snapshots;

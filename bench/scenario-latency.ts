@@ -10,7 +10,7 @@ import type { BenchSize } from './bench-size';
 import { linesAtRate, writeAtRate } from './cri-load';
 import { epochMs } from './fleet-protocol';
 import { startGatewayPipeline } from './gateway-under-test';
-import { spread, type Spread, summarizeLatency } from './percentiles';
+import { type LatencySpread, spreadLatency, summarizeLatency } from './percentiles';
 import type { PipelineUnderTest } from './pipeline-under-test';
 import { S1_POD } from './scenario-throughput';
 
@@ -20,7 +20,7 @@ export const LOAD_FRACTIONS = [0.1, 0.5, 0.8] as const;
 export const FAN_OUT_LOAD = 0.5;
 const FAN_OUT_FLEETS = 2;
 
-export interface LatencyResult {
+export interface LatencyResult extends LatencySpread {
   readonly key: string;
   readonly label: string;
   /** Listeners, every one receiving every line. */
@@ -28,11 +28,6 @@ export interface LatencyResult {
   readonly loadFraction: number;
   /** Lines per second written (and received by each listener). */
   readonly ratePerSec: number;
-  readonly p50Ms: Spread;
-  readonly p99Ms: Spread;
-  readonly p999Ms: Spread;
-  readonly maxMs: Spread;
-  readonly samples: number;
   readonly problems: readonly string[];
 }
 
@@ -150,11 +145,7 @@ function latencyResult(
     listeners,
     loadFraction: fraction,
     ratePerSec: rate,
-    p50Ms: spread(runs.map((r) => r.p50)),
-    p99Ms: spread(runs.map((r) => r.p99)),
-    p999Ms: spread(runs.map((r) => r.p999)),
-    maxMs: spread(runs.map((r) => r.max)),
-    samples: runs.reduce((a, r) => a + r.samples, 0),
+    ...spreadLatency(runs),
     problems,
   };
   log(

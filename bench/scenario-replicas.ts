@@ -16,20 +16,15 @@ import { epochMs } from './fleet-protocol';
 import { GatewayReplica } from './gateway-replica';
 import { listenerPlanner } from './gateway-under-test';
 import { type CapacityResult, runInterleaved, type StartedCase } from './interleaved-runs';
-import { spread, type Spread, summarizeLatency } from './percentiles';
+import { type LatencySpread, spreadLatency, summarizeLatency } from './percentiles';
 import type { PipelineUnderTest } from './pipeline-under-test';
 import { S2_PODS } from './scenario-fan-out';
 import type { RedisHandle } from './scenario-throughput';
 
-export interface ReplicaLatency {
+export interface ReplicaLatency extends LatencySpread {
   readonly key: string;
   readonly replicas: number;
   readonly ratePerSec: number;
-  readonly p50Ms: Spread;
-  readonly p99Ms: Spread;
-  readonly p999Ms: Spread;
-  readonly maxMs: Spread;
-  readonly samples: number;
 }
 
 export interface ReplicasResult {
@@ -148,11 +143,7 @@ export async function runReplicas(size: BenchSize, redis: RedisHandle, log: (lin
         key: entry.key,
         replicas: entry.key === 'S10-1' ? 1 : 2,
         ratePerSec: rate,
-        p50Ms: spread(runs.map((r) => r.p50)),
-        p99Ms: spread(runs.map((r) => r.p99)),
-        p999Ms: spread(runs.map((r) => r.p999)),
-        maxMs: spread(runs.map((r) => r.max)),
-        samples: runs.reduce((a, r) => a + r.samples, 0),
+        ...spreadLatency(runs),
       });
       const opened = (await entry.pipeline.metric?.('tailgate_upstreams_opened_total')) ?? Number.NaN;
       upstreamsOpened[entry.key] = opened;
