@@ -1,5 +1,5 @@
 // Renders a bench outcome as plain-text tables for the terminal (and for docs/performance.md).
-import type { Spread } from './percentiles';
+import type { LatencySpread, Spread } from './percentiles';
 import type { BenchOutcome, GateCheck, TargetCheck } from './targets';
 
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
@@ -42,11 +42,7 @@ export function renderOutcome(outcome: BenchOutcome, targets: readonly TargetChe
           String(l.listeners),
           `${Math.round(l.loadFraction * 100)}%`,
           String(l.ratePerSec),
-          ms(l.p50Ms.median),
-          range(l.p99Ms, ms),
-          ms(l.p999Ms.median),
-          ms(l.maxMs.median),
-          String(l.samples),
+          ...latencyCells(l),
         ]),
       ),
     );
@@ -136,11 +132,7 @@ export function renderOutcome(outcome: BenchOutcome, targets: readonly TargetChe
           String(l.replicas),
           String(replicas.listeners),
           String(l.ratePerSec),
-          ms(l.p50Ms.median),
-          range(l.p99Ms, ms),
-          ms(l.p999Ms.median),
-          ms(l.maxMs.median),
-          String(l.samples),
+          ...latencyCells(l),
           String(replicas.upstreamsOpened[l.key] ?? '—'),
         ]),
       ),
@@ -162,4 +154,9 @@ export function renderOutcome(outcome: BenchOutcome, targets: readonly TargetChe
     );
   }
   return parts.join('\n\n');
+}
+
+/** p50, p99 (with its spread), p99.9, max and samples of a latency measurement. */
+function latencyCells(l: LatencySpread): string[] {
+  return [ms(l.p50Ms.median), range(l.p99Ms, ms), ms(l.p999Ms.median), ms(l.maxMs.median), String(l.samples)];
 }

@@ -4,7 +4,16 @@ import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import { CLIENT_EVENTS, END_REASONS, ERROR_CODES, LOGS_NAMESPACE, PROTOCOL_VERSION, SERVER_EVENTS, TARGET_END_REASONS } from './index';
+import {
+  CLIENT_EVENTS,
+  END_REASONS,
+  ERROR_CODES,
+  GAP_REASONS,
+  LOGS_NAMESPACE,
+  PROTOCOL_VERSION,
+  SERVER_EVENTS,
+  TARGET_END_REASONS,
+} from './index';
 
 const doc = readFileSync(join(__dirname, '../../../docs/protocol.md'), 'utf8');
 
@@ -39,5 +48,10 @@ describe('docs/protocol.md', () => {
     const line = doc.split('\n').find((l) => l.startsWith('Target end reasons')) ?? '';
     const reasons = line.slice(line.indexOf(':'));
     expect([...reasons.matchAll(/`([a-z_]+)`/g)].map((m) => m[1])).toEqual([...TARGET_END_REASONS]);
+  });
+
+  it('explains every gap reason in its section', () => {
+    const section = doc.split(/^## /m).find((s) => s.startsWith('Gaps')) ?? '';
+    expect([...section.matchAll(/^- `([a-z_]+)`:/gm)].map((m) => m[1])).toEqual([...GAP_REASONS]);
   });
 });

@@ -205,13 +205,16 @@ export class StreamSupervisor {
    */
   private send(publication: Publication, message: BusMessage): Promise<void> {
     const sent = publication.queue
-      .then(async () => {
-        if (publication.outage) await this.endOutage(publication);
-        await this.publish(publication, message);
-      })
+      .then(() => this.publishAfterOutage(publication, message))
       .catch((error: unknown) => this.lost(publication, message, error));
     publication.queue = sent;
     return sent;
+  }
+
+  /** Publishes, first telling what an outage lost if one is pending; rejects while the bus refuses. */
+  private async publishAfterOutage(publication: Publication, message: BusMessage): Promise<void> {
+    if (publication.outage) await this.endOutage(publication);
+    await this.publish(publication, message);
   }
 
   private lost(publication: Publication, message: BusMessage, error: unknown): void {
@@ -269,8 +272,7 @@ export class StreamSupervisor {
     await publication.queue;
     for (let attempt = 0; ; attempt++) {
       try {
-        if (publication.outage) await this.endOutage(publication);
-        return await this.publish(publication, message);
+        return await this.publishAfterOutage(publication, message);
       } catch (error) {
         if (attempt >= END_ATTEMPTS || !publication.grant.isValid()) return this.lost(publication, message, error);
         await new Promise((resolve) => setTimeout(resolve, END_RETRY_MS * 2 ** attempt));
