@@ -1,7 +1,7 @@
 // One runner for the whole repository. Projects split by what a suite needs to run:
 // unit (pure, beside the code), integration (real redis-server, real socket.io-client),
 // cluster (real etcd + kube-apiserver from test/cluster).
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 // No decorator-metadata transform: Nest classes name every injected dependency with @Inject(),
 // so esbuild's legacy decorators are enough.
@@ -19,7 +19,7 @@ export default defineConfig({
         ssr,
         test: {
           name: 'unit',
-          include: ['{apps,libs,plugins}/*/src/**/*.spec.ts', 'bench/**/*.spec.ts'],
+          include: ['{apps,libs,plugins}/*/src/**/*.spec.ts', 'bench/**/*.spec.ts', 'test/support/**/*.spec.ts'],
         },
       },
       {
@@ -37,8 +37,21 @@ export default defineConfig({
         resolve,
         ssr,
         test: {
+          // Property-based fuzzing against a real gateway process (fast-check); TAILGATE_FUZZ_RUNS scales it.
+          name: 'adversarial',
+          include: ['test/adversarial/**/*.test.ts'],
+          // Needs the real apiserver: it runs in the cluster project.
+          exclude: [...configDefaults.exclude, 'test/adversarial/rbac-churn.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 90_000,
+        },
+      },
+      {
+        resolve,
+        ssr,
+        test: {
           name: 'cluster',
-          include: ['test/{cluster,kube}/**/*.test.ts'],
+          include: ['test/{cluster,kube}/**/*.test.ts', 'test/adversarial/rbac-churn.test.ts'],
           globalSetup: ['test/cluster/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 600_000,

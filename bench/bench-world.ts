@@ -34,6 +34,8 @@ export const STREAM_DEFAULTS = { maxBatchRecords: 100, maxBatchWaitMs: 10 } as c
 
 /** The bench opens up to thousands of subscriptions per user within seconds; quotas are not what it measures. */
 const NO_QUOTAS = { user: { maxSubscriptions: 1_000_000, maxStreams: 1_000_000, subscribesPerMinute: 1_000_000 } } as const;
+/** Nor connection limits: every bench client comes from one address, and one identity may hold many connections. */
+const NO_CONNECTION_LIMITS = { perAddressPerMinute: 1_000_000, perAddressBurst: 1_000_000, maxPerUser: 1_000_000 } as const;
 
 const newToken = (): string => randomBytes(18).toString('base64url');
 
@@ -70,6 +72,7 @@ export function createGatewayWorld(spec: WorldSpec): GatewayWorld {
     nodeFile: { ...spec.nodeFile, root: spec.podsRoot },
     streams: { ...STREAM_DEFAULTS, ...spec.streams },
     quotas: NO_QUOTAS,
+    connections: NO_CONNECTION_LIMITS,
     logLevel: 'error',
   });
   // createDemoWorld wrote the demo's three tokens there; the bench's identities replace them.

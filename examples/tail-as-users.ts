@@ -13,10 +13,12 @@ const tokens = JSON.parse(readFileSync(process.env.TAILGATE_DEMO_USERS ?? '.tail
 interface Seen {
   pods: Map<string, number>;
   denied: Map<string, string>;
+  /** Pods the user may neither read nor learn the names of. */
+  hidden: number;
 }
 
 function tail(user: string, token: string): Promise<Seen> {
-  const seen: Seen = { pods: new Map(), denied: new Map() };
+  const seen: Seen = { pods: new Map(), denied: new Map(), hidden: 0 };
   const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(`${url}/logs`, {
     auth: { token },
     transports: ['websocket'],
@@ -33,6 +35,10 @@ function tail(user: string, token: string): Promise<Seen> {
   socket.on('denied', ({ target, reason }) => {
     seen.denied.set(`${target.ns}/${target.pod}`, reason);
     console.log(`[${user.padEnd(5)}] denied ${target.ns}/${target.pod}: ${reason}`);
+  });
+  socket.on('hidden', ({ count }) => {
+    seen.hidden = count;
+    console.log(`[${user.padEnd(5)}] ${count} pod(s) hidden`);
   });
   socket.on('connect', () => {
     void socket.emitWithAck('subscribe', { source: 'node-file.pods', selector: {}, tail: 2 }).then((ack) => {
@@ -53,7 +59,7 @@ async function main(): Promise<void> {
   for (const [user, seen] of results) {
     const pods = [...seen.pods].map(([pod, n]) => `${pod} (${n})`).join(', ') || 'nothing';
     console.log(`  ${user.padEnd(6)} saw: ${pods}`);
-    console.log(`  ${''.padEnd(6)} denied: ${[...seen.denied.keys()].join(', ') || 'nothing'}`);
+    console.log(`  ${''.padEnd(6)} denied: ${[...seen.denied.keys()].join(', ') || 'nothing'}; hidden: ${seen.hidden}`);
   }
 }
 

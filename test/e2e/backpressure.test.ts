@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PODS } from '../../apps/gateway/src/demo/demo-world';
 import { outstandingBytes } from '../../apps/gateway/src/socket/outstanding-bytes';
 import { SubscriptionService } from '../../apps/gateway/src/streams/subscription.service';
-import { LogClient } from './support/log-client';
+import type { LogClient } from './support/log-client';
 import { type DemoGateway, startDemoGateway } from './support/start-demo-gateway';
 
 const CAP = 512 * 1024;
@@ -30,7 +30,7 @@ describe('backpressure', () => {
   let demo: DemoGateway;
   const clients: LogClient[] = [];
   const connect = async () => {
-    const client = await LogClient.connect(demo.gateway.url, { token: demo.world.tokens.alice });
+    const client = await demo.connect('alice');
     clients.push(client);
     expect((await client.subscribe(CHECKOUT)).ok).toBe(true);
     await client.waitFor(() => client.targets.length === 1, 'the checkout-api target');

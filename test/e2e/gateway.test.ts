@@ -2,7 +2,7 @@
 // one upstream per stream, bad input — once on the in-process bus and once on real Redis.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
-import { DEMO_PODS, writePodFile } from '../../apps/gateway/src/demo/demo-world';
+import { DEMO_PODS } from '../../apps/gateway/src/demo/demo-world';
 import { connectError, LogClient } from './support/log-client';
 import { type DemoGateway, startDemoGateway } from './support/start-demo-gateway';
 
@@ -22,7 +22,7 @@ describe.each([
   let demo: DemoGateway;
   const clients: LogClient[] = [];
   const connect = async (user: string) => {
-    const client = await LogClient.connect(demo.gateway.url, { token: demo.world.tokens[user] });
+    const client = await demo.connect(user);
     clients.push(client);
     return client;
   };
@@ -40,7 +40,10 @@ describe.each([
     const listeners = await Promise.all(users.map(connect));
     for (const client of listeners) expect((await client.subscribe(ALL)).ok).toBe(true);
     for (const client of listeners) {
-      await client.waitFor(() => client.targets.length + client.denied.length === DEMO_PODS.length, 'every target announced');
+      await client.waitFor(
+        () => client.targets.length + client.denied.length + client.hidden.length === DEMO_PODS.length,
+        'every target announced',
+      );
     }
     for (const pod of DEMO_PODS) {
       const writer = demo.writers.get(pod.name)!;
@@ -59,8 +62,12 @@ describe.each([
           .sort(),
       ).toEqual(expected.sort());
       expect(new Set(client.records.map((r) => r.pod))).toEqual(new Set(VISIBLE[user]));
-      const denied = DEMO_PODS.map((p) => p.name).filter((p) => !VISIBLE[user]!.includes(p));
+      // Named only where the user may list the pods (its team's namespace); elsewhere only counted.
+      const team = DEMO_PODS.filter((p) => p.namespace === (user === 'bob' ? 'team-b' : 'team-a'));
+      const denied = team.map((p) => p.name).filter((p) => !VISIBLE[user]!.includes(p));
       expect(client.denied.map((d) => d.target.pod).sort()).toEqual(denied.sort());
+      const hidden = DEMO_PODS.length - team.length;
+      expect(client.hidden.map((h) => h.count)).toEqual(Array.from({ length: hidden }, (_, i) => i + 1));
       expect(client.targets.map((t) => t.target.pod).sort()).toEqual([...VISIBLE[user]!].sort());
       for (const record of client.records) expect(record.cursor).toMatch(/\S/);
     }
@@ -111,7 +118,41 @@ describe.each([
   it('refuses a subscription the chain explicitly denies with forbidden', async () => {
     const client = await connect('bob');
     const ack = await client.subscribe({ source: 'node-file.pods', selector: { namespace: 'team-a' } });
-    expect(ack).toEqual({ ok: false, error: { code: 'forbidden', message: 'not allowed: namespace team-a is not in the allow-list' } });
+    // The allow-list's reason (which names the policy) stays in the server's log.
+    expect(ack).toEqual({ ok: false, error: { code: 'forbidden', message: 'not allowed to read the logs this subscription asks for' } });
+    expect(demo.log()).toContain('namespace team-a is not in the allow-list');
+  });
+
+  it("never sends a forbidden pod's line, cursor or timestamp in a denied event, with or without a backlog", async () => {
+    // The README's own example: every pod, a backlog of two lines each. The leak oracle checks every
+    // event strictly; before the fix a backlog record was sent as the `target` of `denied`.
+    for (const pod of DEMO_PODS) await demo.writers.get(pod.name)!.writeMany([`${pod.name} secret 1`, `${pod.name} secret 2`]);
+    for (const user of ['bob', 'carol']) {
+      const client = await connect(user);
+      expect((await client.subscribe({ source: 'node-file.pods', selector: {}, tail: 2, follow: false })).ok).toBe(true);
+      await client.waitFor(() => client.ended.length === 1, `${user}'s backlog`);
+      for (const event of client.denied) expect(Object.keys(event.target).sort()).toEqual(['container', 'ns', 'pod']);
+      expect(new Set(client.records.map((r) => r.pod))).toEqual(new Set(VISIBLE[user]));
+      expect(client.violations).toEqual([]);
+    }
+  });
+
+  it('names a denied pod to a user who may list its namespace, and nothing of it to one who may not', async () => {
+    const bob = await connect('bob');
+    expect((await bob.subscribe({ source: 'node-file.pods', selector: {} })).ok).toBe(true);
+    const carol = await connect('carol');
+    expect((await carol.subscribe({ source: 'node-file.pods', selector: { namespace: 'team-a' } })).ok).toBe(true);
+    await carol.waitFor(() => carol.targets.length + carol.denied.length === 2, "carol's targets");
+    // carol may list team-a (the allow-list), so she is told which pod she may not read, and no more.
+    expect(carol.denied.map(({ target, reason }) => ({ target, reason }))).toEqual([
+      { target: { ns: 'team-a', pod: 'payments-worker', container: 'worker' }, reason: 'forbidden' },
+    ]);
+    await bob.waitFor(() => bob.hidden.length === 2, "bob's hidden count");
+    expect(bob.denied).toEqual([]);
+    expect(bob.hidden.map((h) => h.count)).toEqual([1, 2]);
+    // Nothing bob received names team-a or its pods.
+    const received = JSON.stringify([bob.targets, bob.denied, bob.hidden, bob.records]);
+    for (const name of ['team-a', 'checkout-api', 'payments-worker']) expect(received).not.toContain(name);
   });
 
   it('answers bad input with invalid_request and keeps the socket usable', async () => {
@@ -152,7 +193,10 @@ describe.each([
       expect(error.message).toBe('unauthenticated');
       expect(error.data).toEqual({ code: 'unauthenticated', message: 'a valid bearer token is required' });
     }
-    const viaHeader = await LogClient.connect(demo.gateway.url, { headers: { authorization: `Bearer ${demo.world.tokens.carol}` } });
+    const viaHeader = await LogClient.connect(demo.gateway.url, {
+      headers: { authorization: `Bearer ${demo.world.tokens.carol}` },
+      sees: demo.sees('carol'),
+    });
     clients.push(viaHeader);
     expect((await viaHeader.subscribe({ source: 'node-file.pods', selector: { namespace: 'team-a', pod: 'checkout-api' } })).ok).toBe(true);
     const log = demo.log();
@@ -176,9 +220,7 @@ describe('access revoked mid-stream', () => {
 
   it('stops delivery to the listener who lost access within one re-check, with a denied event, and to no one else', async () => {
     const selector = { namespace: 'team-a', pod: 'checkout-api' };
-    const [alice, carol] = await Promise.all(
-      ['alice', 'carol'].map((u) => LogClient.connect(demo.gateway.url, { token: demo.world.tokens[u] })),
-    );
+    const [alice, carol] = await Promise.all(['alice', 'carol'].map((u) => demo.connect(u)));
     clients.push(alice!, carol!);
     for (const client of [alice!, carol!]) {
       expect((await client.subscribe({ source: 'node-file.pods', selector })).ok).toBe(true);
@@ -192,10 +234,10 @@ describe('access revoked mid-stream', () => {
       p.name === 'checkout-api' ? { ...p, labels: { 'rbac/policy': 'deny', 'rbac/alice': 'allow' } } : p,
     );
     const changedAt = Date.now();
-    writePodFile(demo.world.podFile, relabelled);
+    demo.relabel(relabelled);
     await carol!.waitFor(() => carol!.denied.length === 1, 'the denied event');
     const tookMs = Date.now() - changedAt;
-    expect(carol!.denied[0]).toMatchObject({ target: { pod: 'checkout-api' }, reason: 'pod label rbac/policy is deny' });
+    expect(carol!.denied[0]).toMatchObject({ target: { pod: 'checkout-api' }, reason: 'forbidden' });
     // Bound: the label reload (50 ms) plus one re-check interval (250 ms), with scheduling slack.
     expect(tookMs).toBeLessThan(2_000);
 

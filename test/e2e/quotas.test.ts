@@ -4,7 +4,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { DEMO_PODS } from '../../apps/gateway/src/demo/demo-world';
-import { LogClient } from './support/log-client';
+import type { LogClient } from './support/log-client';
 import { type DemoGateway, startDemoGateway } from './support/start-demo-gateway';
 
 // Demo users: alice and carol are in group team-a (tenant `a`), bob in team-b.
@@ -26,7 +26,7 @@ describe('quotas', () => {
   let demo: DemoGateway;
   let clients: LogClient[] = [];
   const connect = async (user: string) => {
-    const client = await LogClient.connect(demo.gateway.url, { token: demo.world.tokens[user] });
+    const client = await demo.connect(user);
     clients.push(client);
     return client;
   };

@@ -5,7 +5,7 @@ import type { WireRecord } from '@tailgate/contracts';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
 import { DEMO_PODS } from '../../apps/gateway/src/demo/demo-world';
-import { LogClient } from './support/log-client';
+import type { LogClient } from './support/log-client';
 import { type DemoGateway, startDemoGateway } from './support/start-demo-gateway';
 
 const source = 'node-file.pods';
@@ -30,7 +30,7 @@ describe.each([
   let demo: DemoGateway;
   const clients: LogClient[] = [];
   const connect = async () => {
-    const client = await LogClient.connect(demo.gateway.url, { token: demo.world.tokens.alice });
+    const client = await demo.connect('alice');
     clients.push(client);
     return client;
   };

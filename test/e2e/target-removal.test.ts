@@ -4,7 +4,7 @@ import { CriLogWriter } from '@tailgate/plugin-node-file/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
 import { DEMO_PODS } from '../../apps/gateway/src/demo/demo-world';
-import { LogClient } from './support/log-client';
+import type { LogClient } from './support/log-client';
 import { type DemoGateway, startDemoGateway } from './support/start-demo-gateway';
 
 describe.each([
@@ -23,7 +23,7 @@ describe.each([
   });
 
   it('tells a listener that a deleted pod was deleted, after its last line', async () => {
-    const alice = await LogClient.connect(demo.gateway.url, { token: demo.world.tokens.alice });
+    const alice = await demo.connect('alice');
     clients.push(alice);
     expect((await alice.subscribe({ source: 'node-file.pods', selector: { namespace: 'team-a', pod: 'checkout-api' } })).ok).toBe(true);
     await alice.waitFor(() => alice.targets.length === 1, 'the target');

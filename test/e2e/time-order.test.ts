@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { DEMO_PODS } from '../../apps/gateway/src/demo/demo-world';
-import { LogClient } from './support/log-client';
+import type { LogClient } from './support/log-client';
 import { type DemoGateway, startDemoGateway } from './support/start-demo-gateway';
 
 const source = 'node-file.pods';
@@ -14,7 +14,7 @@ describe('time-ordered subscriptions', () => {
   let demo: DemoGateway;
   const clients: LogClient[] = [];
   const connect = async () => {
-    const client = await LogClient.connect(demo.gateway.url, { token: demo.world.tokens.alice });
+    const client = await demo.connect('alice');
     clients.push(client);
     return client;
   };

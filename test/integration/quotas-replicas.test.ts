@@ -10,9 +10,10 @@ import { Writable } from 'node:stream';
 import type { SubscribeRequest } from '@tailgate/contracts';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
-import { createDemoWorld, type DemoWorld } from '../../apps/gateway/src/demo/demo-world';
+import { createDemoWorld, DEMO_PODS, type DemoWorld } from '../../apps/gateway/src/demo/demo-world';
 import { type RunningGateway, startGateway } from '../../apps/gateway/src/start-gateway';
 import { type GatewayProcess, spawnGateway } from '../e2e/support/gateway-process';
+import { demoVisibility } from '../e2e/support/demo-visibility';
 import { LogClient } from '../e2e/support/log-client';
 
 const holdingTtlMs = 3_000;
@@ -43,7 +44,7 @@ describe('quotas across replicas on one Redis', () => {
   let killed: GatewayProcess | undefined;
   const clients: LogClient[] = [];
   const connect = async (url: string, user: string) => {
-    const client = await LogClient.connect(url, { token: world.tokens[user] });
+    const client = await LogClient.connect(url, { token: world.tokens[user], sees: demoVisibility(user, () => DEMO_PODS) });
     clients.push(client);
     return client;
   };

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningGateway, startGateway } from '../../apps/gateway/src/start-gateway';
 import { suffix, user } from '../cluster/src/fixtures';
 import { type ClusterTestContext, connectToTestCluster } from '../cluster/src/test-context';
-import { LogClient } from '../e2e/support/log-client';
+import { LogClient, SEES_EVERYTHING, seesTargets } from '../e2e/support/log-client';
 
 describe('desktop mode with a namespace-only kubeconfig', () => {
   let ctx: ClusterTestContext;
@@ -60,7 +60,7 @@ describe('desktop mode with a namespace-only kubeconfig', () => {
   });
 
   it('streams the readable namespace with labels from the apiserver, as the kubeconfig user', async () => {
-    const client = await LogClient.connect(gateway.url, { token: localToken });
+    const client = await LogClient.connect(gateway.url, { token: localToken, sees: SEES_EVERYTHING });
     clients.push(client);
     const ack = await client.subscribe({ source: 'node-file.pods', selector: { namespace } });
     expect(ack).toMatchObject({ ok: true, scope: [{ ns: namespace }] });
@@ -71,7 +71,9 @@ describe('desktop mode with a namespace-only kubeconfig', () => {
   });
 
   it('refuses other tokens, the kubeconfig user’s own Kubernetes token included', async () => {
-    await expect(LogClient.connect(gateway.url, { token: ctx.cluster.users['dave']!.token })).rejects.toThrow('unauthenticated');
+    await expect(
+      LogClient.connect(gateway.url, { token: ctx.cluster.users['dave']!.token, sees: seesTargets(() => false) }),
+    ).rejects.toThrow('unauthenticated');
   });
 });
 

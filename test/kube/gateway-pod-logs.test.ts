@@ -6,7 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningGateway } from '../../apps/gateway/src/start-gateway';
 import { suffix, user } from '../cluster/src/fixtures';
 import { type ClusterTestContext, connectToTestCluster } from '../cluster/src/test-context';
-import { LogClient } from '../e2e/support/log-client';
+import { LogClient, SEES_EVERYTHING, seesPods, seesTargets, type Visibility } from '../e2e/support/log-client';
+
+/** carol may read every pod of the namespace; dave and bob only `web` (resourceNames), bob may also list the pods. */
+const SEES: Record<string, Visibility> = { carol: SEES_EVERYTHING, dave: seesPods(['web']), bob: seesPods(['web']) };
+const NOTHING = seesTargets(() => false);
 import { startClusterGateway } from './src/cluster-gateway';
 import { grantGatewayIdentity, grantPodLogsSource } from './src/gateway-kube';
 
@@ -19,7 +23,7 @@ describe('gateway with the kube-pod-logs source', () => {
   const clients: LogClient[] = [];
 
   async function listen(name: string, tail?: number): Promise<LogClient> {
-    const client = await LogClient.connect(gw.url, { token: ctx.cluster.users[name]!.token });
+    const client = await LogClient.connect(gw.url, { token: ctx.cluster.users[name]!.token, sees: SEES[name] ?? NOTHING });
     clients.push(client);
     const ack = await client.subscribe({
       source: 'kube-pod-logs.pods',
@@ -27,7 +31,9 @@ describe('gateway with the kube-pod-logs source', () => {
       ...(tail === undefined ? {} : { tail }),
     });
     expect(ack.ok, JSON.stringify(ack)).toBe(true);
-    await client.waitFor(() => client.targets.length + client.denied.length === 3, `${name}'s targets`);
+    await client.waitFor(() => client.targets.length + client.denied.length + client.hidden.length === 3, `${name}'s targets`);
+    // Targets are announced before the backlog is read: wait for it, so live lines written next are not in it.
+    if (tail !== undefined) await client.waitFor(() => client.lines().includes('web history'), `${name}'s backlog`);
     return client;
   }
 
@@ -40,6 +46,9 @@ describe('gateway with the kube-pod-logs source', () => {
     await ctx.fixtures.pod(ns, 'worker', { containers: ['app'] });
     await ctx.fixtures.grant(ns, 'carol-reads-all', [POD_LOG], [user('carol')]);
     await ctx.fixtures.grant(ns, 'dave-reads-web', [{ ...POD_LOG, resourceNames: ['web'] }], [user('dave')]);
+    // bob reads `web` too, and may list the namespace's pods: Kubernetes would tell him `worker` exists.
+    const listPods = { apiGroups: [''], resources: ['pods'], verbs: ['list'] };
+    await ctx.fixtures.grant(ns, 'bob-lists-reads-web', [listPods, { ...POD_LOG, resourceNames: ['web'] }], [user('bob')]);
     ctx.kubelet.container(ns, 'web', 'app').write('web history');
     ctx.kubelet.container(ns, 'worker', 'app').write('worker history');
     gw = await startClusterGateway(ctx, { plugins: { 'kube-pod-logs': { retryMinMs: 50, retryMaxMs: 500 } } });
@@ -51,8 +60,19 @@ describe('gateway with the kube-pod-logs source', () => {
     await ctx?.stop();
   });
 
+  it('names the pod a user may not read only to one whom RBAC lets list the namespace', async () => {
+    const bob = await listen('bob');
+    const dave = await listen('dave');
+    expect(bob.denied.map(({ target, reason }) => `${target.ns}/${target.pod}/${target.container} ${reason}`)).toEqual([
+      `${ns}/worker/app forbidden`,
+    ]);
+    expect(bob.hidden).toEqual([]);
+    expect(dave.denied).toEqual([]);
+    expect(dave.hidden.map((h) => h.count)).toEqual([1]);
+  });
+
   it('lists the source with its selector schema and resume support', async () => {
-    const client = await LogClient.connect(gw.url, { token: ctx.cluster.users.carol!.token });
+    const client = await LogClient.connect(gw.url, { token: ctx.cluster.users.carol!.token, sees: SEES_EVERYTHING });
     clients.push(client);
     const listed = (await client.emitRaw('sources.list', {})) as { ok: boolean; sources: { id: string; supports: object }[] };
     const source = listed.sources.find((s) => s.id === 'kube-pod-logs.pods');
@@ -62,7 +82,9 @@ describe('gateway with the kube-pod-logs source', () => {
   it('gives each user exactly the pods RBAC allows, through one pods/log request per container', async () => {
     const carols = [await listen('carol', 1), await listen('carol')];
     const dave = await listen('dave', 1);
-    expect(dave.denied.map((d) => `${d.target.pod}/${d.target.container}`)).toEqual(['worker/app']);
+    // dave may read `web` only and may not list the namespace's pods: `worker` is counted, never named.
+    expect(dave.denied).toEqual([]);
+    expect(dave.hidden.map((h) => h.count)).toEqual([1]);
     expect(dave.targets.map((t) => `${t.target.pod}/${t.target.container}`).sort()).toEqual(['web/app', 'web/sidecar']);
 
     await waitUntil(() => ['app', 'sidecar'].every((c) => ctx.kubelet.container(ns, 'web', c).current.followers === 1));
@@ -107,7 +129,7 @@ describe('gateway with the kube-pod-logs source', () => {
     ctx.kubelet.container(ns, 'worker', 'app').write('missed worker');
     ctx.kubelet.container(ns, 'web', 'sidecar').write('missed sidecar');
 
-    const back = await LogClient.connect(gw.url, { token: ctx.cluster.users.carol!.token });
+    const back = await LogClient.connect(gw.url, { token: ctx.cluster.users.carol!.token, sees: SEES_EVERYTHING });
     clients.push(back);
     const ack = await back.subscribe({ source: 'kube-pod-logs.pods', selector: { namespaces: [ns] }, resume: cursors });
     expect(ack.ok, JSON.stringify(ack)).toBe(true);

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { suffix, user } from '../cluster/src/fixtures';
 import { type ClusterTestContext, connectToTestCluster } from '../cluster/src/test-context';
-import { LogClient } from '../e2e/support/log-client';
+import { LogClient, SEES_EVERYTHING } from '../e2e/support/log-client';
 
 type Manifest = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } };
 
@@ -74,7 +74,7 @@ describe('k8s/ manifests', () => {
         .map((p) => p.id)
         .sort(),
     ).toEqual(['kube-pod-logs', 'kube-rbac', 'kube-token']);
-    const carol = await LogClient.connect(gw.url, { token: ctx.cluster.users.carol!.token });
+    const carol = await LogClient.connect(gw.url, { token: ctx.cluster.users.carol!.token, sees: SEES_EVERYTHING });
     clients.push(carol);
     const ack = await carol.subscribe({ source: 'kube-pod-logs.pods', selector: { namespaces: [ns] }, tail: 10 });
     expect(ack.ok, JSON.stringify(ack)).toBe(true);

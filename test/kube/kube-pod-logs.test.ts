@@ -5,7 +5,7 @@
 import type { KubeServices } from '@tailgate/kube';
 import { KubePodLogsSource, PodLogsSelectorSchema } from '@tailgate/plugin-kube-pod-logs';
 import { type LogRecord, silentLogger, type SourceEvent, targetKey } from '@tailgate/plugin-sdk';
-import { collectStream, type StreamCollector } from '@tailgate/plugin-sdk/testing';
+import { collectBacklog, collectStream, type StreamCollector } from '@tailgate/plugin-sdk/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { controllerRef, suffix, user } from '../cluster/src/fixtures';
@@ -272,7 +272,7 @@ describe('kube-pod-logs: backlog, previous and resume', () => {
 
   const selector = () => PodLogsSelectorSchema.parse({ namespaces: [ns] });
   const backlog = (options: Parameters<KubePodLogsSource['backlog']>[1]) =>
-    source.backlog(selector(), options, { signal: AbortSignal.timeout(10_000), logger: silentLogger });
+    collectBacklog(source.backlog(selector(), options, { signal: AbortSignal.timeout(10_000), logger: silentLogger }));
   const kubectl = async (pod: string, query: string) =>
     (await ctx.admin.raw('GET', `/api/v1/namespaces/${ns}/pods/${pod}/log?container=app&${query}`)).text
       .split('\n')
@@ -351,10 +351,12 @@ describe('kube-pod-logs: backlog, previous and resume', () => {
   });
 
   it('limitBytes caps each container, cutting mid-line like kubectl --limit-bytes', async () => {
-    const { records } = await source.backlog(
-      PodLogsSelectorSchema.parse({ namespaces: [ns], pods: ['web'], limitBytes: 10 }),
-      { tail: 10 },
-      { signal: AbortSignal.timeout(10_000), logger: silentLogger },
+    const { records } = await collectBacklog(
+      source.backlog(
+        PodLogsSelectorSchema.parse({ namespaces: [ns], pods: ['web'], limitBytes: 10 }),
+        { tail: 10 },
+        { signal: AbortSignal.timeout(10_000), logger: silentLogger },
+      ),
     );
     const kubectl = await ctx.admin.raw('GET', `/api/v1/namespaces/${ns}/pods/web/log?container=app&limitBytes=10`);
     expect(kubectl.text).toBe('web 0\nweb ');

@@ -13,7 +13,7 @@ import {
   NodeLogSource,
 } from '@tailgate/plugin-node-logs';
 import { isPluginError, type LogRecord, type PluginError, silentLogger } from '@tailgate/plugin-sdk';
-import { collectStream, describeLogSource, type StreamCollector } from '@tailgate/plugin-sdk/testing';
+import { collectBacklog, collectStream, describeLogSource, type StreamCollector } from '@tailgate/plugin-sdk/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { serviceAccount, suffix, user } from '../cluster/src/fixtures';
@@ -184,20 +184,18 @@ describe('node-logs: backlog', () => {
     ['a', 'b', 'c', 'd'].forEach((line, i) => writer.write(line, { ts: new Date(base + i * 2_000 + 250) }));
     const live = open(selector({ query: name, sinceTime: new Date(base - 1_000).toISOString() }));
     await live.waitFor((s) => s.records.length === 4);
-    const tail = await source.backlog(selector({ query: name }), { tail: 2 }, ctxFor());
+    const tail = await collectBacklog(source.backlog(selector({ query: name }), { tail: 2 }, ctxFor()));
     expect(tail.targets).toEqual([{ namespace: '', pod: '', container: name, node: NODE }]);
     expect(tail.records.map(message)).toEqual(['c', 'd']);
     expect(tail.records.map((r) => r.cursor)).toEqual(live.records.slice(2).map((r) => r.cursor));
     // since falls inside a second: journalctl reads whole seconds, the backlog keeps only what is at or after it.
-    const since = await source.backlog(selector({ query: name }), { since: new Date(base + 2_000 + 500) }, ctxFor());
+    const since = await collectBacklog(source.backlog(selector({ query: name }), { since: new Date(base + 2_000 + 500) }, ctxFor()));
     expect(since.records.map(message)).toEqual(['c', 'd']);
-    const both = await source.backlog(selector({ query: name }), { since: new Date(base), tail: 1 }, ctxFor());
+    const both = await collectBacklog(source.backlog(selector({ query: name }), { since: new Date(base), tail: 1 }, ctxFor()));
     expect(both.records.map(message)).toEqual(['d']);
     // The selector's own window narrows the backlog too.
-    const narrowed = await source.backlog(
-      selector({ query: name, untilTime: new Date(base + 3_000).toISOString() }),
-      { tail: 10 },
-      ctxFor(),
+    const narrowed = await collectBacklog(
+      source.backlog(selector({ query: name, untilTime: new Date(base + 3_000).toISOString() }), { tail: 10 }, ctxFor()),
     );
     expect(narrowed.records.map(message)).toEqual(['a', 'b']);
   });
@@ -205,8 +203,8 @@ describe('node-logs: backlog', () => {
   it('is empty without tail or since, and for tail 0', async () => {
     const name = unit('empty');
     journal(name).write('x', { ts: ago(1_000) });
-    expect((await source.backlog(selector({ query: name }), {}, ctxFor())).records).toEqual([]);
-    expect((await source.backlog(selector({ query: name }), { tail: 0 }, ctxFor())).records).toEqual([]);
+    expect((await collectBacklog(source.backlog(selector({ query: name }), {}, ctxFor()))).records).toEqual([]);
+    expect((await collectBacklog(source.backlog(selector({ query: name }), { tail: 0 }, ctxFor()))).records).toEqual([]);
   });
 });
 
@@ -224,7 +222,7 @@ describe('node-logs: files under /var/log', () => {
       ['new 1', '000000000002'],
       ['new 2', '000000000003'],
     ]);
-    const backlog = await source.backlog(selector({ query: path }), { tail: 3 }, ctxFor());
+    const backlog = await collectBacklog(source.backlog(selector({ query: path }), { tail: 3 }, ctxFor()));
     expect(backlog.records.map((r) => [r.line, r.cursor])).toEqual([
       ['old 2', '000000000001'],
       ['new 1', '000000000002'],
@@ -285,11 +283,9 @@ describe('node-logs: failures are coded errors with our own message', () => {
     });
     const error = await failure(open(selector({ query: 'kubelet' }), new NodeLogSource(weak.http, CONFIG)));
     expect([error.code, error.message, error.details]).toEqual(['forbidden', MESSAGES.forbidden, { status: 403 }]);
-    await expect(new NodeLogSource(weak.http, CONFIG).backlog(selector({ query: 'kubelet' }), { tail: 1 }, ctxFor())).rejects.toMatchObject(
-      {
-        code: 'forbidden',
-      },
-    );
+    // The query is asked when the first page is taken.
+    const refused = new NodeLogSource(weak.http, CONFIG).backlog(selector({ query: 'kubelet' }), { tail: 1 }, ctxFor());
+    await expect(collectBacklog(refused)).rejects.toMatchObject({ code: 'forbidden' });
   });
 
   it('retries an unreachable kubelet, then gives up with upstream_unavailable', async () => {

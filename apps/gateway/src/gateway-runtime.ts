@@ -2,6 +2,7 @@
 // plugins, the bus and the logger.
 import type { ReplayableLogBus } from '@tailgate/bus';
 import type { TailgateConfig } from '@tailgate/config';
+import type { AccessChange } from '@tailgate/kube';
 import type { PluginRegistry } from '@tailgate/plugin-host';
 import type { Logger } from 'pino';
 
@@ -16,4 +17,9 @@ export interface GatewayRuntime {
   readonly state: { ready: boolean; bus: 'up' | 'down' };
   /** Releases what was assembled outside NestJS (pod metadata reloads, …). */
   readonly onClose: (() => Promise<void> | void)[];
+  /** Where cluster changes that can change access are reported (RBAC and pod watches); none without `kube`. */
+  readonly accessChanges: readonly AccessChangeFeed[];
 }
+
+/** Observes access changes; returns the unsubscribe. */
+export type AccessChangeFeed = (listener: (change: AccessChange) => void) => () => void;

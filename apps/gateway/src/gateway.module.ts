@@ -2,10 +2,12 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { recordsChannel } from '@tailgate/bus';
 
+import { AccessRevalidation } from './access/access-revalidation';
 import { AccessService } from './access/access.service';
 import { AuthenticationService } from './auth/authentication.service';
 import { SessionReview } from './auth/session-review';
 import { createStreamSupervision } from './cluster/create-stream-supervision';
+import { ConnectionAdmission } from './connections/connection-admission';
 import { GATEWAY_LOGGER, GATEWAY_RUNTIME } from './gateway.tokens';
 import { GatewayLifecycle } from './gateway-lifecycle';
 import type { GatewayRuntime } from './gateway-runtime';
@@ -24,10 +26,10 @@ export class GatewayModule {
     const pluginLogger = logger.child({ component: 'gateway' });
     const channelOf = (stream: { key: string }) => recordsChannel(config.redis.keyPrefix, stream.key);
     const access = new AccessService(registry, config.access, metrics, pluginLogger);
-    const { idleGraceMs, maxBatchRecords, reorderWindowMs } = config.streams;
+    const { idleGraceMs, maxBatchRecords, reorderWindowMs, drainTimeoutMs, maxBacklogSinceMs, maxBacklogTail } = config.streams;
     const supervision = createStreamSupervision(config, bus, metrics, pluginLogger);
     const supervisor = new StreamSupervisor(bus, { channelOf, maxBatchRecords }, supervision.claims, metrics, pluginLogger);
-    const settings = { idleGraceMs, maxBatchRecords, reorderWindowMs, channelOf };
+    const settings = { idleGraceMs, maxBatchRecords, reorderWindowMs, drainTimeoutMs, maxBacklogSinceMs, maxBacklogTail, channelOf };
     const authentication = new AuthenticationService(registry, config.authentication.authenticators, metrics, pluginLogger);
     const quotas = new QuotaService(createQuotaStore(config, pluginLogger), config.quotas, metrics, pluginLogger);
     runtime.onClose.push(() => quotas.close());
@@ -41,6 +43,13 @@ export class GatewayModule {
       pluginLogger,
       quotas,
     );
+    // Cluster changes drop the decisions they affect and re-check the listeners they touch at once.
+    const revalidation = new AccessRevalidation(access, (touched) => subscriptions.recheckAll(touched), pluginLogger);
+    const unsubscribes = runtime.accessChanges.map((feed) => feed((change) => revalidation.apply(change)));
+    runtime.onClose.push(async () => {
+      for (const unsubscribe of unsubscribes) unsubscribe();
+      await revalidation.stop();
+    });
     return {
       module: GatewayModule,
       controllers: [HealthController],
@@ -51,6 +60,7 @@ export class GatewayModule {
         { provide: AccessService, useValue: access },
         { provide: StreamSupervisor, useValue: supervisor },
         { provide: AuthenticationService, useValue: authentication },
+        { provide: ConnectionAdmission, useValue: new ConnectionAdmission(authentication, config.connections, metrics, pluginLogger) },
         { provide: SubscriptionService, useValue: subscriptions },
         { provide: SessionReview, useValue: new SessionReview(authentication, subscriptions, pluginLogger) },
         LogsGateway,

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { createLogBus, type ReplayableLogBus } from '@tailgate/bus';
-import { kubeSelfServiceRef, kubeServiceRef, kubeTransportServiceRef } from '@tailgate/kube';
+import { accessChangeOfPod, AccessObjectsWatch, kubeSelfServiceRef, kubeServiceRef, kubeTransportServiceRef } from '@tailgate/kube';
 import type { TailgateConfig } from '@tailgate/config';
 import { type HostServices, loadPlugins } from '@tailgate/plugin-host';
 import { type Plugin, podMetadataServiceRef } from '@tailgate/plugin-sdk';
@@ -16,7 +16,7 @@ import type { Logger } from 'pino';
 import { BUNDLED_PLUGINS } from './bundled-plugins';
 import { GatewayModule } from './gateway.module';
 import { createKubeHostServices } from './kube/kube-host-services';
-import type { GatewayRuntime } from './gateway-runtime';
+import type { AccessChangeFeed, GatewayRuntime } from './gateway-runtime';
 import { createLogger } from './logging/create-logger';
 import { NestPinoLogger } from './logging/nest-pino-logger';
 import { GatewayMetrics } from './metrics/gateway-metrics';
@@ -50,7 +50,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const { config } = options;
   const logger = createLogger(config.log.level, options.logDestination);
   const onClose: (() => Promise<void> | void)[] = [];
-  const services = await hostServices(config, logger, onClose);
+  const accessChanges: AccessChangeFeed[] = [];
+  const services = await hostServices(config, logger, onClose, accessChanges);
   const loaded = await loadPlugins({
     bundled: options.bundled ?? BUNDLED_PLUGINS,
     config,
@@ -64,13 +65,22 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   if (config.access.chain.length === 0) logger.warn('access.chain is empty: every target will be denied');
   const bus = createBus(config, logger);
   const metrics = new GatewayMetrics();
-  const runtime: GatewayRuntime = { config, registry: loaded.registry, bus, logger, metrics, state: { ready: false, bus: 'up' }, onClose };
+  const runtime: GatewayRuntime = {
+    config,
+    registry: loaded.registry,
+    bus,
+    logger,
+    metrics,
+    state: { ready: false, bus: 'up' },
+    onClose,
+    accessChanges,
+  };
   bus.onConnectionChange((state) => {
     runtime.state.bus = state;
     logger.warn({ state }, 'bus connection changed');
   });
   const app = await NestFactory.create(GatewayModule.forRoot(runtime), { logger: new NestPinoLogger(logger.child({ component: 'nest' })) });
-  app.useWebSocketAdapter(new TailgateIoAdapter(app, config.server));
+  app.useWebSocketAdapter(new TailgateIoAdapter(app, config.server, metrics));
   // SIGTERM closes the app (streams handed over, clients sent elsewhere), then exits 0.
   app.enableShutdownHooks([], { useProcessExit: true });
   await app.listen(config.server.port, config.server.host);
@@ -80,7 +90,12 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   return { app, url: `http://${host}:${port}`, port, metrics, logger, close: () => app.close() };
 }
 
-async function hostServices(config: TailgateConfig, logger: Logger, onClose: (() => Promise<void> | void)[]): Promise<HostServices> {
+async function hostServices(
+  config: TailgateConfig,
+  logger: Logger,
+  onClose: (() => Promise<void> | void)[],
+  accessChanges: AccessChangeFeed[],
+): Promise<HostServices> {
   const services = new Map<string, unknown>();
   if (config.kube) {
     const kube = await createKubeHostServices(config, config.kube, logger.child({ component: 'kube' }));
@@ -91,6 +106,26 @@ async function hostServices(config: TailgateConfig, logger: Logger, onClose: (()
       kube.podMetadata.start();
       onClose.push(() => kube.podMetadata.stop());
       services.set(podMetadataServiceRef.id, kube.podMetadata);
+      accessChanges.push((listener) =>
+        kube.podMetadata.onChange((change) => {
+          const access = accessChangeOfPod(change);
+          if (access) listener(access);
+        }),
+      );
+    }
+    // RBAC decides only through kube-rbac; its objects are watched so a change takes effect at once.
+    if (config.access.chain.some((name) => name.startsWith('kube-rbac.'))) {
+      const { watchTimeoutSeconds } = config.kube.podMetadata;
+      const watchLogger = logger.child({ component: 'access-watch' });
+      const watch = new AccessObjectsWatch(kube.http, { watchTimeoutSeconds, logger: watchLogger });
+      watch.start();
+      onClose.push(() => watch.stop());
+      accessChanges.push((listener) => watch.onChange(listener));
+      // Listed before the first decision, so the first lists hide no change; without list/watch
+      // permission the gateway still starts, re-checking on its interval until the watches work.
+      if (!(await watch.listed(config.kube.podMetadata.initialSyncTimeoutMs))) {
+        watchLogger.warn('RBAC and ServiceAccount watches not listed in time; check the gateway ClusterRole (docs/security.md)');
+      }
     }
   }
   if (config.podMetadata.kind === 'file') {

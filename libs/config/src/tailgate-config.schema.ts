@@ -10,7 +10,12 @@ export const ServerConfigSchema = z
   .strictObject({
     host: z.string().default('0.0.0.0').describe('Address the HTTP and Socket.IO server binds to.'),
     port: z.number().int().min(0).max(65_535).default(8080).describe('Port of the HTTP and Socket.IO server (0 picks a free one).'),
-    corsOrigins: z.array(z.string()).default([]).describe('Browser origins allowed to connect; empty allows none.'),
+    corsOrigins: z
+      .array(z.string())
+      .default([])
+      .describe(
+        'Browser origins (`https://app.example`) allowed to connect, over WebSocket and polling alike; empty allows none. Clients that send no Origin header (CLIs, servers) are not browsers and always may.',
+      ),
     maxPayloadBytes: z
       .number()
       .int()
@@ -18,6 +23,39 @@ export const ServerConfigSchema = z
       .max(16 * 1024 * 1024)
       .default(1024 * 1024)
       .describe('Largest Socket.IO message a client may send; larger ones close the connection.'),
+  })
+  .prefault({});
+
+const connectionRate = (def: number, description: string) => z.number().int().min(1).max(1_000_000_000).default(def).describe(description);
+
+/** Limits on opening connections, each kept in memory per replica (token buckets, like the subscribe rate). */
+export const ConnectionsConfigSchema = z
+  .strictObject({
+    perAddressPerMinute: connectionRate(
+      600,
+      'Connection attempts one client address may make per minute, refused ones included; beyond, `connect_error` `rate_limited`.',
+    ),
+    perAddressBurst: connectionRate(120, 'Connection attempts one client address may make at once before the per-minute rate applies.'),
+    failuresPerCredentialPerMinute: connectionRate(
+      6,
+      'Failed authentications one token may cause per minute; beyond, the token is refused with `rate_limited` before any authenticator is asked. Tokens are told apart by a keyed hash and never stored.',
+    ),
+    failuresPerCredentialBurst: connectionRate(5, 'Failed authentications one token may cause at once before the per-minute rate applies.'),
+    maxPerUser: connectionRate(50, 'Open connections one user may hold on one replica; more are refused with `rate_limited`.'),
+    trackedKeys: z
+      .number()
+      .int()
+      .min(100)
+      .max(10_000_000)
+      .default(10_000)
+      .describe('Addresses, and failing tokens, each limit remembers at most; the oldest are forgotten first.'),
+    clientAddressHeader: z
+      .string()
+      .regex(/^[a-z0-9-]+$/)
+      .optional()
+      .describe(
+        'Header in which a proxy you trust puts the client address (its last entry is used), e.g. `x-forwarded-for`; unset: the TCP peer. Behind a proxy without it, all clients share the proxy address and its limit.',
+      ),
   })
   .prefault({});
 
@@ -61,8 +99,37 @@ export const StreamsConfigSchema = z
       .max(1024 * 1024 * 1024)
       .default(1024 * 1024)
       .describe(
-        'Bytes waiting to be written to one connection before its subscriptions count as slow; each then queues at most this many bytes of records, drops the oldest batches and tells the client with `dropped`.',
+        'Bytes waiting to be written to one connection before its subscriptions count as slow; each then queues at most this many bytes of records, drops the oldest batches and tells the client with `dropped`. A backlog fills at most half of it, reading the next page from the source only when there is room.',
       ),
+    connectionBufferBytes: z
+      .number()
+      .int()
+      .min(64 * 1024)
+      .max(4 * 1024 * 1024 * 1024)
+      .default(8 * 1024 * 1024)
+      .describe(
+        'Bytes queued on the server for one connection beyond what Socket.IO holds (`listenerBufferBytes`): the slow lanes, and the live batches held while backlogs are sent, of all its subscriptions together. Past it, the subscription that adds drops its oldest batches and tells the client with `dropped`. Backlogs are read only as the connection drains and add one page at most.',
+      ),
+    drainTimeoutMs: ms(
+      30_000,
+      'How long a backlog waits for its connection to take anything (to hold less than half of `listenerBufferBytes`); then the client is disconnected and may reconnect and resume.',
+    ),
+    maxBacklogSinceMs: z
+      .number()
+      .int()
+      .min(60_000)
+      .max(30 * 86_400_000)
+      .default(86_400_000)
+      .describe(
+        'Furthest back a `since` may reach, in ms; a source may declare less (`backlogLimits`). A `since` beyond it is refused with `invalid_request`, whose details give the limit.',
+      ),
+    maxBacklogTail: z
+      .number()
+      .int()
+      .min(1)
+      .max(10_000)
+      .default(10_000)
+      .describe('Most records per target a `tail` may ask for; a source may declare less. More is refused with `invalid_request`.'),
     leaseTtlMs: z
       .number()
       .int()
@@ -82,6 +149,10 @@ export const StreamsConfigSchema = z
         "With Redis: how long a replica's listeners keep a stream's upstream running after the replica's last heartbeat, when it dies.",
       ),
   })
+  .refine((streams) => streams.connectionBufferBytes >= streams.listenerBufferBytes, {
+    path: ['connectionBufferBytes'],
+    message: 'must be at least listenerBufferBytes (one slow lane must fit)',
+  })
   .refine((streams) => streams.demandTtlMs >= streams.leaseTtlMs, {
     path: ['demandTtlMs'],
     message: 'must be at least leaseTtlMs (demand is renewed with the lease)',
@@ -98,8 +169,14 @@ export const AccessConfigSchema = z
       .enum(['all', 'first-decisive'])
       .default('all')
       .describe('How decisions combine: `all` (every authorizer that votes must allow) or `first-decisive` (Kubernetes union).'),
-    decisionTtlMs: ms(30_000, 'How long an allow or deny decision is reused; errors are never cached.'),
-    recheckIntervalMs: ms(30_000, 'How often live listeners are authorized again (revocation takes at most this long).'),
+    decisionTtlMs: ms(
+      30_000,
+      'How long an allow or deny decision is kept; a new listener or target never uses one older than recheckIntervalMs; errors are never cached.',
+    ),
+    recheckIntervalMs: ms(
+      30_000,
+      'How often live listeners are authorized again; RBAC, ServiceAccount and pod label watches re-check at once (docs/security.md).',
+    ),
     authorizeTimeoutMs: ms(5_000, 'An authorizer slower than this counts as an error (deny, not cached).'),
   })
   .prefault({});
@@ -206,6 +283,7 @@ export const PluginEntrySchema = z.record(z.string(), z.unknown()).nullable().de
 export const TailgateConfigSchema = z
   .strictObject({
     server: ServerConfigSchema,
+    connections: ConnectionsConfigSchema,
     // Unset: no cluster (the demo, files only). Its settings are documented in @tailgate/kube.
     kube: KubeConfigSchema.optional(),
     redis: RedisConfigSchema,
@@ -227,3 +305,4 @@ export const TailgateConfigSchema = z
   });
 
 export type TailgateConfig = z.output<typeof TailgateConfigSchema>;
+export type ConnectionsConfig = z.output<typeof ConnectionsConfigSchema>;

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 
 import type { WireError } from './error-codes';
+import { readSince } from './since';
 import type { ScopeView, SourceDescription } from './server-events';
 
 /** Upper bounds that keep one request from costing the server much. */
@@ -16,14 +17,16 @@ export const LIMITS = {
   maxResumeTargets: 1_000,
   /** Longest target key (`<ns>/<pod>/<container>`) in a `resume` object. */
   maxTargetKeyLength: 512,
+  /** Deepest nesting of objects and arrays in any request argument, checked before any schema. */
+  maxPayloadDepth: 32,
 } as const;
 
-/** RFC 3339 timestamp, or a duration back from now such as `30s`, `5m`, `2h`. */
+/** An RFC 3339 date-time with a zone, or a duration back from now with a unit (`30s`, `5m`, `2h`); see readSince. */
 export const SinceSchema = z
   .string()
   .max(64)
-  .refine((value) => /^\d+(ms|s|m|h)$/.test(value) || !Number.isNaN(Date.parse(value)), {
-    message: 'expected an RFC 3339 time or a duration such as 5m',
+  .refine((value) => readSince(value) !== undefined, {
+    message: 'expected an RFC 3339 date-time with a zone, or a duration such as 5m',
   });
 
 const CursorSchema = z.string().min(1).max(LIMITS.maxCursorLength);

@@ -5,11 +5,12 @@ import { z } from 'zod';
 import { PROTOCOL_VERSION } from './protocol-version';
 
 export const HandshakeAuthSchema = z.object({
+  /** An empty token counts as none (the header is read instead). */
   token: z
     .string()
-    .min(1)
     .max(16 * 1024)
     .optional(),
+  /** Versions other than the one this server speaks are refused with `invalid_request`. */
   protocol: z.literal(PROTOCOL_VERSION).optional(),
 });
 export type HandshakeAuth = z.input<typeof HandshakeAuthSchema>;

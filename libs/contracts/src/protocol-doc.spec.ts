@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 
 import {
   CLIENT_EVENTS,
+  DENIED_REASONS,
   END_REASONS,
   ERROR_CODES,
   GAP_REASONS,
@@ -42,6 +43,12 @@ describe('docs/protocol.md', () => {
     expect([...`${line} ${next}`.matchAll(/`([a-z_]+)`/g)].map((m) => m[1])).toEqual([...END_REASONS]);
     expect(doc).toContain(`namespace **\`${LOGS_NAMESPACE}\`**`);
     expect(doc).toContain(`# Tailgate wire protocol, version ${PROTOCOL_VERSION}`);
+  });
+
+  it('lists every denied reason', () => {
+    const line = doc.split('\n').find((l) => l.startsWith('Denied reasons:')) ?? '';
+    const next = doc.split('\n')[doc.split('\n').indexOf(line) + 1] ?? '';
+    expect([...`${line} ${next}`.matchAll(/`([a-z_]+)`/g)].map((m) => m[1])).toEqual([...DENIED_REASONS]);
   });
 
   it('lists every target end reason', () => {

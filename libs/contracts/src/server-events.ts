@@ -64,10 +64,24 @@ export const TARGET_END_REASONS = ['completed', 'deleted', 'failed'] as const sa
 export type TargetEvent =
   | { readonly sub: string; readonly op: 'added'; readonly target: WireTarget }
   | { readonly sub: string; readonly op: 'removed'; readonly target: WireTarget; readonly reason?: TargetEndReason };
+/**
+ * Why a listener may not read a target, as clients are told: the authorizers said no
+ * (`forbidden`), or one of them could not answer and the server denied to be safe
+ * (`unavailable`; it decides again at the next re-check). The detailed reason stays on the server.
+ */
+export type DeniedReason = 'forbidden' | 'unavailable';
+export const DENIED_REASONS = ['forbidden', 'unavailable'] as const satisfies readonly DeniedReason[];
+
+/** A target the listener may not read, named because it could learn the name from Kubernetes itself. */
 export interface DeniedEvent {
   readonly sub: string;
   readonly target: WireTarget;
-  readonly reason: string;
+  readonly reason: DeniedReason;
+}
+/** How many targets of the subscription the listener may not read and may not learn the names of. */
+export interface HiddenEvent {
+  readonly sub: string;
+  readonly count: number;
 }
 export interface DroppedEvent {
   readonly sub: string;
@@ -103,6 +117,7 @@ export interface ServerToClientEvents {
   records: (event: RecordsEvent) => void;
   target: (event: TargetEvent) => void;
   denied: (event: DeniedEvent) => void;
+  hidden: (event: HiddenEvent) => void;
   dropped: (event: DroppedEvent) => void;
   gap: (event: GapEvent) => void;
   ended: (event: EndedEvent) => void;
@@ -112,6 +127,7 @@ export const SERVER_EVENTS = [
   'records',
   'target',
   'denied',
+  'hidden',
   'dropped',
   'gap',
   'ended',

@@ -18,3 +18,5 @@ export {
   type ReadableScopeApi,
 } from './readable-scope';
 export { decide, describeResource, podLogReview, reviewSpec, type PodLogReview } from './log-access-review';
+export { accessChangeOfPod, type AccessChange } from './access-change';
+export { ACCESS_WATCH_RULES, AccessObjectsWatch, type AccessObjectsWatchOptions, serviceAccountUser } from './access-objects-watch';

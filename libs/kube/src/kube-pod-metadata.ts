@@ -17,8 +17,10 @@ export interface KubePodMetadataOptions {
 }
 
 export type PodChange =
-  | { readonly type: 'synced'; readonly namespace: string | undefined }
-  | { readonly type: 'upsert'; readonly pod: PodMetadata }
+  /** `relisted`: listed before; a first list changes nothing anyone could have looked up (`get()` waits for it). */
+  | { readonly type: 'synced'; readonly namespace: string | undefined; readonly relisted: boolean }
+  /** `previous`: what the cache held for this pod before; undefined for a pod it did not know. */
+  | { readonly type: 'upsert'; readonly pod: PodMetadata; readonly previous: PodMetadata | undefined }
   | { readonly type: 'delete'; readonly namespace: string; readonly name: string };
 
 export class KubePodMetadata implements PodMetadataService {
@@ -77,16 +79,20 @@ export class KubePodMetadata implements PodMetadataService {
   }
 
   private sinkFor(markSynced: () => void): PodSink {
+    let relisted = false;
     return {
       replace: (namespace, pods) => {
         for (const [key, pod] of this.pods) if (namespace === undefined || pod.namespace === namespace) this.pods.delete(key);
         for (const pod of pods) this.pods.set(`${pod.namespace}/${pod.name}`, pod);
         markSynced();
-        this.emit({ type: 'synced', namespace });
+        this.emit({ type: 'synced', namespace, relisted });
+        relisted = true;
       },
       upsert: (pod) => {
-        this.pods.set(`${pod.namespace}/${pod.name}`, pod);
-        this.emit({ type: 'upsert', pod });
+        const key = `${pod.namespace}/${pod.name}`;
+        const previous = this.pods.get(key);
+        this.pods.set(key, pod);
+        this.emit({ type: 'upsert', pod, previous });
       },
       remove: (namespace, name) => {
         this.pods.delete(`${namespace}/${name}`);

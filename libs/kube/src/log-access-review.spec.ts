@@ -36,6 +36,22 @@ describe('podLogReview', () => {
 });
 
 describe('reviewSpec', () => {
+  it('reviews "may it learn target names" as list pods in the namespace, or list nodes, decisively', () => {
+    const names = (s: { namespace?: string; resource?: 'nodes/log' }): AccessRequest => ({ ...scope(s), action: 'targets.list' });
+    expect(podLogReview(names({ namespace: 'team-a' }))).toEqual({
+      attempts: [{ verb: 'list', group: '', version: 'v1', resource: 'pods', namespace: 'team-a' }],
+      decisive: true,
+    });
+    expect(podLogReview(names({ resource: 'nodes/log' }))).toEqual({
+      attempts: [{ verb: 'list', group: '', version: 'v1', resource: 'nodes' }],
+      decisive: true,
+    });
+    expect(decide(podLogReview(names({ namespace: 'team-a' })), [NO])).toEqual({
+      result: 'deny',
+      reason: 'Kubernetes RBAC does not allow list pods in namespace team-a',
+    });
+  });
+
   it('carries user, groups, uid and extra', () => {
     expect(reviewSpec(alice, podLog)).toEqual({
       user: 'alice',

@@ -16,8 +16,25 @@ export interface PodLogReview {
 }
 
 export function podLogReview(request: AccessRequest): PodLogReview {
+  if (request.action === 'targets.list') return listReview(request);
   const nodeLogs = request.kind === 'target' ? request.target.pod === undefined : request.scope.resource === 'nodes/log';
   return nodeLogs ? nodeReview(request.kind === 'target' ? request.target.node : request.scope.node) : podReview(request);
+}
+
+/** `list pods` in the namespace, or `list nodes`: whether Kubernetes would tell the subject the names. */
+function listReview(request: AccessRequest): PodLogReview {
+  const where = request.kind === 'target' ? request.target : request.scope;
+  const nodes = request.kind === 'target' ? request.target.pod === undefined : request.scope.resource === 'nodes/log';
+  const attributes: ResourceAttributes = nodes
+    ? { verb: 'list', group: '', version: 'v1', resource: 'nodes' }
+    : {
+        verb: 'list',
+        group: '',
+        version: 'v1',
+        resource: 'pods',
+        ...(where.namespace === undefined ? {} : { namespace: where.namespace }),
+      };
+  return { attempts: [attributes], decisive: true };
 }
 
 function podReview(request: AccessRequest): PodLogReview {
@@ -68,7 +85,7 @@ export function reviewSpec(subject: Subject, attributes: ResourceAttributes): Su
 
 /** `get pods/log of ns/pod`, `get nodes/log of node n1`, `get pods/log in all namespaces`, … */
 export function describeResource(attributes: ResourceAttributes): string {
-  const what = `${attributes.verb} ${attributes.resource}/${attributes.subresource ?? ''}`;
+  const what = `${attributes.verb} ${attributes.resource}${attributes.subresource === undefined ? '' : `/${attributes.subresource}`}`;
   if (attributes.resource === 'nodes') return attributes.name === undefined ? `${what} of all nodes` : `${what} of node ${attributes.name}`;
   if (attributes.namespace === undefined) return `${what} in all namespaces`;
   if (attributes.name === undefined) return `${what} in namespace ${attributes.namespace}`;

@@ -14,7 +14,13 @@ export interface Subject {
   readonly extra?: Readonly<Record<string, readonly string[]>>;
 }
 
-export type AccessAction = 'logs.read';
+/**
+ * `logs.read`: may the subject read the logs the request names. `targets.list` (always a scope
+ * request, for a namespace or for nodes): may it learn which targets exist there — what Kubernetes
+ * answers with `list pods` or `list nodes`. The host asks it before naming a target the subject may
+ * not read (a `denied` event); an authorizer with no opinion on names abstains.
+ */
+export type AccessAction = 'logs.read' | 'targets.list';
 
 /**
  * What a target request asks about: one pod's logs, or one node's own logs. Access is decided

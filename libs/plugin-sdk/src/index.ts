@@ -1,5 +1,6 @@
 export * from './authenticator';
 export * from './authorizer';
+export * from './backlog-pages';
 export * from './define-plugin';
 export * from './errors';
 export * from './expiring-cache';

@@ -57,10 +57,33 @@ export interface ResumePoint {
   readonly otherwise?: string;
 }
 
+/**
+ * A listener's backlog: its targets at once, its records page by page, read as the host asks for
+ * them. A listener whose connection does not drain stops the host asking, so a backlog of any
+ * size costs about a page per target in memory (see mergeOldestFirst), never the whole window.
+ */
 export interface Backlog {
-  /** Every target the records come from; the host authorizes each before sending any. */
+  /** Every target the records may come from; the host authorizes each before it takes a page. */
   readonly targets: readonly TargetRef[];
-  readonly records: readonly LogRecord[];
+  /**
+   * The records, oldest first, in pages of at most a few hundred records. Within one target in
+   * cursor order; across targets oldest first (by `ts`). Read only when the host asks for the
+   * next page; iterated at most once. The host may stop early (`return()`): release the files or
+   * requests the read holds then. A failed read throws from the iteration.
+   */
+  readonly pages: AsyncIterable<readonly LogRecord[]>;
+}
+
+/**
+ * The largest backlog window a source serves. The host refuses a request beyond it (or beyond
+ * its own `streams.maxBacklogSinceMs` / `maxBacklogTail`, whichever is smaller) with
+ * `invalid_request`, so the window a client gets is never silently shorter than it asked for.
+ */
+export interface BacklogLimits {
+  /** How far back from now `since` may reach, in ms. */
+  readonly maxSinceMs?: number;
+  /** Most records per target `tail` may ask for. */
+  readonly maxTail?: number;
 }
 
 export interface LogSource<TSelector = unknown> {
@@ -81,7 +104,13 @@ export interface LogSource<TSelector = unknown> {
    * restarts of the gateway, so a client can resume from the last cursor it saw.
    */
   readonly resumable?: boolean;
-  /** Records one listener gets on subscribe (tail / since / resume), oldest first. */
+  /** Limits of `backlog()` windows; unset: only the host's own limits apply. */
+  readonly backlogLimits?: BacklogLimits;
+  /**
+   * Records one listener gets on subscribe (tail / since / resume), oldest first. Resolves once
+   * the targets are known; the records are read as the host takes their pages. `ctx.signal`
+   * aborts the whole read, pages included.
+   */
   backlog?(selector: TSelector, options: BacklogOptions, ctx: StreamContext): Promise<Backlog>;
   /** The shared live stream; the host runs it at most once per stream key. */
   open(selector: TSelector, ctx: StreamContext): AsyncIterable<SourceEvent>;

@@ -30,7 +30,13 @@ export const KubePodLogsConfigSchema = z.strictObject({
     .max(60_000)
     .default(2_000)
     .describe("How long a deleted pod's containers may still deliver their last lines before their targets end."),
-  backlogConcurrency: z.number().int().min(1).max(64).default(8).describe('Containers read at once for a backlog.'),
+  backlogConcurrency: z
+    .number()
+    .int()
+    .min(1)
+    .max(64)
+    .default(8)
+    .describe('pods/log requests of one backlog being opened at once; each stays open while the backlog is read, merged oldest first.'),
   maxLineBytes: z
     .number()
     .int()

@@ -8,7 +8,6 @@ import type { KubePodLogsConfig } from './kube-pod-logs-config';
 import { type PodLogsSelector, PodLogsSelectorSchema, podLogsScope, podLogsStreamKey } from './pod-logs-selector';
 import { readSnapshot } from './pod-logs-snapshot';
 import { openPodLogsStream } from './pod-logs-stream';
-import { SourceEventQueue } from './source-event-queue';
 
 export class KubePodLogsSource implements LogSource<PodLogsSelector> {
   readonly name = 'pods';
@@ -34,7 +33,7 @@ export class KubePodLogsSource implements LogSource<PodLogsSelector> {
   }
 
   async backlog(selector: PodLogsSelector, options: BacklogOptions, ctx: StreamContext): Promise<Backlog> {
-    return readSnapshot(selector, options, this.transport, { concurrency: this.config.backlogConcurrency, ...this.config }, ctx.signal);
+    return readSnapshot(selector, options, this.transport, this.snapshotOptions(), ctx.signal);
   }
 
   open(selector: PodLogsSelector, ctx: StreamContext): AsyncIterable<SourceEvent> {
@@ -43,18 +42,20 @@ export class KubePodLogsSource implements LogSource<PodLogsSelector> {
   }
 
   /** The previous instances: read once, each target ends as `completed`, then the stream ends. */
-  private openPrevious(selector: PodLogsSelector, ctx: StreamContext): AsyncIterable<SourceEvent> {
-    const queue = new SourceEventQueue(this.config.maxBatchRecords);
-    const options = { concurrency: this.config.backlogConcurrency, maxLineBytes: this.config.maxLineBytes };
-    readSnapshot(selector, {}, this.transport, options, ctx.signal).then(
-      ({ targets, records }) => {
-        for (const target of targets) queue.push({ type: 'target', op: 'added', target });
-        queue.records(records);
-        for (const target of targets) queue.push({ type: 'target', op: 'removed', target, reason: 'completed' });
-        queue.end();
-      },
-      (error: unknown) => queue.end(ctx.signal.aborted ? undefined : error),
-    );
-    return queue;
+  private async *openPrevious(selector: PodLogsSelector, ctx: StreamContext): AsyncGenerator<SourceEvent> {
+    try {
+      const { targets, pages } = await readSnapshot(selector, {}, this.transport, this.snapshotOptions(), ctx.signal);
+      for (const target of targets) yield { type: 'target', op: 'added', target };
+      for await (const records of pages) yield { type: 'records', records };
+      for (const target of targets) yield { type: 'target', op: 'removed', target, reason: 'completed' };
+    } catch (error) {
+      // Aborted: nobody listens any more; the read's failure is the abort.
+      if (!ctx.signal.aborted) throw error;
+    }
+  }
+
+  private snapshotOptions() {
+    const { backlogConcurrency, maxLineBytes, maxBatchRecords } = this.config;
+    return { concurrency: backlogConcurrency, maxLineBytes, maxBatchRecords };
   }
 }

@@ -39,10 +39,7 @@ export interface ReadOptions {
   readonly notBefore?: string;
 }
 
-/**
- * Reads one request to its end, handing over each chunk's records as one batch; `onRecords`
- * answering `stop` ends the read early (a byte limit reached).
- */
+/** Reads one request to its end, handing over each chunk's records as one batch. */
 export async function readPodLog(
   transport: Pick<KubeTransport, 'stream'>,
   target: TargetRef,
@@ -50,8 +47,29 @@ export async function readPodLog(
   position: LogPosition,
   signal: AbortSignal,
   options: ReadOptions,
-  onRecords: (records: LogRecord[]) => void | 'stop',
+  onRecords: (records: LogRecord[]) => void,
 ): Promise<ReadEnd> {
+  const pages = podLogPages(transport, target, query, position, signal, options);
+  for (;;) {
+    const next = await pages.next();
+    if (next.done === true) return next.value;
+    onRecords(next.value);
+  }
+}
+
+/**
+ * One request as pages of records (a chunk's worth each), read as the caller takes them: the
+ * body is not read ahead, so a caller that waits holds the response, not its records. Stopping
+ * early (`return()`) closes the response. Returns how the read ended.
+ */
+export async function* podLogPages(
+  transport: Pick<KubeTransport, 'stream'>,
+  target: TargetRef,
+  query: PodLogQuery,
+  position: LogPosition,
+  signal: AbortSignal,
+  options: ReadOptions,
+): AsyncGenerator<LogRecord[], ReadEnd> {
   const response = await transport.stream(podLogPath(target, query), signal);
   if (!response.ok) {
     const { status, reason, message } = response;
@@ -62,14 +80,14 @@ export async function readPodLog(
   try {
     for await (const chunk of response.body) {
       const records = parser.push(chunk as Buffer);
-      if (records.length > 0 && onRecords(records) === 'stop') return { kind: 'eof', status: response.status };
+      if (records.length > 0) yield records;
     }
   } finally {
     response.body.destroy();
   }
   if (signal.aborted) return { kind: 'eof', status: response.status };
   const rest = parser.end();
-  if (rest.length > 0) onRecords(rest);
+  if (rest.length > 0) yield rest;
   return { kind: 'eof', status: response.status };
 }
 

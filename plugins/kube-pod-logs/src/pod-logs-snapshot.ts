@@ -1,36 +1,45 @@
 // Reads the selected containers' logs once, without following: a listener's backlog (tail,
 // since, resume), or a whole `previous` stream. One list of the selected pods, then one pods/log
-// request per container, a few at a time; records come back oldest first across containers.
+// request per container (a few opened at a time), merged oldest first across containers and read
+// only as fast as the pages are taken: a backlog holds about a chunk per container.
 import type { KubeTransport } from '@tailgate/kube';
-import { type BacklogOptions, dateToEpochNanos, type LogRecord, type TargetRef, targetKey } from '@tailgate/plugin-sdk';
+import {
+  type Backlog,
+  type BacklogOptions,
+  dateToEpochNanos,
+  type LogRecord,
+  mergeOldestFirst,
+  type TargetRef,
+  targetKey,
+} from '@tailgate/plugin-sdk';
 import { z } from 'zod';
 
 import { ByteBudget } from './byte-budget';
 import { LogPosition } from './log-position';
 import { PodFilter, targetOf } from './pod-filter';
 import { type PodObject, PodObjectSchema } from './pod-object';
-import { type PodLogQuery, readPodLog } from './pod-log-reader';
+import { type PodLogQuery, podLogPages } from './pod-log-reader';
 import type { PodLogsSelector } from './pod-logs-selector';
+import { RequestSlots } from './request-slots';
 
 export interface SnapshotOptions {
+  /** pods/log requests being opened at once; all of them stay open while the backlog is read. */
   readonly concurrency: number;
   readonly maxLineBytes: number;
-}
-
-export interface Snapshot {
-  readonly targets: TargetRef[];
-  readonly records: LogRecord[];
+  /** Most records in one page. */
+  readonly maxBatchRecords: number;
 }
 
 const PodListSchema = z.object({ items: z.array(PodObjectSchema) });
 
+/** The selected containers now, and their records merged oldest first, read as the pages are taken. */
 export async function readSnapshot(
   selector: PodLogsSelector,
   backlog: BacklogOptions,
   transport: Pick<KubeTransport, 'json' | 'stream'>,
   options: SnapshotOptions,
   signal: AbortSignal,
-): Promise<Snapshot> {
+): Promise<Backlog> {
   const filter = await PodFilter.create(selector, transport, signal);
   const pods: PodObject[] = [];
   for (const query of filter.queries()) {
@@ -39,22 +48,22 @@ export async function readSnapshot(
     for (const pod of list.items) if (pod.spec.nodeName !== undefined && (await filter.selects(pod))) pods.push(pod);
   }
   const targets = pods.flatMap((pod) => filter.containers(pod).map((c) => targetOf(pod, c.name)));
-  const perTarget = await mapLimited(targets, options.concurrency, (target) =>
-    readTarget(target, selector, backlog, transport, options, signal),
-  );
-  return { targets, records: mergeByTime(perTarget) };
+  const slots = new RequestSlots(options.concurrency);
+  const reads = targets.map((target) => targetPages(target, selector, backlog, transport, options, signal, slots));
+  return { targets, pages: mergeOldestFirst(reads, options.maxBatchRecords) };
 }
 
-async function readTarget(
+async function* targetPages(
   target: TargetRef,
   selector: PodLogsSelector,
   backlog: BacklogOptions,
   transport: Pick<KubeTransport, 'stream'>,
   options: SnapshotOptions,
   signal: AbortSignal,
-): Promise<LogRecord[]> {
+  slots: RequestSlots,
+): AsyncGenerator<readonly LogRecord[]> {
   const after = backlog.after === undefined ? undefined : (backlog.after.byTarget.get(targetKey(target)) ?? backlog.after.otherwise);
-  if (backlog.after !== undefined && after === undefined) return [];
+  if (backlog.after !== undefined && after === undefined) return;
   const position = after === undefined ? LogPosition.start() : LogPosition.after(after);
   const since = backlog.since === undefined ? undefined : dateToEpochNanos(backlog.since);
   const query: PodLogQuery = {
@@ -63,35 +72,19 @@ async function readTarget(
     ...(after === undefined ? {} : { sinceTime: position.sinceTime() }),
     ...(selector.previous ? { previous: true } : {}),
   };
-  const records: LogRecord[] = [];
   const read = { maxLineBytes: options.maxLineBytes, ...(since === undefined ? {} : { notBefore: since }) };
   const budget = new ByteBudget(selector.limitBytes);
-  // A container with nothing to read (waiting, no previous instance, pod gone meanwhile) has no backlog.
-  await readPodLog(transport, target, query, position, signal, read, (batch) => {
-    records.push(...budget.take(batch));
-    return budget.exhausted ? 'stop' : undefined;
-  });
-  return records;
-}
-
-/** Oldest first across containers; each container's own order kept (its cursors are ordered). */
-function mergeByTime(perTarget: readonly LogRecord[][]): LogRecord[] {
-  const all = perTarget.flat();
-  return all
-    .map((record, index) => ({ record, index, at: record.cursor.slice(0, 20) }))
-    .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.index - b.index))
-    .map(({ record }) => record);
-}
-
-async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i] as T);
+  // The slot is held until the response's first records (or its end): opening is what costs the apiserver.
+  const release = await slots.acquire();
+  try {
+    // A container with nothing to read (waiting, no previous instance, pod gone meanwhile) has no backlog.
+    for await (const page of podLogPages(transport, target, query, position, signal, read)) {
+      release();
+      const records = budget.take(page);
+      if (records.length > 0) yield records;
+      if (budget.exhausted) return;
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
+  } finally {
+    release();
+  }
 }

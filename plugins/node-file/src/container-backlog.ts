@@ -1,14 +1,18 @@
 // The records one container directory still holds (current and uncompressed rotated files,
-// oldest first), decoded exactly as the live stream decodes them so cursors match.
+// oldest first), decoded exactly as the live stream decodes them so cursors match, and read a
+// chunk at a time as the caller asks for them: a `since` backlog of any size holds one chunk.
+// A `tail` keeps its last records while they are small, and only their cursors past that: then
+// the records are read a second time, from the file where the tail starts.
 import { stat } from 'node:fs/promises';
 
-import type { LogRecord } from '@tailgate/plugin-sdk';
+import { type LogRecord, pagesOf } from '@tailgate/plugin-sdk';
 
 import { CRI_HEADER_BYTES, type ContainerLogDir, type TailerOptions } from './container-file-tailer';
 import { ContainerLogDecoder } from './container-log-decoder';
-import { parseTimeCursor, toEpochNanos } from './cri-cursor';
 import { type ContainerLogFile, isMissing, listLogFiles } from './container-log-files';
+import { parseTimeCursor, toEpochNanos } from './cri-cursor';
 import { LogFileReader } from './log-file-reader';
+import { TAIL_RECORD_BYTES, TailWindow } from './tail-window';
 
 export interface BacklogWindow {
   /** Keep at most this many, the newest. */
@@ -20,44 +24,104 @@ export interface BacklogWindow {
 }
 
 /**
- * A rotated file last written this long before a resume cursor's time holds nothing after it,
- * even if the clock was stepped back a little in between.
+ * A rotated file last written this long before a window's start holds nothing in it, even if the
+ * clock was stepped back a little in between.
  */
 const MTIME_SLACK_NS = 60_000_000_000n;
 
-export async function readContainerBacklog(
+/** Pages of the container's records in the window, oldest first; a tail holds at most `tailRecordBytes` of records. */
+export async function* containerBacklog(
   dir: ContainerLogDir,
   window: BacklogWindow,
   options: TailerOptions,
   signal: AbortSignal,
-): Promise<LogRecord[]> {
+  tailRecordBytes = TAIL_RECORD_BYTES,
+): AsyncGenerator<readonly LogRecord[]> {
+  if (window.tail === 0) return;
+  const files = await filesFrom((await listLogFiles(dir.path)) ?? [], windowStartNs(window));
+  const inWindow = (record: LogRecord): boolean =>
+    (window.sinceNanos === undefined || (toEpochNanos(record.ts) ?? '') >= window.sinceNanos) &&
+    (window.after === undefined || record.cursor > window.after);
+  if (window.tail === undefined) {
+    for await (const { records } of readRecords(dir, files, inWindow, options, signal)) yield records;
+    return;
+  }
+  // First pass: where the tail starts, with its records while they are small.
+  const tail = new TailWindow(window.tail, tailRecordBytes);
+  for await (const { records, file } of readRecords(dir, files, inWindow, options, signal)) tail.push(records, file);
+  const { from, records } = tail.result();
+  if (from !== undefined) {
+    // Second pass: the records the first one kept only the cursors of; none written since come.
+    // It starts a file early, where a record that the rotation split began.
+    const before = records[0]?.cursor;
+    const wanted = (record: LogRecord) =>
+      inWindow(record) && record.cursor >= from.cursor && (before === undefined || record.cursor < before);
+    const again = files.slice(Math.max(0, from.file - 1));
+    for await (const page of readRecords(dir, again, wanted, options, signal, from.count)) yield page.records;
+  }
+  yield* pagesOf(records);
+}
+
+/** The records of `files` that `accept` keeps (at most `limit`), a read chunk's worth at a time, with the index of their file. */
+async function* readRecords(
+  dir: ContainerLogDir,
+  files: readonly ContainerLogFile[],
+  accept: (record: LogRecord) => boolean,
+  options: TailerOptions,
+  signal: AbortSignal,
+  limit = Number.POSITIVE_INFINITY,
+): AsyncGenerator<{ readonly records: LogRecord[]; readonly file: number }> {
+  // One decoder across files: a record split by a rotation is reassembled.
   const decoder = new ContainerLogDecoder(dir.target, options.maxLineBytes);
   const buffer = Buffer.allocUnsafe(options.readChunkBytes);
-  const kept: LogRecord[] = [];
+  let left = limit;
+  let page: LogRecord[] = [];
   const keep = (line: Buffer, overflowed: boolean): void => {
     const record = decoder.decode(line, overflowed);
-    if (!record || (window.sinceNanos !== undefined && (toEpochNanos(record.ts) ?? '') < window.sinceNanos)) return;
-    if (window.after !== undefined && record.cursor <= window.after) return;
-    kept.push(record);
-    if (window.tail !== undefined && kept.length > 2 * window.tail + 64) kept.splice(0, kept.length - window.tail);
+    if (record && left > 0 && accept(record)) {
+      page.push(record);
+      left--;
+    }
   };
-  const files = (await listLogFiles(dir.path)) ?? [];
-  for (const file of window.after === undefined ? files : await filesFrom(files, window.after)) {
+  for (const [index, file] of files.entries()) {
     signal.throwIfAborted();
-    await readWholeFile(file.path, buffer, options.maxLineBytes + CRI_HEADER_BYTES, keep);
+    const reader = await openIfPresent(file.path, options.maxLineBytes + CRI_HEADER_BYTES);
+    if (!reader) continue;
+    try {
+      while (left > 0 && (await reader.read(buffer, keep)) > 0) {
+        if (page.length > 0) yield { records: page, file: index };
+        page = [];
+        signal.throwIfAborted();
+      }
+    } finally {
+      await reader.close();
+    }
+    if (left === 0) return;
   }
-  return window.tail === undefined ? kept : kept.slice(Math.max(0, kept.length - window.tail));
+}
+
+async function openIfPresent(path: string, rawLineBytes: number): Promise<LogFileReader | undefined> {
+  try {
+    return await LogFileReader.open(path, 0, rawLineBytes);
+  } catch (error) {
+    if (isMissing(error)) return undefined; // rotated away or deleted since it was listed
+    throw error;
+  }
+}
+
+/** Epoch nanoseconds before which no record of the window can be: a resume cursor's time, or `since`. */
+function windowStartNs(window: BacklogWindow): bigint | undefined {
+  const from = window.after === undefined ? window.sinceNanos : parseTimeCursor(window.after)?.epochNanos;
+  return from === undefined ? undefined : BigInt(from);
 }
 
 /**
- * The files from the first one that may hold records after `cursor`: older ones were last written
- * before the cursor's time. Skipping them leaves every later cursor as it was: a cursor's time and
+ * The files from the first one that may hold records at or after `fromNs`: older ones were last
+ * written before it. Skipping them leaves every later cursor as it was: a cursor's time and
  * sequence depend only on the records at or after that time (see cri-cursor).
  */
-async function filesFrom(files: readonly ContainerLogFile[], cursor: string): Promise<readonly ContainerLogFile[]> {
-  const from = parseTimeCursor(cursor);
-  if (!from) return files;
-  const fromNs = BigInt(from.epochNanos);
+async function filesFrom(files: readonly ContainerLogFile[], fromNs: bigint | undefined): Promise<readonly ContainerLogFile[]> {
+  if (fromNs === undefined) return files;
   for (const [i, file] of files.entries()) {
     const mtimeNs = await mtimeNsOf(file.path);
     if (mtimeNs === undefined || mtimeNs + MTIME_SLACK_NS < fromNs) continue;
@@ -72,25 +136,5 @@ async function mtimeNsOf(path: string): Promise<bigint | undefined> {
   } catch (error) {
     if (isMissing(error)) return undefined; // rotated away or deleted since it was listed
     throw error;
-  }
-}
-
-async function readWholeFile(
-  path: string,
-  buffer: Buffer,
-  rawLineBytes: number,
-  onLine: (line: Buffer, overflowed: boolean) => void,
-): Promise<void> {
-  let reader: LogFileReader;
-  try {
-    reader = await LogFileReader.open(path, 0, rawLineBytes);
-  } catch (error) {
-    if (isMissing(error)) return; // rotated away or deleted since it was listed
-    throw error;
-  }
-  try {
-    while ((await reader.read(buffer, onLine)) > 0);
-  } finally {
-    await reader.close();
   }
 }

@@ -2,11 +2,14 @@ import { mkdtemp, readdir, rm, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { type LogSource, silentLogger, type SourceEvent } from '@tailgate/plugin-sdk';
-import { collectStream, describeLogSource, registerForTest, type StreamCollector } from '@tailgate/plugin-sdk/testing';
+import { type LogRecord, type LogSource, silentLogger, type SourceEvent } from '@tailgate/plugin-sdk';
+import { collectBacklog, collectStream, describeLogSource, registerForTest, type StreamCollector } from '@tailgate/plugin-sdk/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 
+import { containerBacklog } from './container-backlog';
 import { formatCursor, toEpochNanos } from './cri-cursor';
+import { NodeFileConfigSchema } from './node-file-config';
+import { PodDirectoryScanner } from './pod-directory-scanner';
 import { nodeFilePlugin } from './plugin';
 import { type PodSelector } from './pod-selector';
 import { CriLogWriter } from '@tailgate/plugin-node-file/testing';
@@ -218,11 +221,11 @@ describe('node-file pods source', () => {
     await a.writeMany(['a3', 'a4']);
     await b.writeMany(['b1', 'b2', 'b3']);
     const source = await makeSource(root);
-    const backlog = await source.backlog!({ namespace: 'acme' }, { tail: 3 }, ctx());
+    const backlog = await collectBacklog(source.backlog!({ namespace: 'acme' }, { tail: 3 }, ctx()));
     expect(backlog.records.map((r) => r.line).sort()).toEqual(['a2', 'a3', 'a4', 'b1', 'b2', 'b3']);
     expect(backlog.records.filter((r) => r.target.pod === 'a').map((r) => r.line)).toEqual(['a2', 'a3', 'a4']);
     expect(backlog.targets).toHaveLength(2);
-    expect((await source.backlog!({}, {}, ctx())).records).toEqual([]);
+    expect((await collectBacklog(source.backlog!({}, {}, ctx()))).records).toEqual([]);
   });
 
   it('gives a backlog of records at or after `since`, limited by `tail` when given', async () => {
@@ -234,8 +237,45 @@ describe('node-file pods source', () => {
     await writer.write('later', { ts: '2024-05-01T10:00:02.000000001Z' });
     const source = await makeSource(root);
     const since = new Date('2024-05-01T10:00:01Z');
-    expect((await source.backlog!({}, { since }, ctx())).records.map((r) => r.line)).toEqual(['on time', 'late', 'later']);
-    expect((await source.backlog!({}, { since, tail: 1 }, ctx())).records.map((r) => r.line)).toEqual(['later']);
+    expect((await collectBacklog(source.backlog!({}, { since }, ctx()))).records.map((r) => r.line)).toEqual(['on time', 'late', 'later']);
+    expect((await collectBacklog(source.backlog!({}, { since, tail: 1 }, ctx()))).records.map((r) => r.line)).toEqual(['later']);
+  });
+
+  it('merges the containers of a `since` backlog oldest first, in pages', async () => {
+    await setUp();
+    const a = new CriLogWriter(root, { namespace: 'acme', pod: 'a', container: 'app' });
+    const b = new CriLogWriter(root, { namespace: 'acme', pod: 'b', container: 'app' });
+    const second = (s: number) => `2024-05-01T10:00:${String(s).padStart(2, '0')}Z`;
+    for (const s of [1, 3, 5, 7, 9]) await a.write(`a${s}`, { ts: second(s) });
+    await a.rotate();
+    await a.write('a11', { ts: second(11) });
+    for (const s of [0, 2, 4, 6, 8, 10]) await b.write(`b${s}`, { ts: second(s) });
+    // 64-byte reads: every line is a read of its own; pages of at most 3 records.
+    const source = await makeSource(root, { readChunkBytes: 64, maxBatchRecords: 3 });
+    const backlog = await collectBacklog(source.backlog!({}, { since: new Date(second(2)) }, ctx()));
+    expect(backlog.records.map((r) => r.line)).toEqual(['b2', 'a3', 'b4', 'a5', 'b6', 'a7', 'b8', 'a9', 'b10', 'a11']);
+    expect(backlog.pages).toBe(4);
+  });
+
+  it('reads the start of a tail again when its records are larger than it holds, with the same records', async () => {
+    await setUp();
+    const writer = new CriLogWriter(root, { namespace: 'acme', pod: 'a', container: 'app' });
+    const lines = Array.from({ length: 12 }, (_, i) => `line ${i} ${'y'.repeat(i * 20)}`);
+    await writer.writeMany(lines.slice(0, 6), { ts: '2024-05-01T10:00:00Z' });
+    await writer.rotate();
+    await writer.writeMany(lines.slice(6), { ts: '2024-05-01T10:00:01Z' });
+    const [dir] = await new PodDirectoryScanner(root, {}).scan();
+    const options = NodeFileConfigSchema.parse({ root });
+    const read = async (holdBytes: number) => {
+      const pages: (readonly LogRecord[])[] = [];
+      for await (const page of containerBacklog(dir!, { tail: 8 }, options, new AbortController().signal, holdBytes)) pages.push(page);
+      return pages.flat();
+    };
+    const held = await read(1024 * 1024);
+    expect(held.map((r) => r.line)).toEqual(lines.slice(4));
+    // Room for about two of them: the other six are read again, across the rotation.
+    expect(await read(600)).toEqual(held);
+    expect(await read(1)).toEqual(held);
   });
 
   it('resumes each listed target right after its cursor, across rotations, and others after `otherwise`', async () => {
@@ -249,11 +289,14 @@ describe('node-file pods source', () => {
     await b.writeMany(['b1', 'b2'], { ts: '2024-05-01T10:00:01Z' });
     const source = await makeSource(root);
     expect(source.resumable).toBe(true);
-    const all = (await source.backlog!({}, { tail: 100 }, ctx())).records;
+    const all = (await collectBacklog(source.backlog!({}, { tail: 100 }, ctx()))).records;
     const cursorOf = (line: string) => all.find((r) => r.line === line)!.cursor;
     const resume = async (byTarget: Record<string, string>, otherwise?: string) =>
-      (await source.backlog!({}, { after: { byTarget: new Map(Object.entries(byTarget)), ...(otherwise && { otherwise }) } }, ctx()))
-        .records;
+      (
+        await collectBacklog(
+          source.backlog!({}, { after: { byTarget: new Map(Object.entries(byTarget)), ...(otherwise && { otherwise }) } }, ctx()),
+        )
+      ).records;
 
     const fromA1 = await resume({ 'acme/a/app': cursorOf('a1') });
     expect(fromA1.map((r) => r.line)).toEqual(['a2', 'a3', 'a4']);
@@ -275,9 +318,14 @@ describe('node-file pods source', () => {
     await writer.writeMany(['n1', 'n2', 'n3'], { ts: '2024-05-01T12:00:00Z' });
     const source = await makeSource(root);
     const afterN1 = { byTarget: new Map([['acme/a/app', formatCursor(toEpochNanos('2024-05-01T12:00:00Z')!, 0)]]) };
-    expect((await source.backlog!({}, { after: afterN1 }, ctx())).records.map((r) => r.line)).toEqual(['n2', 'n3']);
+    expect((await collectBacklog(source.backlog!({}, { after: afterN1 }, ctx()))).records.map((r) => r.line)).toEqual(['n2', 'n3']);
     const early = { byTarget: new Map([['acme/a/app', formatCursor(toEpochNanos('2024-05-01T09:00:00Z')!, 0)]]) };
-    expect((await source.backlog!({}, { after: early }, ctx())).records.map((r) => r.line)).toEqual(['impossible', 'n1', 'n2', 'n3']);
+    expect((await collectBacklog(source.backlog!({}, { after: early }, ctx()))).records.map((r) => r.line)).toEqual([
+      'impossible',
+      'n1',
+      'n2',
+      'n3',
+    ]);
   });
 
   it('gives backlog records the cursors the live stream gave them', async () => {
@@ -291,7 +339,7 @@ describe('node-file pods source', () => {
     await writer.rotate();
     await writer.writeMany(['x5'], { ts });
     await collector.waitFor((c) => c.records.length >= 3);
-    const backlog = await source.backlog!({}, { tail: 3 }, ctx());
+    const backlog = await collectBacklog(source.backlog!({}, { tail: 3 }, ctx()));
     expect(backlog.records).toEqual(collector.records);
     expect(collector.records.map((r) => r.cursor.slice(-2))).toEqual(['02', '03', '04']);
   });

@@ -5,14 +5,15 @@ import {
   type AccessScope,
   type Backlog,
   type BacklogOptions,
-  type LogRecord,
   type LogSource,
+  mergeOldestFirst,
+  pagesOf,
   type SourceEvent,
   type StreamContext,
   targetKey,
 } from '@tailgate/plugin-sdk';
 
-import { readContainerBacklog } from './container-backlog';
+import { containerBacklog } from './container-backlog';
 import { dateToEpochNanos } from './cri-cursor';
 import type { NodeFileConfig } from './node-file-config';
 import { ChangeWakeup } from './change-wakeup';
@@ -37,20 +38,20 @@ export class NodeFileSource implements LogSource<PodSelector> {
     return podScope(selector);
   }
 
+  /** One read per container, merged oldest first; each reads a chunk when the merge needs one. */
   async backlog(selector: PodSelector, options: BacklogOptions, ctx: StreamContext): Promise<Backlog> {
     const dirs = await new PodDirectoryScanner(this.config.root, selector).scan();
     const targets = dirs.map((dir) => dir.target);
     const { tail, since, after } = options;
-    if (tail === undefined && since === undefined && after === undefined) return { targets, records: [] };
-    const records: LogRecord[] = [];
-    for (const dir of dirs) {
+    if (tail === undefined && since === undefined && after === undefined) return { targets, pages: pagesOf([]) };
+    const reads = dirs.flatMap((dir) => {
       // Resuming, a target the client never saw continues after `otherwise`, or not at all.
       const afterCursor = after && (after.byTarget.get(targetKey(dir.target)) ?? after.otherwise);
-      if (after && afterCursor === undefined) continue;
+      if (after && afterCursor === undefined) return [];
       const window = { tail, sinceNanos: since && dateToEpochNanos(since), after: afterCursor };
-      records.push(...(await readContainerBacklog(dir, window, this.config, ctx.signal)));
-    }
-    return { targets, records };
+      return [containerBacklog(dir, window, this.config, ctx.signal)];
+    });
+    return { targets, pages: mergeOldestFirst(reads, this.config.maxBatchRecords) };
   }
 
   /** Starts where the selected files end now (synchronously, so no write races the first read). */

@@ -11,6 +11,7 @@ import {
   isPluginError,
   type LogRecord,
   type LogSource,
+  pagesOf,
   type PluginLogger,
   type SourceEvent,
   type StreamContext,
@@ -24,12 +25,15 @@ import { baseRequest, fileRecord, journalRecords, nodeLogEvents, targetOf, withi
 import type { NodeLogsConfig } from './node-logs-config';
 
 const MAX_RETRY_DELAY_MS = 30_000;
+/** How far back a backlog may reach: the kubelet's answer is read whole (see backlog()). */
+const MAX_SINCE_MS = 3_600_000;
 
 export class NodeLogSource implements LogSource<NodeLogSelector> {
   readonly name = 'query';
   readonly description =
     "A node's own logs through the kubelet's Node Log Query: journal units such as kubelet or containerd, or a file under /var/log; followed by asking again.";
   readonly selector = NodeLogSelectorSchema;
+  readonly backlogLimits = { maxSinceMs: MAX_SINCE_MS };
   private readonly client: NodeLogClient;
 
   constructor(
@@ -51,21 +55,35 @@ export class NodeLogSource implements LogSource<NodeLogSelector> {
     return nodeLogScope(selector);
   }
 
-  /** The query narrowed by the listener's tail (fewest of both) and since (latest of both). */
+  /**
+   * The query narrowed by the listener's tail (fewest of both) and since (latest of both). The
+   * kubelet answers a query whole, so it is asked when the first page is taken and held while
+   * its pages are: `backlogLimits` keeps that answer to an hour of journal.
+   */
   async backlog(selector: NodeLogSelector, options: BacklogOptions, ctx: StreamContext): Promise<Backlog> {
     const target = targetOf(selector);
-    if ((options.tail === undefined && options.since === undefined) || options.tail === 0) return { targets: [target], records: [] };
-    try {
-      return { targets: [target], records: await this.readBacklog(selector, options, ctx) };
-    } catch (error) {
-      if (!ctx.signal.aborted) report(error, selector, ctx.logger);
-      throw error;
-    }
+    if ((options.tail === undefined && options.since === undefined) || options.tail === 0) return { targets: [target], pages: pagesOf([]) };
+    return { targets: [target], pages: this.backlogPages(selector, options, ctx) };
   }
 
   open(selector: NodeLogSelector, ctx: StreamContext): AsyncIterable<SourceEvent> {
     const reader = new NodeLogReader(this.client, selector, ctx.logger);
     return guarded(nodeLogEvents(reader, selector, this.config, ctx.signal), selector, ctx);
+  }
+
+  private async *backlogPages(
+    selector: NodeLogSelector,
+    options: BacklogOptions,
+    ctx: StreamContext,
+  ): AsyncGenerator<readonly LogRecord[]> {
+    let records: LogRecord[];
+    try {
+      records = await this.readBacklog(selector, options, ctx);
+    } catch (error) {
+      if (!ctx.signal.aborted) report(error, selector, ctx.logger);
+      throw error;
+    }
+    yield* pagesOf(records, this.config.maxBatchRecords);
   }
 
   private async readBacklog(selector: NodeLogSelector, options: BacklogOptions, ctx: StreamContext): Promise<LogRecord[]> {

@@ -4,13 +4,25 @@ import { evaluateLabels, subjectKey, subjectLabel } from './label-policy';
 
 const SA = 'system:serviceaccount:acme:alice';
 
-describe('subjectKey (log-socket compatible)', () => {
+describe('subjectKey', () => {
   it.each([
     [SA, 'acme_alice'],
     ['kubernetes-admin', 'kubernetes-admin'],
-    ['system:admin', 'admin'],
-    ['a:b:c:d:e', 'c_d_e'],
+    ['alice', 'alice'],
+    ['alice.smith', 'alice.smith'],
   ])('maps %s to %s', (user, key) => expect(subjectKey(user)).toBe(key));
+
+  it.each(['system:admin', 'oidc:alice', 'x:y:alice', 'a:b:c:d:e', 'acme_alice', 'system:serviceaccount:acme:a:b'])(
+    'gives %s no key: it cannot be told from another identity',
+    (user) => expect(subjectKey(user)).toBeUndefined(),
+  );
+
+  it('never gives two distinct identities one key', () => {
+    const users = ['alice', 'oidc:alice', 'x:y:alice', 'system:alice', SA, 'acme_alice', 'system:serviceaccount:acme_x:alice', 'ACME'];
+    const keys = users.map(subjectKey).filter((key) => key !== undefined);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(keys).toEqual(['alice', 'acme_alice', 'ACME']);
+  });
 
   it('has no label for names that cannot form a label key', () => {
     expect(subjectLabel('alice@example.com')).toBeUndefined();

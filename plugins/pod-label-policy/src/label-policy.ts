@@ -4,11 +4,12 @@
 //   3. else deny.
 // Values other than exactly `allow` or `deny` are ignored, as if the label were absent.
 //
-// Subject key: log-socket drops everything up to and including the first `:`, twice, then
-// turns the remaining `:` into `_` — `system:serviceaccount:acme:alice` → `acme_alice`,
-// `alice` → `alice`, `system:admin` → `admin`. Groups play no part. When the key cannot be the
-// name part of a label key (over 63 characters, or characters such as `@` or `/`), no pod can
-// carry a label for that subject, so only `rbac/policy` applies to them.
+// Subject key: a ServiceAccount `system:serviceaccount:<ns>:<name>` is `<ns>_<name>`, as in
+// log-socket. Any other user is its name as it is — but only when that name can be a label's
+// name part and holds no `_` (a ServiceAccount's key always has one); otherwise there is no key and
+// only `rbac/policy` applies. So distinct identities never share a key: log-socket's own rule
+// (drop up to the first `:` twice) gave `alice`, `oidc:alice` and `x:y:alice` one key. Groups
+// play no part.
 
 export type LabelVerdict =
   { readonly allowed: true; readonly by: string } | { readonly allowed: false; readonly by: string | undefined; readonly reason: string };
@@ -17,19 +18,20 @@ const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const PREFIX = 'rbac/';
 export const POLICY_LABEL = 'rbac/policy';
 
-export function subjectKey(user: string): string {
-  let key = user;
-  for (let i = 0; i < 2; i++) {
-    const colon = key.indexOf(':');
-    if (colon >= 0) key = key.slice(colon + 1);
-  }
-  return key.replaceAll(':', '_');
+/** Namespaces are DNS labels and ServiceAccount names DNS subdomains: neither holds a `_` or a `:`. */
+const SERVICE_ACCOUNT = /^system:serviceaccount:([a-z0-9]([-a-z0-9]*[a-z0-9])?):([a-z0-9]([-a-z0-9.]*[a-z0-9])?)$/;
+
+/** The key that names this user in `rbac/<key>`, or undefined when none may (see above). */
+export function subjectKey(user: string): string | undefined {
+  const account = SERVICE_ACCOUNT.exec(user);
+  const key = account ? `${account[1]}_${account[3]}` : user.includes('_') ? undefined : user;
+  return key !== undefined && LABEL_NAME.test(key) ? key : undefined;
 }
 
 /** The label that names this user, or undefined when no valid label key can. */
 export function subjectLabel(user: string): string | undefined {
   const key = subjectKey(user);
-  return LABEL_NAME.test(key) ? `${PREFIX}${key}` : undefined;
+  return key === undefined ? undefined : `${PREFIX}${key}`;
 }
 
 export function evaluateLabels(labels: Readonly<Record<string, string>>, user: string): LabelVerdict {

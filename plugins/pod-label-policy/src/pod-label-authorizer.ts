@@ -10,6 +10,8 @@ export class PodLabelAuthorizer implements Authorizer {
   constructor(private readonly pods: PodMetadataService) {}
 
   async authorize(request: AccessRequest): Promise<Decision> {
+    // Labels decide who reads a pod's lines, not who may know the pod exists.
+    if (request.action !== 'logs.read') return abstain();
     const where = request.kind === 'target' ? request.target : request.scope;
     // A scope without one pod covers pods this policy cannot judge yet: each is judged as it appears.
     if (where.namespace === undefined || where.pod === undefined) return abstain();

@@ -22,14 +22,22 @@ export interface GatewayProcess {
   log(): string;
 }
 
-/** Starts a gateway on `config` (its port replaced by a free one) and waits until it is ready. */
-export async function spawnGateway(config: TailgateConfig, dir: string, name: string): Promise<GatewayProcess> {
+/**
+ * Starts a gateway on `config` (its port replaced by a free one) and waits until it is ready.
+ * @param nodeArgs extra Node.js options, before the TypeScript loader (e.g. `--expose-gc`)
+ */
+export async function spawnGateway(
+  config: TailgateConfig,
+  dir: string,
+  name: string,
+  nodeArgs: readonly string[] = [],
+): Promise<GatewayProcess> {
   const port = await freePort();
   const file = join(dir, `${name}.json`);
   const logFile = join(dir, `${name}.log`);
   writeFileSync(file, JSON.stringify({ ...config, server: { ...config.server, host: '127.0.0.1', port } }));
   const out = openSync(logFile, 'w');
-  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@tailgate/source', 'apps/gateway/src/main.ts'], {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', '--conditions=@tailgate/source', 'apps/gateway/src/main.ts'], {
     cwd: root,
     env: { PATH: process.env.PATH, TAILGATE_CONFIG: file, TSX_TSCONFIG_PATH: 'tsconfig.base.json' },
     stdio: ['ignore', out, out],

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 
 import { CriLogWriter } from '@tailgate/plugin-node-file/testing';
 
-import { createDemoWorld, type DemoWorld } from '../../../apps/gateway/src/demo/demo-world';
+import { createDemoWorld, DEMO_PODS, type DemoWorld } from '../../../apps/gateway/src/demo/demo-world';
+import { demoVisibility } from './demo-visibility';
 import { type GatewayProcess, spawnGateway } from './gateway-process';
 import { LogClient } from './log-client';
 
@@ -61,7 +62,7 @@ export async function startReplicaSet(options: ReplicaSetOptions): Promise<Repli
     replicas,
     writer,
     async connect(replica, user = 'alice') {
-      const client = await LogClient.connect(replica.url, { token: world.tokens[user] });
+      const client = await LogClient.connect(replica.url, { token: world.tokens[user], sees: demoVisibility(user, () => DEMO_PODS) });
       clients.push(client);
       return client;
     },

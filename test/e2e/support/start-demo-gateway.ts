@@ -5,14 +5,51 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 
-import { createDemoWorld, type DemoPod, type DemoWorld } from '../../../apps/gateway/src/demo/demo-world';
+import {
+  createDemoWorld,
+  type DemoPod,
+  type DemoWorld,
+  type DemoWorldOptions,
+  writePodFile,
+} from '../../../apps/gateway/src/demo/demo-world';
 import { type RunningGateway, startGateway } from '../../../apps/gateway/src/start-gateway';
-import { CriLogWriter } from '@tailgate/plugin-node-file/testing';
+import { CriLogWriter, type CriLogWriterTarget, type CriWriteOptions } from '@tailgate/plugin-node-file/testing';
+
+import type { Visibility } from '../../support/leak-oracle';
+import { demoVisibility } from './demo-visibility';
+import { LogClient } from './log-client';
+
+/** A writer that remembers every line, so the leak oracle knows whose lines are whose. */
+export class TrackedCriLogWriter extends CriLogWriter {
+  constructor(
+    root: string,
+    target: CriLogWriterTarget,
+    private readonly written: string[],
+  ) {
+    super(root, target);
+  }
+
+  override write(line: string, options?: CriWriteOptions): Promise<void> {
+    this.written.push(line);
+    return super.write(line, options);
+  }
+
+  override writeMany(lines: readonly string[], options?: CriWriteOptions): Promise<void> {
+    this.written.push(...lines);
+    return super.writeMany(lines, options);
+  }
+}
 
 export interface DemoGateway {
   readonly gateway: RunningGateway;
   readonly world: DemoWorld;
   readonly writers: ReadonlyMap<string, CriLogWriter>;
+  /** What a demo user may see on the pods as they are labelled now, with the other pods' lines as secrets. */
+  sees(user: string): Visibility;
+  /** Connects a demo user whose every event the leak oracle checks. */
+  connect(user: string): Promise<LogClient>;
+  /** Rewrites the pod metadata (labels) the gateway reads. */
+  relabel(pods: readonly DemoPod[]): void;
   /** Everything the gateway logged. */
   log(): string;
   /** A counter or gauge value from /metrics. */
@@ -23,12 +60,14 @@ export interface DemoGateway {
 /**
  * @param streams overrides of the `streams` settings
  * @param quotas the `quotas` settings; default: the built-in ones
+ * @param edge the connection limits and allowed browser origins; default: the built-in ones
  */
 export async function startDemoGateway(
   pods: readonly DemoPod[],
   redisUrl?: string,
   streams: Readonly<Record<string, unknown>> = {},
   quotas?: Readonly<Record<string, unknown>>,
+  edge: Pick<DemoWorldOptions, 'connections' | 'corsOrigins'> = {},
 ): Promise<DemoGateway> {
   const dir = mkdtempSync(join(tmpdir(), 'tailgate-e2e-'));
   const world = createDemoWorld(dir, {
@@ -41,10 +80,21 @@ export async function startDemoGateway(
     podMetadataReloadMs: 50,
     logLevel: 'debug',
     ...(quotas && { quotas }),
+    ...edge,
   });
+  const written = new Map(pods.map((pod) => [`${pod.namespace}/${pod.name}`, [] as string[]]));
   const writers = new Map(
-    pods.map((pod) => [pod.name, new CriLogWriter(world.podsRoot, { namespace: pod.namespace, pod: pod.name, container: pod.container })]),
+    pods.map((pod) => [
+      pod.name,
+      new TrackedCriLogWriter(
+        world.podsRoot,
+        { namespace: pod.namespace, pod: pod.name, container: pod.container },
+        written.get(`${pod.namespace}/${pod.name}`) ?? [],
+      ),
+    ]),
   );
+  let current = pods;
+  const sees = (user: string) => demoVisibility(user, () => current, written);
   for (const writer of writers.values()) await writer.write('before anyone listened');
   const chunks: string[] = [];
   const logDestination = new Writable({
@@ -58,6 +108,12 @@ export async function startDemoGateway(
     gateway,
     world,
     writers,
+    sees,
+    connect: (user) => LogClient.connect(gateway.url, { token: world.tokens[user], sees: sees(user) }),
+    relabel(next) {
+      current = next;
+      writePodFile(world.podFile, next);
+    },
     log: () => chunks.join(''),
     async metric(name, labels = '') {
       const text = await (await fetch(`${gateway.url}/metrics`)).text();

@@ -11,6 +11,8 @@ export interface ClusterGatewayOptions {
   readonly plugins?: Readonly<Record<string, unknown>>;
   /** Merged over `{ chain: [kube-rbac.subject-access-review] }`. */
   readonly access?: Readonly<Record<string, unknown>>;
+  /** `{ kind: 'kubernetes' }` for authoritative pod labels from the apiserver; default none. */
+  readonly podMetadata?: Readonly<Record<string, unknown>>;
 }
 
 export async function startClusterGateway(ctx: ClusterTestContext, options: ClusterGatewayOptions = {}): Promise<RunningGateway> {
@@ -22,6 +24,7 @@ export async function startClusterGateway(ctx: ClusterTestContext, options: Clus
     },
     authentication: { authenticators: ['kube-token.token-review'] },
     access: { chain: ['kube-rbac.subject-access-review'], ...options.access },
+    ...(options.podMetadata === undefined ? {} : { podMetadata: options.podMetadata }),
     plugins: { 'kube-token': {}, 'kube-rbac': {}, ...options.plugins },
   });
   if (!parsed.ok) throw new Error(parsed.problems.join('\n'));

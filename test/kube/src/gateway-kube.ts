@@ -1,6 +1,6 @@
 // The gateway's own connection to the test cluster: the static user `tailgate-gateway`, given
-// exactly what the kube plugins declare (reviews) plus pod list/watch for the metadata cache.
-import { createKubeServices, type KubeApi, type KubeServices, type SubjectAccessReviewSpec } from '@tailgate/kube';
+// exactly what the kube plugins declare (reviews, RBAC watches) plus pod list/watch for the metadata cache.
+import { ACCESS_WATCH_RULES, createKubeServices, type KubeApi, type KubeServices, type SubjectAccessReviewSpec } from '@tailgate/kube';
 
 import { suffix, user } from '../../cluster/src/fixtures';
 import type { ClusterTestContext } from '../../cluster/src/test-context';
@@ -13,11 +13,17 @@ export interface GatewayKubeOptions {
   readonly initialSyncTimeoutMs?: number;
 }
 
-/** Grants `tailgate-gateway` token/access reviews and pod list/watch, cluster-wide (once per file). */
+/**
+ * Grants `tailgate-gateway` token/access reviews, pod list/watch and the RBAC and ServiceAccount
+ * watches kube-rbac declares, cluster-wide (once per file).
+ */
 export async function grantGatewayIdentity(ctx: ClusterTestContext): Promise<void> {
   const id = suffix();
   await ctx.fixtures.clusterRoleBinding(`tg-kube-delegator-${id}`, 'system:auth-delegator', [user('tailgate-gateway')]);
-  await ctx.fixtures.clusterRole(`tg-kube-pods-${id}`, [{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] }]);
+  await ctx.fixtures.clusterRole(`tg-kube-pods-${id}`, [
+    { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] },
+    ...ACCESS_WATCH_RULES,
+  ]);
   await ctx.fixtures.clusterRoleBinding(`tg-kube-pods-${id}`, `tg-kube-pods-${id}`, [user('tailgate-gateway')]);
 }
 

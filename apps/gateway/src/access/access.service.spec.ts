@@ -1,6 +1,6 @@
 import { parseConfig } from '@tailgate/config';
 import { PluginRegistry } from '@tailgate/plugin-host';
-import { type AccessRequest, allow, type Authorizer, deny, nodeLogTarget, silentLogger } from '@tailgate/plugin-sdk';
+import { abstain, type AccessRequest, allow, type Authorizer, deny, nodeLogTarget, silentLogger } from '@tailgate/plugin-sdk';
 import { describe, expect, it } from 'vitest';
 
 import { GatewayMetrics } from '../metrics/gateway-metrics';
@@ -8,12 +8,12 @@ import { AccessService, accessTargetOf, AUTHORIZER_ERROR } from './access.servic
 
 const subject = { user: 'alice', groups: ['devs'] };
 
-function service(authorizer: Authorizer, access: Record<string, unknown> = {}) {
+function service(authorizer: Authorizer, access: Record<string, unknown> = {}, now: () => number = Date.now) {
   const registry = new PluginRegistry();
   registry.authorizers.set('t.gate', authorizer);
   const parsed = parseConfig({ access: { chain: ['t.gate'], ...access } });
   if (!parsed.ok) throw new Error(parsed.problems.join());
-  return new AccessService(registry, parsed.config.access, new GatewayMetrics(), silentLogger);
+  return new AccessService(registry, parsed.config.access, new GatewayMetrics(), silentLogger, now);
 }
 
 function counting(answer: (request: AccessRequest) => ReturnType<Authorizer['authorize']>) {
@@ -30,6 +30,30 @@ describe('AccessService', () => {
     await access.decideTarget({ ...subject, groups: ['devs'] }, { namespace: 'n', pod: 'p', container: 'app' });
     expect(seen).toHaveLength(1);
     expect(seen[0]).toEqual({ kind: 'target', subject, action: 'logs.read', target: { namespace: 'n', pod: 'p' } });
+  });
+
+  it('tells whether the subject may learn target names, asking about the namespace (or nodes) once, default deny', async () => {
+    const { seen, authorizer } = counting((request) =>
+      request.action !== 'targets.list' ? deny('no') : request.kind === 'scope' && request.scope.namespace === 'mine' ? allow() : abstain(),
+    );
+    const metrics = new GatewayMetrics();
+    const registry = new PluginRegistry();
+    registry.authorizers.set('t.gate', authorizer);
+    const parsed = parseConfig({ access: { chain: ['t.gate'] } });
+    if (!parsed.ok) throw new Error(parsed.problems.join());
+    const access = new AccessService(registry, parsed.config.access, metrics, silentLogger);
+    expect(await access.mayListTargets(subject, { namespace: 'mine', pod: 'a', container: 'c' })).toBe(true);
+    expect(await access.mayListTargets(subject, { namespace: 'mine', pod: 'b', container: 'c' })).toBe(true);
+    // Every authorizer abstains: default deny, so the name stays hidden.
+    expect(await access.mayListTargets(subject, { namespace: 'theirs', pod: 'a', container: 'c' })).toBe(false);
+    expect(await access.mayListTargets(subject, nodeLogTarget('n1', 'kubelet'))).toBe(false);
+    expect(seen.map((r) => (r.kind === 'scope' ? r.scope : undefined))).toEqual([
+      { namespace: 'mine' },
+      { namespace: 'theirs' },
+      { resource: 'nodes/log' },
+    ]);
+    const counted = (await metrics.registry.getSingleMetric('tailgate_access_decisions_total')?.get())?.values ?? [];
+    expect(counted.filter((v) => v.labels.kind === 'names').reduce((sum, v) => sum + v.value, 0)).toBe(3);
   });
 
   it('asks again for a fresh decision and for another subject', async () => {
@@ -71,6 +95,65 @@ describe('AccessService', () => {
       { node: 'node-a' },
       { node: 'node-b' },
     ]);
+  });
+});
+
+describe('AccessService and revocation', () => {
+  const pod = (namespace: string, name: string) => ({ namespace, pod: name, container: 'c' });
+
+  it('never admits a listener or target on a decision older than the re-check interval, allow or deny', async () => {
+    let now = 0;
+    let answer = allow();
+    const { seen, authorizer } = counting(() => answer);
+    const access = service(authorizer, { decisionTtlMs: 30_000, recheckIntervalMs: 1_000 }, () => now);
+    expect((await access.decideTarget(subject, pod('n', 'p'))).result).toBe('allow');
+    expect((await access.decideScope(subject, { namespace: 'n' })).result).toBe('allow');
+    answer = deny('revoked');
+    now = 999;
+    expect((await access.decideTarget(subject, pod('n', 'p'))).result).toBe('allow');
+    now = 1_000;
+    expect((await access.decideTarget(subject, pod('n', 'p'))).result).toBe('deny');
+    expect((await access.decideScope(subject, { namespace: 'n' })).result).toBe('deny');
+    answer = allow();
+    now = 2_000;
+    expect((await access.decideTarget(subject, pod('n', 'p'))).result).toBe('allow');
+    expect(seen).toHaveLength(5);
+  });
+
+  it('asks again after a change in the namespace, the pod or the cluster, and not after unrelated ones', async () => {
+    const { seen, authorizer } = counting(() => allow());
+    const access = service(authorizer);
+    const ask = async () => {
+      await access.decideTarget(subject, pod('n', 'p'));
+      await access.decideScope(subject, { namespace: 'n' });
+      await access.decideTarget(subject, nodeLogTarget('node-a', 'kubelet'));
+    };
+    await ask();
+    expect(seen).toHaveLength(3);
+    access.forget({ kind: 'namespace', namespace: 'other' });
+    access.forget({ kind: 'pod', namespace: 'n', pod: 'other' });
+    await ask();
+    expect(seen).toHaveLength(3);
+    access.forget({ kind: 'pod', namespace: 'n', pod: 'p' });
+    await ask();
+    expect(seen).toHaveLength(4);
+    access.forget({ kind: 'namespace', namespace: 'n' });
+    await ask();
+    expect(seen).toHaveLength(6);
+    access.forget({ kind: 'cluster' });
+    await ask();
+    expect(seen).toHaveLength(9);
+  });
+
+  it("refuses a deleted ServiceAccount's tokens at once, and not a new account of the same name", async () => {
+    const access = service({ name: 'gate', authorize: () => allow() });
+    const user = 'system:serviceaccount:n:viewer';
+    await access.decideTarget({ user, groups: [], uid: 'old' }, pod('n', 'p'));
+    access.forget({ kind: 'identity-deleted', user, uid: 'old' });
+    expect(await access.decideTarget({ user, groups: [], uid: 'old' }, pod('n', 'p'))).toMatchObject({ result: 'deny' });
+    expect(await access.decideScope({ user, groups: [] }, {})).toMatchObject({ result: 'deny' });
+    expect(await access.decideTarget({ user, groups: [], uid: 'new' }, pod('n', 'p'))).toMatchObject({ result: 'allow' });
+    expect(await access.decideTarget(subject, pod('n', 'p'))).toMatchObject({ result: 'allow' });
   });
 });
 

@@ -1,14 +1,19 @@
 // Runs the authorizer chain for a scope or a target, with the deadline, error handling and
-// decision cache DESIGN §4 asks for. Authorizer errors deny and are never cached.
+// decision cache DESIGN §4 asks for. Authorizer errors deny and are never cached. Every
+// decision here admits a new listener or target (subscribe, resume, a target appearing), so none
+// rides on a cached answer older than the re-check interval; live listeners' re-checks ask
+// afresh. Cluster changes (access-revalidation.ts) drop the cached decisions they could affect.
 import { createHash } from 'node:crypto';
 
 import type { AccessConfigSchema } from '@tailgate/config';
+import type { AccessChange } from '@tailgate/kube';
 import { type AccessDecision, combineDecisions, type NamedDecision, type PluginRegistry } from '@tailgate/plugin-host';
 import {
   type AccessRequest,
   type AccessScope,
   type AccessTarget,
   type Decision,
+  ExpiringCache,
   isNodeLogTarget,
   type PluginLogger,
   type Subject,
@@ -18,22 +23,34 @@ import type { z } from 'zod';
 
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import { type Cacheable, DecisionCache } from './decision-cache';
+import { dependenciesOf, invalidatedBy } from './decision-dependencies';
 
 type AccessConfig = z.output<typeof AccessConfigSchema>;
 
 const MAX_CACHED_DECISIONS = 100_000;
 export const AUTHORIZER_ERROR = 'an authorizer failed; try again';
+export const IDENTITY_DELETED = 'this identity was deleted';
+/**
+ * How long a deleted ServiceAccount stays refused here: its tokens may still be accepted from an
+ * authenticator's cache (kube-token: 60 s by default) until the session re-check ends them.
+ */
+const DELETED_IDENTITY_MEMORY_MS = 3_600_000;
+/** Named as the deciding authorizer of those denials (metrics, audit). */
+const DELETED_IDENTITIES = 'gateway.deleted-identities';
 
 export class AccessService {
   private readonly cache: DecisionCache<AccessDecision>;
+  private readonly deletedIdentities: ExpiringCache<true>;
 
   constructor(
     private readonly registry: PluginRegistry,
     private readonly config: AccessConfig,
     private readonly metrics: GatewayMetrics,
     private readonly logger: PluginLogger,
+    private readonly now: () => number = Date.now,
   ) {
-    this.cache = new DecisionCache(config.decisionTtlMs, MAX_CACHED_DECISIONS);
+    this.cache = new DecisionCache(config.decisionTtlMs, MAX_CACHED_DECISIONS, now);
+    this.deletedIdentities = new ExpiringCache(MAX_CACHED_DECISIONS, now);
   }
 
   decideScope(subject: Subject, scope: AccessScope): Promise<AccessDecision> {
@@ -49,24 +66,53 @@ export class AccessService {
     return this.decide({ kind: 'target', subject, action: 'logs.read', target: accessTargetOf(target) }, fresh);
   }
 
-  private decide(request: AccessRequest, fresh = false): Promise<AccessDecision> {
+  /**
+   * Whether the subject may learn the names of the targets where this one is (Kubernetes: `list
+   * pods` in its namespace, or `list nodes`): only then does a `denied` event name it. Anything
+   * but an allow (or an allow with conditions, which concern records, not names) keeps it hidden.
+   */
+  async mayListTargets(subject: Subject, target: TargetRef): Promise<boolean> {
+    const scope: AccessScope = isNodeLogTarget(target) ? { resource: 'nodes/log' } : { namespace: target.namespace };
+    const decision = await this.decide({ kind: 'scope', subject, action: 'targets.list', scope });
+    return decision.result !== 'deny';
+  }
+
+  /** Drops the cached decisions the change could affect; a deleted identity is refused from now on. */
+  forget(change: AccessChange): void {
+    if (change.kind === 'identity-deleted') {
+      const until = this.now() + DELETED_IDENTITY_MEMORY_MS;
+      this.deletedIdentities.set(identityKey(change.user, change.uid), true, until);
+      this.deletedIdentities.set(identityKey(change.user, undefined), true, until);
+    }
+    const invalidated = invalidatedBy(change);
+    if (invalidated === 'all') this.cache.invalidateAll();
+    else for (const dependency of invalidated) this.cache.invalidate(dependency);
+  }
+
+  private async decide(request: AccessRequest, fresh = false): Promise<AccessDecision> {
     const { subject, ...rest } = request;
+    if (this.deletedIdentities.get(identityKey(subject.user, subject.uid))) {
+      return { result: 'deny', reason: IDENTITY_DELETED, decidedBy: [DELETED_IDENTITIES] };
+    }
     const key = `${subjectFingerprint(subject)}|${JSON.stringify(rest)}`;
-    return this.cache.get(key, () => this.evaluate(request), fresh);
+    const maxAgeMs = fresh ? 0 : this.config.recheckIntervalMs;
+    return this.cache.get(key, () => this.evaluate(request), { maxAgeMs, dependsOn: dependenciesOf(request) });
   }
 
   private async evaluate(request: AccessRequest): Promise<Cacheable<AccessDecision>> {
+    // "May it know the names here" is counted apart from the scopes and targets it reads.
+    const kind = request.action === 'targets.list' ? 'names' : request.kind;
     const named: NamedDecision[] = [];
     for (const name of this.config.chain) {
       const decision = await this.ask(name, request);
       if (decision === undefined) {
-        this.metrics.decisions.inc({ kind: request.kind, result: 'error' });
+        this.metrics.decisions.inc({ kind, result: 'error' });
         return { value: { result: 'deny', reason: AUTHORIZER_ERROR, decidedBy: [name] }, cacheable: false };
       }
       named.push({ authorizer: name, decision });
     }
     const value = combineDecisions(named, this.config.mode);
-    this.metrics.decisions.inc({ kind: request.kind, result: value.result });
+    this.metrics.decisions.inc({ kind, result: value.result });
     return { value, cacheable: true };
   }
 
@@ -99,6 +145,10 @@ export function accessTargetOf(target: TargetRef): AccessTarget {
 function isDecision(value: unknown): value is Decision {
   const result = (value as { result?: unknown } | null)?.result;
   return result === 'allow' || result === 'deny' || result === 'abstain' || result === 'conditional';
+}
+
+function identityKey(user: string, uid: string | undefined): string {
+  return `${user}\u0000${uid ?? ''}`;
 }
 
 /** Stable across group order; a digest, so no identity detail is kept in cache keys in clear. */

@@ -1,46 +1,121 @@
 // A bounded TTL cache that also coalesces concurrent look-ups of one key into one computation.
 // Values the computation marks as not cacheable (errors) are shared with the callers waiting
-// at that moment but never stored.
-import { ExpiringCache } from '@tailgate/plugin-sdk';
+// at that moment but never stored. Each look-up says how old a value it accepts, and each value
+// names what it depends on (`dependsOn`), so a change there drops it — and a computation that
+// was already running when the change came is neither joined nor stored.
 
 export interface Cacheable<V> {
   readonly value: V;
   readonly cacheable: boolean;
 }
 
+export interface Lookup {
+  /** Oldest value accepted, in ms since its computation started; 0: compute afresh (still coalesced). Default: the TTL. */
+  readonly maxAgeMs?: number;
+  /** What the value depends on; `invalidate(dependency)` drops it. */
+  readonly dependsOn?: readonly string[];
+}
+
+interface Computed {
+  /** When the computation started: the value is at least this old. */
+  readonly decidedAt: number;
+  /** The invalidation epoch when it started; invalidations after it make it stale. */
+  readonly epoch: number;
+  readonly dependsOn: readonly string[];
+}
+
+interface Entry<V> extends Computed {
+  readonly value: V;
+}
+
+interface Pending<V> extends Computed {
+  readonly promise: Promise<Cacheable<V>>;
+}
+
 export class DecisionCache<V> {
-  private readonly entries: ExpiringCache<V>;
-  private readonly inflight = new Map<string, Promise<Cacheable<V>>>();
+  private readonly entries = new Map<string, Entry<V>>();
+  private readonly inflight = new Map<string, Pending<V>>();
+  /** Per dependency, the epoch and time of its last invalidation (kept one TTL: older ones can no longer matter). */
+  private readonly invalidated = new Map<string, { readonly epoch: number; readonly at: number }>();
+  private epoch = 0;
+  private allInvalidatedAt = 0;
 
   constructor(
     private readonly ttlMs: number,
-    maxEntries: number,
+    private readonly maxEntries: number,
     private readonly now: () => number = Date.now,
-  ) {
-    this.entries = new ExpiringCache<V>(maxEntries, now);
-  }
+  ) {}
 
-  /** `refresh` skips a stored value (re-checks must see fresh decisions) but still coalesces. */
-  async get(key: string, compute: () => Promise<Cacheable<V>>, refresh = false): Promise<V> {
-    const cached = refresh ? undefined : this.entries.get(key);
-    if (cached !== undefined) return cached;
+  async get(key: string, compute: () => Promise<Cacheable<V>>, lookup: Lookup = {}): Promise<V> {
+    const maxAgeMs = Math.min(lookup.maxAgeMs ?? this.ttlMs, this.ttlMs);
+    const entry = this.entries.get(key);
+    if (entry && this.usable(entry)) {
+      if (this.now() - entry.decidedAt < maxAgeMs) return entry.value;
+    } else if (entry) {
+      this.entries.delete(key);
+    }
     let pending = this.inflight.get(key);
-    if (!pending) {
-      pending = compute().finally(() => this.inflight.delete(key));
+    if (!pending || this.stale(pending)) {
+      pending = { promise: compute(), decidedAt: this.now(), epoch: this.epoch, dependsOn: lookup.dependsOn ?? [] };
       this.inflight.set(key, pending);
-      void pending.then(
-        (result) => this.store(key, result),
-        () => undefined,
+      const started = pending;
+      void started.promise.then(
+        (result) => this.settle(key, started, result),
+        () => this.settle(key, started, undefined),
       );
     }
-    return (await pending).value;
+    return (await pending.promise).value;
+  }
+
+  /** Drops every value that depends on `dependency`, and every computation of one already running. */
+  invalidate(dependency: string): void {
+    this.epoch++;
+    this.invalidated.set(dependency, { epoch: this.epoch, at: this.now() });
+    if (this.invalidated.size > this.maxEntries) this.pruneInvalidations();
+  }
+
+  invalidateAll(): void {
+    this.allInvalidatedAt = ++this.epoch;
+    this.invalidated.clear();
+    this.entries.clear();
   }
 
   get size(): number {
     return this.entries.size;
   }
 
-  private store(key: string, result: Cacheable<V>): void {
-    if (result.cacheable) this.entries.set(key, result.value, this.now() + this.ttlMs);
+  private settle(key: string, pending: Pending<V>, result: Cacheable<V> | undefined): void {
+    if (this.inflight.get(key) === pending) this.inflight.delete(key);
+    if (result?.cacheable !== true || this.stale(pending) || this.now() - pending.decidedAt >= this.ttlMs) return;
+    this.entries.delete(key);
+    if (this.entries.size >= this.maxEntries) this.evict();
+    if (this.maxEntries > 0) this.entries.set(key, { ...pending, value: result.value });
+  }
+
+  private usable(entry: Entry<V>): boolean {
+    return this.now() - entry.decidedAt < this.ttlMs && !this.stale(entry);
+  }
+
+  private stale(computed: Computed): boolean {
+    if (this.allInvalidatedAt > computed.epoch) return true;
+    return computed.dependsOn.some((dependency) => (this.invalidated.get(dependency)?.epoch ?? 0) > computed.epoch);
+  }
+
+  /** Drops unusable entries, then the oldest inserted if still full. */
+  private evict(): void {
+    for (const [key, entry] of this.entries) if (!this.usable(entry)) this.entries.delete(key);
+    if (this.entries.size < this.maxEntries) return;
+    const oldest = this.entries.keys().next();
+    if (!oldest.done) this.entries.delete(oldest.value);
+  }
+
+  /**
+   * Invalidations older than the TTL matter to nothing: every value computed before them has
+   * expired, and no computation that old is ever stored. If that is not enough, drop everything.
+   */
+  private pruneInvalidations(): void {
+    const horizon = this.now() - this.ttlMs;
+    for (const [dependency, { at }] of this.invalidated) if (at <= horizon) this.invalidated.delete(dependency);
+    if (this.invalidated.size > this.maxEntries) this.invalidateAll();
   }
 }

@@ -1,5 +1,6 @@
 // Turns a bearer token into a Subject by asking the configured authenticators in order. The
-// token is never logged; a refusal says only `unauthenticated`.
+// token is never logged; a refusal says only `unauthenticated`. Reading the token out of a
+// handshake is read-handshake.ts; limits on connecting are connections/connection-admission.ts.
 import type { PluginRegistry } from '@tailgate/plugin-host';
 import type { AuthenticationResult, PluginLogger } from '@tailgate/plugin-sdk';
 
@@ -32,12 +33,4 @@ export class AuthenticationService {
     this.metrics.authFailures.inc({ reason });
     return { ok: false, reason };
   }
-}
-
-/** The bearer token of a handshake: `auth.token`, else an `Authorization: Bearer` header. */
-export function tokenOf(auth: unknown, authorization: string | undefined): string | undefined {
-  const fromAuth = (auth as { token?: unknown } | null | undefined)?.token;
-  if (typeof fromAuth === 'string') return fromAuth;
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
-  return match?.[1];
 }

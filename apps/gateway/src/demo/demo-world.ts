@@ -64,6 +64,10 @@ export interface DemoWorldOptions {
   readonly access?: Readonly<Record<string, unknown>>;
   /** The `quotas` settings; default: the built-in ones. */
   readonly quotas?: Readonly<Record<string, unknown>>;
+  /** The `connections` limits; default: the built-in ones. */
+  readonly connections?: Readonly<Record<string, unknown>>;
+  /** `server.corsOrigins`; default none. */
+  readonly corsOrigins?: readonly string[];
   readonly podMetadataReloadMs?: number;
   readonly logLevel?: string;
 }
@@ -80,7 +84,12 @@ export function createDemoWorld(dir: string, options: DemoWorldOptions = {}): De
   writePodFile(podFile, DEMO_PODS);
   writeFileSync(join(dir, 'users.json'), `${JSON.stringify(tokens, null, 2)}\n`, { mode: 0o600 });
   const parsed = parseConfig({
-    server: { port: options.port ?? 8080, host: options.host ?? '127.0.0.1' },
+    server: {
+      port: options.port ?? 8080,
+      host: options.host ?? '127.0.0.1',
+      ...(options.corsOrigins && { corsOrigins: options.corsOrigins }),
+    },
+    ...(options.connections && { connections: options.connections }),
     ...(options.redisUrl && { redis: { url: options.redisUrl, ...(options.redisKeyPrefix && { keyPrefix: options.redisKeyPrefix }) } }),
     ...(options.streams && { streams: options.streams }),
     ...(options.quotas && { quotas: options.quotas }),

@@ -24,8 +24,15 @@ describe('the gateway ClusterRole', () => {
   });
 
   it('grants only what the enabled plugins declare', () => {
+    // kube-rbac: its reviews, and the watches that make RBAC changes take effect at once.
     expect(clusterRoleRules(config({ 'kube-rbac': {} }), BUNDLED_PLUGINS)).toEqual([
+      { apiGroups: [''], resources: ['serviceaccounts'], verbs: ['list', 'watch'] },
       { apiGroups: ['authorization.k8s.io'], resources: ['subjectaccessreviews'], verbs: ['create'] },
+      {
+        apiGroups: ['rbac.authorization.k8s.io'],
+        resources: ['clusterrolebindings', 'clusterroles', 'rolebindings', 'roles'],
+        verbs: ['list', 'watch'],
+      },
     ]);
     expect(clusterRoleRules(config({ 'node-file': {} }), BUNDLED_PLUGINS)).toEqual([]);
   });

@@ -15,9 +15,15 @@ export class GatewayMetrics {
     labelNames: ['reason'] as const,
     registers: [this.registry],
   });
+  readonly connectionRefusals = new Counter({
+    name: 'tailgate_connections_refused_total',
+    help: 'Connections refused before or besides authentication, by reason: origin (not in server.corsOrigins), handshake (malformed auth or unsupported protocol), namespace (not /logs), address_rate, credential_rate, user_connections. Failed authentications count in tailgate_auth_failures_total.',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
   readonly decisions = new Counter({
     name: 'tailgate_access_decisions_total',
-    help: 'Decisions of the authorizer chain (not counting cache hits), by kind and result.',
+    help: 'Decisions of the authorizer chain (not counting cache hits), by kind (scope, target, names: may the subject learn target names) and result.',
     labelNames: ['kind', 'result'] as const,
     registers: [this.registry],
   });
@@ -95,6 +101,11 @@ export class GatewayMetrics {
   readonly slowLaneBytes = new Gauge({
     name: 'tailgate_slow_lane_bytes',
     help: 'Bytes queued in the slow lanes of slow subscriptions (each at most streams.listenerBufferBytes).',
+    registers: [this.registry],
+  });
+  readonly stalledDisconnects = new Counter({
+    name: 'tailgate_stalled_disconnects_total',
+    help: 'Connections closed because a backlog waited streams.drainTimeoutMs for them to take anything.',
     registers: [this.registry],
   });
   readonly deniedTargets = new Counter({

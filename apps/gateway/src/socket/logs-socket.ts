@@ -3,6 +3,8 @@ import type { ClientToServerEvents, ServerToClientEvents } from '@tailgate/contr
 import type { Subject } from '@tailgate/plugin-sdk';
 import type { Namespace, Socket } from 'socket.io';
 
+import type { SharedBytes } from '../streams/slow-lane';
+
 export interface SocketData {
   subject: Subject;
   /** When the credentials stop being valid, if the authenticator said. */
@@ -16,6 +18,11 @@ export interface SocketData {
    * (`streams.listenerBufferBytes`); it is the connection's buffer that fills, whichever stream fills it.
    */
   listenerBufferBytes: number;
+  /**
+   * What this connection's slow lanes and held live batches hold together, at most
+   * `streams.connectionBufferBytes` (see slow-lane.ts).
+   */
+  queuedBytes: SharedBytes;
 }
 
 export type LogsSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;

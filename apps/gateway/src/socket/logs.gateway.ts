@@ -1,7 +1,8 @@
-// The /logs Socket.IO namespace: authenticates each connection, then hands every request to
-// the subscription service and answers with an acknowledgement. Thin on purpose.
-import type { Ack, ConnectErrorData, SourcesListResult, SubscribeResult } from '@tailgate/contracts';
-import { LOGS_NAMESPACE } from '@tailgate/contracts';
+// The /logs Socket.IO namespace: admits each connection (limits, handshake, authentication),
+// guards every packet, then hands each request to the subscription service and answers with an
+// acknowledgement. Thin on purpose.
+import type { Ack, SourcesListResult, SubscribeResult } from '@tailgate/contracts';
+import { errorAck, LOGS_NAMESPACE } from '@tailgate/contracts';
 import { Inject } from '@nestjs/common';
 import {
   Ack as AckCallback,
@@ -14,19 +15,21 @@ import {
 } from '@nestjs/websockets';
 import type { Logger } from 'pino';
 
-import { AuthenticationService, tokenOf } from '../auth/authentication.service';
+import { ConnectionAdmission } from '../connections/connection-admission';
 import { GATEWAY_LOGGER, GATEWAY_RUNTIME } from '../gateway.tokens';
 import type { GatewayRuntime } from '../gateway-runtime';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { SubscriptionService } from '../streams/subscription.service';
+import { connectError } from './connect-error';
 import type { LogsNamespace, LogsSocket } from './logs-socket';
+import { guardRequests } from './request-guard';
 
 type AckFn<T extends object> = ((result: Ack<T>) => void) | undefined;
 
 @WebSocketGateway({ namespace: LOGS_NAMESPACE })
 export class LogsGateway implements OnGatewayInit<LogsNamespace>, OnGatewayDisconnect<LogsSocket> {
   constructor(
-    @Inject(AuthenticationService) private readonly authentication: AuthenticationService,
+    @Inject(ConnectionAdmission) private readonly admission: ConnectionAdmission,
     @Inject(SubscriptionService) private readonly subscriptions: SubscriptionService,
     @Inject(GatewayMetrics) private readonly metrics: GatewayMetrics,
     @Inject(GATEWAY_LOGGER) private readonly logger: Logger,
@@ -36,18 +39,27 @@ export class LogsGateway implements OnGatewayInit<LogsNamespace>, OnGatewayDisco
   afterInit(namespace: LogsNamespace): void {
     this.subscriptions.attach(namespace);
     namespace.use((socket, next) => {
-      const token = tokenOf(socket.handshake.auth, socket.handshake.headers.authorization);
-      void this.authentication.authenticate(token).then((result) => {
-        if (!result.ok) return next(connectError({ code: 'unauthenticated', message: 'a valid bearer token is required' }));
-        socket.data.subject = result.subject;
-        socket.data.token = token ?? '';
-        socket.data.subscriptions = new Set();
-        socket.data.listenerBufferBytes = this.runtime.config.streams.listenerBufferBytes;
-        if (result.expiresAt) socket.data.expiresAt = result.expiresAt.getTime();
-        this.metrics.connections.inc();
-        this.logger.info({ user: result.subject.user, socket: socket.id }, 'client connected');
-        next();
-      });
+      const { address, headers, auth } = socket.handshake;
+      void this.admission.admit({ peer: address, headers, auth }).then(
+        (admitted) => {
+          if (!admitted.ok) return next(connectError(admitted.error));
+          releaseWhenGone(socket, admitted.release);
+          guardRequests(socket);
+          socket.data.subject = admitted.subject;
+          socket.data.token = admitted.token;
+          socket.data.subscriptions = new Set();
+          socket.data.listenerBufferBytes = this.runtime.config.streams.listenerBufferBytes;
+          socket.data.queuedBytes = { capBytes: this.runtime.config.streams.connectionBufferBytes, usedBytes: 0 };
+          if (admitted.expiresAt) socket.data.expiresAt = admitted.expiresAt.getTime();
+          this.metrics.connections.inc();
+          this.logger.info({ user: admitted.subject.user, socket: socket.id }, 'client connected');
+          next();
+        },
+        (error: unknown) => {
+          this.logger.error({ err: error instanceof Error ? error.name : 'unknown' }, 'admitting a connection failed');
+          next(connectError({ code: 'internal', message: 'the server failed to accept this connection' }));
+        },
+      );
     });
   }
 
@@ -79,10 +91,20 @@ export class LogsGateway implements OnGatewayInit<LogsNamespace>, OnGatewayDisco
   }
 }
 
+/** Error acknowledgements are rebuilt from their fields; success ones are built by the service. */
 function reply<T extends object>(ack: AckFn<T>, result: Ack<T>): void {
-  if (typeof ack === 'function') ack(result);
+  if (typeof ack === 'function') ack(result.ok ? result : errorAck(result.error));
 }
 
-function connectError(data: ConnectErrorData): Error {
-  return Object.assign(new Error(data.code), { data });
+/**
+ * Gives the user's connection slot back when the socket disconnects, or when its connection
+ * closes before the socket ever connected (Socket.IO then drops it without a disconnect).
+ */
+function releaseWhenGone(socket: LogsSocket, release: () => void): void {
+  if (socket.conn.readyState !== 'open') return release();
+  socket.conn.once('close', release);
+  socket.once('disconnect', () => {
+    socket.conn.off('close', release);
+    release();
+  });
 }

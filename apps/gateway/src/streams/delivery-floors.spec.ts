@@ -1,7 +1,7 @@
 import type { WireRecord } from '@tailgate/contracts';
 import { describe, expect, it } from 'vitest';
 
-import { initialFloors, liftPassedFloors, passFloor } from './delivery-floors';
+import { initialFloors, liftPassedFloors, noteLastCursors, passFloor } from './delivery-floors';
 
 const record = (pod: string, cursor: string): WireRecord => ({
   ts: 't',
@@ -14,7 +14,7 @@ const record = (pod: string, cursor: string): WireRecord => ({
 });
 
 describe('delivery floors', () => {
-  it('starts from the resume cursors of the targets there are, raised by the backlog, for readable targets', () => {
+  it('starts from the resume cursors of the targets there are, raised by the backlog page by page, for readable targets', () => {
     const after = {
       byTarget: new Map([
         ['n/a/c', '3'],
@@ -22,8 +22,17 @@ describe('delivery floors', () => {
       ]),
       otherwise: '2',
     };
-    const backlog = [record('a', '5'), record('a', '6'), record('x', '1'), record('hidden', '9')];
-    const floors = initialFloors(after, ['n/a/c', 'n/b/c', 'n/hidden/c'], backlog, (key) => key !== 'n/hidden/c');
+    const last = new Map<string, string>();
+    noteLastCursors(last, [record('a', '5'), record('x', '1')]);
+    noteLastCursors(last, [record('a', '6'), record('hidden', '9')]);
+    expect(last).toEqual(
+      new Map([
+        ['n/a/c', '6'],
+        ['n/x/c', '1'],
+        ['n/hidden/c', '9'],
+      ]),
+    );
+    const floors = initialFloors(after, ['n/a/c', 'n/b/c', 'n/hidden/c'], last, (key) => key !== 'n/hidden/c');
     expect(floors).toEqual(
       new Map([
         ['n/a/c', '6'],
@@ -31,7 +40,7 @@ describe('delivery floors', () => {
         ['n/x/c', '1'],
       ]),
     );
-    expect(initialFloors(undefined, ['n/a/c'], [], () => true)).toEqual(new Map());
+    expect(initialFloors(undefined, ['n/a/c'], new Map(), () => true)).toEqual(new Map());
   });
 
   it('drops records at or below a floor and lifts the floor at the first one above it', () => {

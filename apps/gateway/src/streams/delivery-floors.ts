@@ -13,13 +13,13 @@ export type DeliveryFloors = Map<string, string>;
 
 /**
  * Floors of a listener going live: the resume cursor of every target the stream has now (live or
- * in the backlog), raised to the last backlog cursor of each, for the targets it may read (what
- * it may not read it never gets twice).
+ * in the backlog), raised to the last backlog cursor of each (see noteLastCursors), for the
+ * targets it may read (what it may not read it never gets twice).
  */
 export function initialFloors(
   after: ResumePoint | undefined,
   targets: Iterable<string>,
-  backlog: readonly WireRecord[],
+  backlogLast: ReadonlyMap<string, string>,
   mayRead: (targetKey: string) => boolean,
 ): DeliveryFloors {
   const floors: DeliveryFloors = new Map();
@@ -29,12 +29,20 @@ export function initialFloors(
       if (cursor !== undefined && mayRead(key)) floors.set(key, cursor);
     }
   }
-  for (const record of backlog) {
-    const key = wireTargetKey(record);
+  for (const [key, cursor] of backlogLast) {
     const floor = floors.get(key);
-    if ((floor === undefined || record.cursor > floor) && mayRead(key)) floors.set(key, record.cursor);
+    if ((floor === undefined || cursor > floor) && mayRead(key)) floors.set(key, cursor);
   }
   return floors;
+}
+
+/** Keeps, per target, the greatest cursor of the records a backlog carried so far (a page at a time). */
+export function noteLastCursors(last: Map<string, string>, records: readonly WireRecord[]): void {
+  for (const record of records) {
+    const key = wireTargetKey(record);
+    const seen = last.get(key);
+    if (seen === undefined || record.cursor > seen) last.set(key, record.cursor);
+  }
 }
 
 /**

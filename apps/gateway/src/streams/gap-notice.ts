@@ -1,6 +1,6 @@
 // What one listener is told at a gap: only about the containers it may see, so a gap never
 // reveals a target (or how busy it is) to someone denied it.
-import type { GapCount, GapEvent, GapReason } from '@tailgate/contracts';
+import { type GapCount, type GapEvent, gapEvent, type GapReason } from '@tailgate/contracts';
 
 import { wireTargetKey } from './bus-message';
 
@@ -14,7 +14,7 @@ export function gapFor(
   missed: readonly GapCount[] | undefined,
   mayRead: (targetKey: string) => boolean,
 ): GapEvent | undefined {
-  if (missed === undefined) return { sub, reason };
+  if (missed === undefined) return gapEvent(sub, reason, undefined);
   const visible = missed.filter(({ target }) => mayRead(wireTargetKey(target)));
-  return visible.length === 0 ? undefined : { sub, reason, missed: visible };
+  return visible.length === 0 ? undefined : gapEvent(sub, reason, visible);
 }

@@ -6,7 +6,7 @@ import { PASS, type TargetAccess } from './target-access';
 
 const record = (pod: string, line: string): WireRecord => ({ ts: 't', ns: 'n', pod, container: 'c', stream: 'stdout', line, cursor: line });
 const allowed = (signature = '[]', predicate = PASS): TargetAccess => ({ allowed: true, predicate, signature });
-const denied: TargetAccess = { allowed: false, reason: 'no' };
+const denied: TargetAccess = { allowed: false, reason: 'no', named: false };
 
 function member(id: string, access: Record<string, TargetAccess>, scopeSignature = 's', order: RecordOrder = 'source'): ClassMember {
   return { id, order, access: new Map(Object.entries(access)), scopePredicate: PASS, scopeSignature };

@@ -4,7 +4,7 @@
 // published after a held message is held too, so nothing after that cursor can be missing.
 import type { WireRecord, WireTarget } from '@tailgate/contracts';
 import type { ReplayedMessage } from '@tailgate/bus';
-import type { Backlog, ResumePoint } from '@tailgate/plugin-sdk';
+import { type Backlog, pagesOf, type ResumePoint } from '@tailgate/plugin-sdk';
 
 import { decodeBusMessage, fromWireTarget, wireTargetKey, wireTargetOf } from './bus-message';
 import { resumeCursorOf } from './resume-point';
@@ -35,9 +35,12 @@ export function replayBacklog(messages: readonly ReplayedMessage[], after: Resum
     records.push(record);
   }
   const complete = [...wanted].every((cursor) => found.has(cursor));
+  // The replay buffer is bounded and already in memory; it is handed over in pages like any backlog.
   const backlog: Backlog = {
     targets: [...targets.values()].map(fromWireTarget),
-    records: records.map(({ ts, stream, line, cursor, ...target }) => ({ ts, stream, line, cursor, target: fromWireTarget(target) })),
+    pages: pagesOf(
+      records.map(({ ts, stream, line, cursor, ...target }) => ({ ts, stream, line, cursor, target: fromWireTarget(target) })),
+    ),
   };
   return { backlog, complete };
 }

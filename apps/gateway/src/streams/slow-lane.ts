@@ -1,7 +1,15 @@
 // What a slow listener has not been sent yet, in order and bounded: record batches count toward
 // a byte cap, and the oldest of them are dropped to make room for new ones. Other entries (target
 // changes) are never dropped. Each gap is remembered on the entry right after it, so the client
-// hears `dropped` exactly where records went missing. Pure; the caller sends what `take` returns.
+// hears `dropped` exactly where records went missing. The lanes of one connection may also share
+// a budget (`streams.connectionBufferBytes`): a lane that pushes past it drops its own oldest
+// batches. Pure; the caller sends what `take` returns.
+
+/** Bytes the lanes of one connection hold together, and at most. */
+export interface SharedBytes {
+  readonly capBytes: number;
+  usedBytes: number;
+}
 
 interface Entry<T> {
   readonly item: T;
@@ -25,7 +33,10 @@ export class SlowLane<T> {
   /** Records dropped after the newest entry (it was too large, or everything after it went). */
   private droppedAtEnd = 0;
 
-  constructor(readonly capBytes: number) {}
+  constructor(
+    readonly capBytes: number,
+    private readonly shared?: SharedBytes,
+  ) {}
 
   get bytes(): number {
     return this.queuedBytes;
@@ -39,9 +50,9 @@ export class SlowLane<T> {
   push(item: T, bytes: number, records: number): number {
     this.entries.push({ item, bytes, records, droppedBefore: this.droppedAtEnd });
     this.droppedAtEnd = 0;
-    this.queuedBytes += bytes;
+    this.grow(bytes);
     let dropped = 0;
-    while (this.queuedBytes > this.capBytes) {
+    while (this.queuedBytes > this.capBytes || (this.shared !== undefined && this.shared.usedBytes > this.shared.capBytes)) {
       const oldest = this.entries.findIndex((entry) => entry.records > 0);
       if (oldest < 0) break;
       dropped += this.remove(oldest, true);
@@ -59,7 +70,7 @@ export class SlowLane<T> {
       count++;
     }
     const taken = this.entries.splice(0, count);
-    this.queuedBytes -= bytes;
+    this.grow(-bytes);
     const droppedAfter = this.entries.length === 0 ? this.droppedAtEnd : 0;
     if (this.entries.length === 0) this.droppedAtEnd = 0;
     return { entries: taken.map(({ item, droppedBefore }) => ({ item, droppedBefore })), droppedAfter };
@@ -77,7 +88,7 @@ export class SlowLane<T> {
         this.remove(i, false);
         continue;
       }
-      this.queuedBytes += kept.bytes - entry.bytes;
+      this.grow(kept.bytes - entry.bytes);
       this.entries[i] = { ...kept, droppedBefore: entry.droppedBefore };
       i++;
     }
@@ -88,15 +99,20 @@ export class SlowLane<T> {
     const queued = this.entries.reduce((sum, entry) => sum + entry.records, 0);
     const unreported = this.entries.reduce((sum, entry) => sum + entry.droppedBefore, this.droppedAtEnd);
     this.entries = [];
-    this.queuedBytes = 0;
+    this.grow(-this.queuedBytes);
     this.droppedAtEnd = 0;
     return { queued, unreported };
+  }
+
+  private grow(bytes: number): void {
+    this.queuedBytes += bytes;
+    if (this.shared) this.shared.usedBytes += bytes;
   }
 
   /** Removes entry `index`; its gap moves to the entry after it, with its own records when they count as dropped. */
   private remove(index: number, asDropped: boolean): number {
     const [entry] = this.entries.splice(index, 1) as [Entry<T>];
-    this.queuedBytes -= entry.bytes;
+    this.grow(-entry.bytes);
     const gap = entry.droppedBefore + (asDropped ? entry.records : 0);
     const next = this.entries[index];
     if (next) next.droppedBefore += gap;

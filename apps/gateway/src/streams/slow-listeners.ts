@@ -3,7 +3,16 @@
 // excepts, so a slow client costs the others nothing; what it would have received waits in its
 // SlowLane, oldest batches dropped past the cap, and is sent as its connection drains, with one
 // `dropped` where each gap is. A listener whose lane is empty is back on the broadcasts.
-import type { DeniedEvent, GapEvent, RecordsEvent, TargetEvent, WireRecord } from '@tailgate/contracts';
+import {
+  type DeniedEvent,
+  droppedEvent,
+  type GapEvent,
+  type HiddenEvent,
+  type RecordsEvent,
+  recordsEvent,
+  type TargetEvent,
+  type WireRecord,
+} from '@tailgate/contracts';
 
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import { outstandingBytes } from '../socket/outstanding-bytes';
@@ -16,6 +25,7 @@ export type LaneItem =
   | { readonly event: 'records'; readonly payload: RecordsEvent }
   | { readonly event: 'target'; readonly payload: TargetEvent }
   | { readonly event: 'denied'; readonly payload: DeniedEvent }
+  | { readonly event: 'hidden'; readonly payload: HiddenEvent }
   | { readonly event: 'gap'; readonly payload: GapEvent };
 
 /** How often slow connections are looked at for room to send more. */
@@ -64,13 +74,13 @@ export class SlowListeners {
   sendRecords(listener: StreamListener, batch: WireRecord[]): void {
     if (batch.length === 0) return;
     if (this.isBehind(listener)) return this.queueRecords([listener], batch);
-    listener.socket.emit('records', { sub: this.streamId, batch });
+    listener.socket.emit('records', recordsEvent(this.streamId, batch));
     this.deps.metrics.recordsDelivered.inc(batch.length);
   }
 
   /** Queues one batch for slow listeners (shared, sized once), each dropping its oldest past its cap. */
   queueRecords(listeners: readonly StreamListener[], batch: WireRecord[]): void {
-    const item: LaneItem = { event: 'records', payload: { sub: this.streamId, batch } };
+    const item: LaneItem = { event: 'records', payload: recordsEvent(this.streamId, batch) };
     const bytes = batchBytes(batch);
     for (const listener of listeners) this.queue(listener, item, bytes, batch.length);
   }
@@ -90,7 +100,11 @@ export class SlowListeners {
           const batch = item.payload.batch.filter((record) => mayRead(listener, record));
           return batch.length === 0
             ? undefined
-            : { item: { event: 'records', payload: { ...item.payload, batch } }, bytes: batchBytes(batch), records: batch.length };
+            : {
+                item: { event: 'records', payload: recordsEvent(item.payload.sub, batch) },
+                bytes: batchBytes(batch),
+                records: batch.length,
+              };
         }),
       );
     }
@@ -103,7 +117,7 @@ export class SlowListeners {
     const { queued, unreported } = this.measure(lane, () => lane.clear());
     this.release(listener);
     if (queued > 0) this.deps.metrics.recordsDropped.inc({ reason: 'slow_listener' }, queued);
-    if (queued + unreported > 0) listener.socket.emit('dropped', { sub: this.streamId, count: queued + unreported });
+    if (queued + unreported > 0) listener.socket.emit('dropped', droppedEvent(this.streamId, queued + unreported));
   }
 
   /** Forgets a listener that left; nothing more is sent to it. */
@@ -112,6 +126,8 @@ export class SlowListeners {
     if (!lane) return;
     this.deps.metrics.slowLaneBytes.dec(lane.bytes);
     this.deps.metrics.listenersSlow.dec();
+    // What it still held no longer counts toward its connection's budget.
+    lane.clear();
     this.lanes.delete(listener);
     void listener.socket.leave(this.room);
     if (this.lanes.size === 0) this.stopTimer();
@@ -128,11 +144,11 @@ export class SlowListeners {
       if (waiting > lane.capBytes * RESUME_AT) continue;
       const { entries, droppedAfter } = this.measure(lane, () => lane.take(lane.capBytes - waiting));
       for (const { item, droppedBefore } of entries) {
-        if (droppedBefore > 0) listener.socket.emit('dropped', { sub: this.streamId, count: droppedBefore });
+        if (droppedBefore > 0) listener.socket.emit('dropped', droppedEvent(this.streamId, droppedBefore));
         emitItem(listener, item);
         if (item.event === 'records') this.deps.metrics.recordsDelivered.inc(item.payload.batch.length);
       }
-      if (droppedAfter > 0) listener.socket.emit('dropped', { sub: this.streamId, count: droppedAfter });
+      if (droppedAfter > 0) listener.socket.emit('dropped', droppedEvent(this.streamId, droppedAfter));
       if (lane.isEmpty) this.release(listener);
     }
   }
@@ -141,7 +157,7 @@ export class SlowListeners {
     if (this.lanes.size > 0 && this.lanes.has(listener)) return true;
     const cap = listener.socket.data.listenerBufferBytes;
     if (outstandingBytes(listener.socket) <= cap) return false;
-    this.lanes.set(listener, new SlowLane(cap));
+    this.lanes.set(listener, new SlowLane(cap, listener.socket.data.queuedBytes));
     void listener.socket.join(this.room);
     this.deps.metrics.listenersSlow.inc();
     this.startTimer();
@@ -186,5 +202,6 @@ function emitItem(listener: StreamListener, item: LaneItem): void {
   if (item.event === 'records') listener.socket.emit('records', item.payload);
   else if (item.event === 'target') listener.socket.emit('target', item.payload);
   else if (item.event === 'denied') listener.socket.emit('denied', item.payload);
+  else if (item.event === 'hidden') listener.socket.emit('hidden', item.payload);
   else listener.socket.emit('gap', item.payload);
 }

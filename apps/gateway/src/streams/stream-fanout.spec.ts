@@ -10,7 +10,7 @@ import {
   type Unsubscribe,
 } from '@tailgate/bus';
 import type { PluginRegistry } from '@tailgate/plugin-host';
-import { type BacklogOptions, type LogRecord, silentLogger, type Subject, type TargetRef } from '@tailgate/plugin-sdk';
+import { type BacklogOptions, type LogRecord, pagesOf, silentLogger, type Subject, type TargetRef } from '@tailgate/plugin-sdk';
 import { describe, expect, it } from 'vitest';
 
 import type { AccessService } from '../access/access.service';
@@ -45,18 +45,30 @@ function fakeSocket(id: string, user: string, direct: Emitted[]): FakeSocket {
   const socket = {
     id,
     rooms,
-    data: { subject: { user, groups: [] }, subscriptions: new Set<string>(), token: 't', listenerBufferBytes: 1024 * 1024 },
+    data: {
+      subject: { user, groups: [] },
+      subscriptions: new Set<string>(),
+      token: 't',
+      listenerBufferBytes: 1024 * 1024,
+      queuedBytes: { capBytes: 8 * 1024 * 1024, usedBytes: 0 },
+    },
     // An Engine.IO connection with nothing waiting to be written.
     conn: { transport: { writable: true }, writeBuffer: [] },
+    disconnected: false,
     emit: (event: string, payload: unknown) => direct.push({ to: id, event, payload }),
+    disconnect: () => {
+      socket.disconnected = true;
+      direct.push({ to: id, event: 'disconnect', payload: undefined });
+    },
     join: (room: string) => void rooms.add(room),
     leave: (room: string) => void rooms.delete(room),
   };
   return socket as unknown as FakeSocket;
 }
 
-/** Alice and Carol may read pod `a`; Bob may read nothing. */
+/** Alice and Carol may read pod `a` and list the pods of `n`; Bob may read nothing and list nothing. */
 const access = {
+  mayListTargets: (subject: Subject) => Promise.resolve(subject.user !== 'bob'),
   decideTarget: (subject: Subject, target: TargetRef) =>
     Promise.resolve(
       subject.user !== 'bob' && target.pod === 'a'
@@ -72,6 +84,26 @@ const record = (pod: string, line: string): WireRecord => ({ ts: 't', ns: 'n', p
 interface ListenOptions {
   readonly order?: RecordOrder;
   readonly backlog?: BacklogOptions;
+  /** Pods (`<ns>/<pod>`) the subscription named exactly. */
+  readonly namedPods?: readonly string[];
+  /** Default true. */
+  readonly follow?: boolean;
+  /** The connection starts with more than its buffer waiting to be written. */
+  readonly full?: boolean;
+  /** `listenerBufferBytes` of the connection; default 1 MiB. */
+  readonly bufferBytes?: number;
+}
+
+/** More than a connection's buffer waits to be written to it. */
+function fill(socket: LogsSocket): void {
+  connOf(socket).transport.writable = false;
+  connOf(socket).writeBuffer.push({ data: 'x'.repeat(socket.data.listenerBufferBytes + 1) });
+}
+
+/** The connection wrote everything. */
+function drain(socket: LogsSocket): void {
+  connOf(socket).writeBuffer.length = 0;
+  connOf(socket).transport.writable = true;
 }
 
 /**
@@ -121,6 +153,11 @@ interface HarnessOptions {
   readonly replayMessages?: number;
   /** The source's backlog answers only once this settles. */
   readonly backlogGate?: Promise<void>;
+  /** Records per backlog page. */
+  readonly pageRecords?: number;
+  /** The backlog's first page is read only once this settles (its targets are known before). */
+  readonly pagesGate?: Promise<void>;
+  readonly drainTimeoutMs?: number;
 }
 
 /** A fan-out on an in-process bus whose namespace records every room emit; its source's backlog is `backlog`. */
@@ -140,6 +177,15 @@ async function harness(name: string, options: HarnessOptions = {}) {
     },
   } as unknown as LogsNamespace;
   const backlogCalls: BacklogOptions[] = [];
+  /** Backlog pages the source was asked for, in all. */
+  let pagesRead = 0;
+  async function* countPages(pages: AsyncIterable<readonly LogRecord[]>): AsyncGenerator<readonly LogRecord[]> {
+    await options.pagesGate;
+    for await (const page of pages) {
+      pagesRead++;
+      yield page;
+    }
+  }
   const source = {
     resumable: options.resumable === true,
     backlog: async (_selector: unknown, backlog: BacklogOptions) => {
@@ -150,7 +196,10 @@ async function harness(name: string, options: HarnessOptions = {}) {
         const cursor = after?.byTarget.get(`${r.target.namespace}/${r.target.pod}/${r.target.container}`) ?? after?.otherwise;
         return cursor === undefined || r.cursor > cursor;
       });
-      return { targets: [...new Map(records.map((r) => [r.target.pod, r.target])).values()], records };
+      return {
+        targets: [...new Map(records.map((r) => [r.target.pod, r.target])).values()],
+        pages: countPages(pagesOf(records, options.pageRecords)),
+      };
     },
   };
   const stream = { id: `s_${name}`, key: name, source: { id: 'x.y', source }, selector: {} } as unknown as StreamDescriptor;
@@ -164,6 +213,7 @@ async function harness(name: string, options: HarnessOptions = {}) {
     logger: silentLogger,
     maxBatchRecords: 100,
     reorderWindowMs: options.reorderWindowMs ?? 0,
+    drainTimeoutMs: options.drainTimeoutMs ?? 5_000,
     onListenerRemoved: () => undefined,
     onIdle: () => undefined,
   });
@@ -174,27 +224,38 @@ async function harness(name: string, options: HarnessOptions = {}) {
     roomEmits,
     direct,
     backlogCalls,
+    pagesRead: () => pagesRead,
     /** Direct events of one socket other than records, as [event, payload]. */
     eventsOf: (id: string, event: string) => direct.filter((e) => e.to === id && e.event === event).map((e) => e.payload),
     publish: (message: BusMessage) => bus.publish(channel, encodeBusMessage(message)),
     /** Direct `records` of one socket, as lines. */
     directLines: (id: string) => direct.filter((e) => e.to === id && e.event === 'records').flatMap((e) => linesOf(e.payload)),
     listen: listenOn,
+    start,
   };
 
   async function listenOn(id: string, user: string, listen: ListenOptions = {}): Promise<FakeSocket> {
+    const { socket, activated } = start(id, user, listen);
+    await activated;
+    return socket;
+  }
+
+  /** A listener whose activation (its backlog) is still under way. */
+  function start(id: string, user: string, listen: ListenOptions = {}): { socket: FakeSocket; activated: Promise<void> } {
     const socket = fakeSocket(id, user, direct);
+    if (listen.bufferBytes !== undefined) socket.data.listenerBufferBytes = listen.bufferBytes;
+    if (listen.full === true) fill(socket);
     const request: ListenerRequest = {
       socket,
       subject: socket.data.subject,
       scopePredicate: PASS,
       scopeSignature: '',
+      namedPods: new Set(listen.namedPods),
       backlog: listen.backlog,
-      follow: true,
+      follow: listen.follow ?? true,
       order: listen.order ?? 'source',
     };
-    await fanout.activate(fanout.register(request), request);
-    return socket;
+    return { socket, activated: fanout.activate(fanout.register(request), request) };
   }
 }
 
@@ -216,12 +277,33 @@ describe('StreamFanout', () => {
     expect(sockets[2]!.rooms.has(room!)).toBe(false);
     for (const emit of roomEmits) expect((emit.payload as { batch: { pod: string }[] }).batch.map((r) => r.pod)).toEqual(['a']);
     expect(direct.filter((e) => e.event === 'records')).toEqual([]);
+    // Alice and Carol may list the pods of `n`: told by name. Bob may not: told only how many.
     expect(
       direct
         .filter((e) => e.event === 'denied')
-        .map((e) => e.to)
+        .map((e) => [e.to, e.payload])
         .sort(),
-    ).toEqual(['1', '2', '3', '3']);
+    ).toEqual([
+      ['1', { sub: 's_test', target: { ns: 'n', pod: 'b', container: 'c' }, reason: 'forbidden' }],
+      ['2', { sub: 's_test', target: { ns: 'n', pod: 'b', container: 'c' }, reason: 'forbidden' }],
+    ]);
+    expect(direct.filter((e) => e.event === 'hidden').map((e) => [e.to, e.payload])).toEqual([
+      ['3', { sub: 's_test', count: 1 }],
+      ['3', { sub: 's_test', count: 2 }],
+    ]);
+    await fanout.close();
+  });
+
+  it('names a denied pod to a listener who may not list it only when its subscription named that pod', async () => {
+    const { fanout, direct, publish, listen } = await harness('named');
+    await listen('1', 'bob', { namedPods: ['n/b'] });
+    await publish({ t: 'target', op: 'added', target: { ns: 'n', pod: 'b', container: 'c' } });
+    await publish({ t: 'target', op: 'added', target: { ns: 'n', pod: 'x', container: 'c' } });
+    await expect.poll(() => direct.filter((e) => e.event === 'denied' || e.event === 'hidden').length).toBe(2);
+    expect(direct.filter((e) => e.event === 'denied' || e.event === 'hidden').map((e) => [e.event, e.payload])).toEqual([
+      ['denied', { sub: 's_named', target: { ns: 'n', pod: 'b', container: 'c' }, reason: 'forbidden' }],
+      ['hidden', { sub: 's_named', count: 1 }],
+    ]);
     await fanout.close();
   });
 
@@ -532,6 +614,79 @@ describe('StreamFanout', () => {
         { sub: 's_gap-held', reason: 'bus_interrupted', missed: [{ target: a, count: 4 }] },
         ['1', '6'],
       ]);
+      await fanout.close();
+    });
+  });
+
+  describe('backlogs', () => {
+    const a = { ns: 'n', pod: 'a', container: 'c' };
+    const backlog = Array.from({ length: 30 }, (_, i): LogRecord => {
+      const cursor = String(i).padStart(2, '0');
+      return { ts: 't', target: { namespace: 'n', pod: 'a', container: 'c' }, stream: 'stdout', line: cursor, cursor };
+    });
+
+    it("reads the next backlog page only once the listener's connection has room", async () => {
+      const { fanout, start, pagesRead, directLines, eventsOf } = await harness('backlog-drain', { backlog, pageRecords: 10 });
+      const { socket, activated } = start('1', 'alice', { backlog: { tail: 30 }, follow: false, full: true });
+      // A few of the connection's checks later, not one page was read.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(pagesRead()).toBe(0);
+      expect(directLines('1')).toEqual([]);
+      drain(socket);
+      await activated;
+      expect(pagesRead()).toBe(3);
+      expect(directLines('1')).toEqual(backlog.map((r) => r.line));
+      expect(eventsOf('1', 'ended')).toEqual([{ sub: 's_backlog-drain', reason: 'complete' }]);
+      await fanout.close();
+    });
+
+    it('disconnects a client whose connection stays full for drainTimeoutMs, and reads no more of its backlog', async () => {
+      const { fanout, start, pagesRead, eventsOf } = await harness('backlog-stall', { backlog, pageRecords: 10, drainTimeoutMs: 60 });
+      const { socket, activated } = start('1', 'alice', { backlog: { tail: 30 }, follow: false, full: true });
+      await activated;
+      expect(socket.disconnected).toBe(true);
+      expect(eventsOf('1', 'disconnect')).toHaveLength(1);
+      expect(pagesRead()).toBe(0);
+      await fanout.close();
+    });
+
+    it('holds live records for a listener whose backlog waits, the oldest dropped past its buffer and counted', async () => {
+      const { fanout, start, publish, directLines, eventsOf } = await harness('backlog-held', { backlog, pageRecords: 10 });
+      await publish({ t: 'target', op: 'added', target: a });
+      // Room for about three live records of these (see batchBytes) while the backlog waits.
+      const { socket, activated } = start('1', 'alice', { backlog: { tail: 30 }, full: true, bufferBytes: 400 });
+      await new Promise((resolve) => setImmediate(resolve));
+      for (let i = 30; i < 40; i++) await publish({ t: 'records', records: [record('a', String(i))] });
+      await new Promise((resolve) => setImmediate(resolve));
+      drain(socket);
+      await activated;
+      const live = directLines('1').slice(30);
+      expect(directLines('1').slice(0, 30)).toEqual(backlog.map((r) => r.line));
+      expect(live.length).toBeGreaterThan(0);
+      expect(live).toEqual(Array.from({ length: live.length }, (_, i) => String(40 - live.length + i)));
+      expect(eventsOf('1', 'dropped')).toEqual([{ sub: 's_backlog-held', count: 10 - live.length }]);
+      await fanout.close();
+    });
+
+    it('tells a listener about the targets that came and went while its backlog was sent, and sends the backlog of those that went', async () => {
+      let open = () => undefined as void;
+      const pagesGate = new Promise<void>((resolve) => (open = resolve));
+      const { fanout, start, publish, eventsOf, directLines } = await harness('backlog-targets', { backlog, pagesGate });
+      const b = { ns: 'n', pod: 'a', container: 'other' };
+      await publish({ t: 'target', op: 'added', target: a });
+      const { activated } = start('1', 'alice', { backlog: { tail: 30 } });
+      await expect.poll(() => eventsOf('1', 'target').length).toBe(1);
+      await publish({ t: 'target', op: 'added', target: b });
+      await publish({ t: 'target', op: 'removed', target: a });
+      await new Promise((resolve) => setImmediate(resolve));
+      open();
+      await activated;
+      expect(eventsOf('1', 'target')).toEqual([
+        { sub: 's_backlog-targets', op: 'added', target: a },
+        { sub: 's_backlog-targets', op: 'added', target: b },
+        { sub: 's_backlog-targets', op: 'removed', target: a },
+      ]);
+      expect(directLines('1')).toEqual(backlog.map((r) => r.line));
       await fanout.close();
     });
   });

@@ -7,35 +7,54 @@
 // the bus (this replica lost Redis for a while, or the holder could not publish), it takes what
 // the bus still holds, reads the rest back from the source when the source can resume, and
 // otherwise tells its listeners with a `gap`.
-import type {
-  EndReason,
-  GapCount,
-  GapReason,
-  RecordOrder,
-  TargetEndReason,
-  TargetEvent,
-  WireRecord,
-  WireTarget,
+import {
+  deniedEvent,
+  droppedEvent,
+  type EndReason,
+  endedEvent,
+  type GapCount,
+  hiddenEvent,
+  gapEvent,
+  type GapReason,
+  type RecordOrder,
+  recordsEvent,
+  type TargetEndReason,
+  targetAddedEvent,
+  targetRemovedEvent,
+  type WireRecord,
+  type WireTarget,
 } from '@tailgate/contracts';
 import type { MessageId, ReplayableLogBus, ReplayResult } from '@tailgate/bus';
-import { type Backlog, type BacklogOptions, type PluginLogger, type RecordRule, targetKey } from '@tailgate/plugin-sdk';
+import {
+  type BacklogOptions,
+  type LogRecord,
+  type PluginLogger,
+  type RecordRule,
+  type Subject,
+  type TargetRef,
+  targetKey,
+} from '@tailgate/plugin-sdk';
 
-import type { AccessService } from '../access/access.service';
+import { type AccessService, AUTHORIZER_ERROR } from '../access/access.service';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import type { LogsNamespace } from '../socket/logs-socket';
+import { waitForRoom } from '../socket/wait-for-room';
 import { type BusMessage, decodeBusMessage, fromWireTarget, toWireRecord, toWireTarget, wireTargetKey, wireTargetOf } from './bus-message';
+import { batchBytes } from './batch-bytes';
 import { canResume } from './can-resume';
 import { type Arrival, ChannelPosition } from './channel-position';
 import { ClassRooms } from './class-rooms';
-import { type DeliveryFloors, initialFloors, liftPassedFloors, passFloor } from './delivery-floors';
+import { type DeliveryFloors, initialFloors, liftPassedFloors, noteLastCursors, passFloor } from './delivery-floors';
 import { gapFor } from './gap-notice';
 import { filterForClass, type PermissionClass } from './permission-classes';
+import { BacklogProgress, BacklogRead, heldRuns, type ListenerBacklog, missedTargetChanges } from './listener-backlog';
 import { ReorderWindow } from './reorder-window';
 import { replayBacklog } from './replay-backlog';
+import { SlowLane } from './slow-lane';
 import { SlowListeners } from './slow-listeners';
 import type { StreamDescriptor } from './stream-descriptor';
 import { type ListenerRequest, mayRead, type StreamListener } from './stream-listener';
-import { compileAccess } from './target-access';
+import { compileAccess, type TargetAccess } from './target-access';
 import type { Released } from './time-merge-buffer';
 import { sortByTime } from './time-order';
 
@@ -44,13 +63,8 @@ import { sortByTime } from './time-order';
  * backlog or resume cursor already covered; a live stream further behind than this may repeat.
  */
 const CATCH_UP_LIMIT_MS = 10_000;
-
-/** A listener's backlog; `incomplete` when records after its resume cursors may be missing. */
-interface ListenerBacklog extends Backlog {
-  readonly incomplete?: boolean;
-}
-
-const NO_BACKLOG: ListenerBacklog = { targets: [], records: [] };
+/** Share of a connection's buffer (`listenerBufferBytes`) a backlog fills before it waits for the client. */
+const BACKLOG_BUFFER_SHARE = 0.5;
 
 export interface StreamFanoutDeps {
   readonly bus: ReplayableLogBus;
@@ -63,6 +77,8 @@ export interface StreamFanoutDeps {
   readonly maxBatchRecords: number;
   /** How long time-ordered listeners' records wait for earlier ones from other targets. */
   readonly reorderWindowMs: number;
+  /** How long a backlog waits for a full connection to drain before the client is disconnected. */
+  readonly drainTimeoutMs: number;
   /** Called for every listener that leaves, however it leaves. */
   readonly onListenerRemoved: (fanout: StreamFanout, listener: StreamListener) => void;
   /** Called when the last listener left. */
@@ -142,7 +158,9 @@ export class StreamFanout {
       scopePredicate: request.scopePredicate,
       scopeSignature: request.scopeSignature,
       deniedSent: new Set(),
-      held: [],
+      namedPods: request.namedPods,
+      hiddenCount: 0,
+      held: new SlowLane(request.socket.data.listenerBufferBytes, request.socket.data.queuedBytes),
       heldGaps: undefined,
       floors: undefined,
       catchUpTimer: undefined,
@@ -157,15 +175,21 @@ export class StreamFanout {
     return listener;
   }
 
-  /** Decides the listener's access, sends its backlog, then puts it on the live stream. */
+  /** Decides the listener's access, sends its backlog as its connection drains, then puts it on the live stream. */
   async activate(listener: StreamListener, request: ListenerRequest): Promise<void> {
+    const read = new BacklogRead();
+    const progress = new BacklogProgress();
     try {
       await Promise.all([...this.targets].map(([key, target]) => this.ensureDecided(listener, key, target)));
-      const backlog = request.backlog ? await this.readBacklog(listener, request.backlog) : NO_BACKLOG;
-      await this.enqueue(() => this.goLive(listener, backlog, request));
+      const backlog = request.backlog ? await read.step(this.openBacklog(listener, request.backlog, read.signal)) : undefined;
+      await this.enqueue(() => this.beginBacklog(listener, backlog, progress));
+      if (backlog) await this.sendBacklog(listener, backlog, read, progress);
+      await this.enqueue(() => this.goLive(listener, backlog, request, progress));
     } catch (error) {
       this.deps.logger.error({ stream: this.stream.id, err: error instanceof Error ? error.name : 'unknown' }, 'activation failed');
       this.end(listener, 'upstream_failed');
+    } finally {
+      read.close();
     }
   }
 
@@ -175,6 +199,8 @@ export class StreamFanout {
     if (!listener) return false;
     this.listeners.delete(socketId);
     this.holding.delete(listener);
+    // What was held for it no longer counts toward its connection's budget.
+    listener.held?.clear();
     this.catchingUp.delete(listener);
     clearTimeout(listener.catchUpTimer);
     if (listener.order === 'time' && --this.timeListeners === 0) this.reorder.clear();
@@ -187,18 +213,19 @@ export class StreamFanout {
     return true;
   }
 
-  /** Decides every listener's access again (revocation, label changes) and regroups. */
-  async recheck(): Promise<void> {
+  /** Decides listeners' access again (revocation, label changes; `touched`: only those pairs) and regroups. */
+  async recheck(touched: (subject: Subject, target: TargetRef) => boolean = () => true): Promise<void> {
     const fresh = await Promise.all(
       [...this.listeners.values()].flatMap((listener) =>
-        [...this.targets].map(async ([key, target]) => ({ listener, key, target, decision: await this.decide(listener, target, true) })),
+        [...this.targets]
+          .filter(([, target]) => touched(listener.subject, fromWireTarget(target)))
+          .map(async ([key, target]) => ({ listener, key, target, after: await this.decide(listener, target, true) })),
       ),
     );
     await this.enqueue(() => {
-      for (const { listener, key, target, decision } of fresh) {
+      for (const { listener, key, target, after } of fresh) {
         if (!this.listeners.has(listener.id) || !this.targets.has(key)) continue;
         const before = listener.access.get(key);
-        const after = compileAccess(decision, this.deps.rules);
         listener.access.set(key, after);
         if (before?.allowed === after.allowed || listener.held !== undefined) continue;
         // A target that became visible is announced again; one that was revoked gets a fresh `denied`.
@@ -297,29 +324,34 @@ export class StreamFanout {
     this.reportGap(reason, missed);
   }
 
-  /** Reads the source after the last delivered cursors and delivers it as live; false when it cannot. */
+  /**
+   * Reads the source after the last delivered cursors and delivers it as live, a page at a time;
+   * false when it cannot, or could not read to the end (what it delivered up to there stays).
+   */
   private async readBack(): Promise<boolean> {
     const source = this.stream.source.source;
     const delivered = this.lastLive.source;
     if (!canResume(source) || !source.backlog || delivered.size === 0) return false;
     // Targets that appeared meanwhile continue from the earliest point any other one is at.
     const otherwise = [...delivered.values()].reduce((min, cursor) => (cursor < min ? cursor : min));
-    let backlog: Backlog;
+    let filled = 0;
+    let complete = true;
     try {
       const signal = AbortSignal.timeout(30_000);
-      backlog = await source.backlog(
-        this.stream.selector,
-        { after: { byTarget: new Map(delivered), otherwise } },
-        { signal, logger: this.deps.logger },
-      );
+      const after = { byTarget: new Map(delivered), otherwise };
+      const backlog = await source.backlog(this.stream.selector, { after }, { signal, logger: this.deps.logger });
+      for (const target of backlog.targets) await this.addTarget(toWireTarget(target));
+      for await (const page of backlog.pages) {
+        const records = page.map(toWireRecord).filter((record) => this.targets.has(wireTargetKey(record)));
+        for (let i = 0; i < records.length; i += this.deps.maxBatchRecords)
+          await this.onRecords(records.slice(i, i + this.deps.maxBatchRecords));
+        filled += records.length;
+      }
     } catch (error) {
       this.deps.logger.warn({ stream: this.stream.id, err: error instanceof Error ? error.name : 'unknown' }, 'could not read back a gap');
-      return false;
+      if (filled === 0) return false;
+      complete = false;
     }
-    for (const target of backlog.targets) await this.addTarget(toWireTarget(target));
-    const records = backlog.records.map(toWireRecord).filter((record) => this.targets.has(wireTargetKey(record)));
-    for (let i = 0; i < records.length; i += this.deps.maxBatchRecords)
-      await this.onRecords(records.slice(i, i + this.deps.maxBatchRecords));
     // Whatever comes again up to what was delivered — read back now or sent before — is a repeat
     // (a takeover's catch-up, a deposed holder's last batches).
     for (const [key, cursor] of this.lastLive.source) this.readBackFloors.set(key, cursor);
@@ -327,8 +359,8 @@ export class StreamFanout {
     clearTimeout(this.readBackTimer);
     this.readBackTimer = setTimeout(() => void this.enqueue(() => this.readBackFloors.clear()), CATCH_UP_LIMIT_MS);
     this.readBackTimer.unref();
-    this.deps.metrics.gapsFilled.inc(records.length);
-    return true;
+    this.deps.metrics.gapsFilled.inc(filled);
+    return complete;
   }
 
   /** Tells every listener (after what its lane holds, or after its backlog) that records may be missing here. */
@@ -353,7 +385,7 @@ export class StreamFanout {
   private deliver(order: RecordOrder, records: readonly WireRecord[], keys: readonly string[]): void {
     const lastLive = this.lastLive[order];
     for (let i = 0; i < records.length; i++) lastLive.set(keys[i] as string, (records[i] as WireRecord).cursor);
-    for (const listener of this.holding) if (listener.order === order) listener.held?.push([...records]);
+    for (const listener of this.holding) if (listener.order === order) this.hold(listener, records, keys);
     for (const cls of this.classes.values()) {
       if (cls.order !== order) continue;
       const batch = filterForClass(records, keys, cls);
@@ -363,13 +395,25 @@ export class StreamFanout {
     for (const listener of this.catchingUp) if (listener.order === order) this.catchUp(listener, records, keys);
   }
 
+  /**
+   * Keeps a live batch for a following listener whose backlog is still on its way: what it may
+   * read, within its buffer and its connection's budget, the oldest dropped past them.
+   */
+  private hold(listener: StreamListener, records: readonly WireRecord[], keys: readonly string[]): void {
+    if (!listener.follows || !listener.held) return;
+    const own = records.filter((record, i) => mayRead(listener, keys[i] as string, record));
+    if (own.length === 0) return;
+    const dropped = listener.held.push(own, batchBytes(own), own.length);
+    if (dropped > 0) this.deps.metrics.recordsDropped.inc({ reason: 'slow_listener' }, dropped);
+  }
+
   /** One emit to the class room, without its members whose connection is behind: their slow lanes get the batch. */
   private emitToClass(cls: PermissionClass, batch: WireRecord[]): void {
     const behind = this.slow.behindAmong(cls.members, this.listeners);
     const current = cls.members.size - behind.length;
     if (current > 0) {
       const room = this.deps.namespace.local.to(cls.room);
-      (this.slow.size > 0 ? room.except(this.slow.room) : room).emit('records', { sub: this.stream.id, batch });
+      (this.slow.size > 0 ? room.except(this.slow.room) : room).emit('records', recordsEvent(this.stream.id, batch));
       this.deps.metrics.recordsDelivered.inc(batch.length * current);
     }
     if (behind.length > 0) this.slow.queueRecords(behind, batch);
@@ -405,8 +449,7 @@ export class StreamFanout {
     this.targets.delete(key);
     this.lastLive.source.delete(key);
     this.lastLive.time.delete(key);
-    const sub = this.stream.id;
-    const event: TargetEvent = reason === undefined ? { sub, op: 'removed', target } : { sub, op: 'removed', target, reason };
+    const event = targetRemovedEvent(this.stream.id, target, reason);
     for (const listener of this.listeners.values()) {
       if (listener.held === undefined && listener.access.get(key)?.allowed) this.slow.send(listener, { event: 'target', payload: event });
       listener.access.delete(key);
@@ -417,33 +460,48 @@ export class StreamFanout {
     this.rebuildClasses();
   }
 
-  private decide(listener: StreamListener, target: WireTarget, fresh = false) {
-    return this.deps.access.decideTarget(listener.subject, fromWireTarget(target), fresh);
+  /** The listener's access to a target; for a denied one also whether it may learn its name. */
+  private async decide(listener: StreamListener, target: WireTarget, fresh = false): Promise<TargetAccess> {
+    const ref = fromWireTarget(target);
+    const decision = await this.deps.access.decideTarget(listener.subject, ref, fresh);
+    const named =
+      decision.result === 'deny' &&
+      (listener.namedPods.has(`${target.ns}/${target.pod}`) || (await this.deps.access.mayListTargets(listener.subject, ref)));
+    return compileAccess(decision, this.deps.rules, named);
   }
 
   private async ensureDecided(listener: StreamListener, key: string, target: WireTarget): Promise<void> {
     if (listener.access.has(key)) return;
-    const decision = await this.decide(listener, target);
-    if (!listener.access.has(key)) listener.access.set(key, compileAccess(decision, this.deps.rules));
+    const access = await this.decide(listener, target);
+    if (!listener.access.has(key)) listener.access.set(key, access);
   }
 
   /** Tells a listener about a target: `target added` when it may see it, else one `denied`. */
   private announce(listener: StreamListener, key: string, target: WireTarget): void {
     const access = listener.access.get(key);
     if (access?.allowed) {
-      this.slow.send(listener, { event: 'target', payload: { sub: this.stream.id, op: 'added', target } });
+      this.slow.send(listener, { event: 'target', payload: targetAddedEvent(this.stream.id, target) });
     } else if (!listener.deniedSent.has(key)) {
       listener.deniedSent.add(key);
       this.deps.metrics.deniedTargets.inc();
-      this.slow.send(listener, { event: 'denied', payload: { sub: this.stream.id, target, reason: access?.reason ?? 'not decided' } });
+      // The authorizers' own words stay here; the client learns only "forbidden" or "unavailable".
+      this.deps.logger.debug({ stream: this.stream.id, user: listener.subject.user, target: key, reason: access?.reason }, 'target denied');
+      if (access?.named === true) {
+        const reason = access.reason === AUTHORIZER_ERROR ? 'unavailable' : 'forbidden';
+        this.slow.send(listener, { event: 'denied', payload: deniedEvent(this.stream.id, target, reason) });
+      } else {
+        listener.hiddenCount++;
+        this.slow.send(listener, { event: 'hidden', payload: hiddenEvent(this.stream.id, listener.hiddenCount) });
+      }
     }
   }
 
   /**
-   * The listener's backlog from the source, or for a resume the source cannot serve, from the
-   * bus's replay buffer (incomplete when it no longer reaches back to the cursors).
+   * The listener's backlog from the source — its targets decided, its records not read yet — or,
+   * for a resume the source cannot serve, from the bus's replay buffer (incomplete when it no
+   * longer reaches back to the cursors).
    */
-  private async readBacklog(listener: StreamListener, options: BacklogOptions): Promise<ListenerBacklog> {
+  private async openBacklog(listener: StreamListener, options: BacklogOptions, signal: AbortSignal): Promise<ListenerBacklog | undefined> {
     const source = this.stream.source.source;
     let backlog: ListenerBacklog;
     if (options.after && !canResume(source)) {
@@ -451,46 +509,120 @@ export class StreamFanout {
       const replayed = replayBacklog(messages, options.after);
       backlog = { ...replayed.backlog, incomplete: !replayed.complete };
     } else if (source.backlog) {
-      const signal = AbortSignal.timeout(30_000);
       backlog = await source.backlog(this.stream.selector, options, { signal, logger: this.deps.logger });
     } else {
-      return NO_BACKLOG;
+      return undefined;
     }
     await Promise.all(backlog.targets.map((t) => this.ensureDecided(listener, wireTargetKey(toWireTarget(t)), toWireTarget(t))));
     return backlog;
   }
 
-  /**
-   * Sends the backlog and what was held meanwhile, without anything the listener has already
-   * (see delivery-floors), then serves it from its class room — or on its own until the live
-   * stream is past its floors.
-   */
-  private goLive(listener: StreamListener, backlog: ListenerBacklog, request: ListenerRequest): void {
+  /** Before its backlog, the listener learns the stream's targets, and whether its resume is incomplete. */
+  private beginBacklog(listener: StreamListener, backlog: ListenerBacklog | undefined, progress: BacklogProgress): void {
     if (!this.listeners.has(listener.id)) return;
-    for (const [key, target] of this.targets) this.announce(listener, key, target);
-    const records = backlog.records.map(toWireRecord);
+    for (const [key, target] of this.targets) {
+      this.announce(listener, key, target);
+      progress.told.set(key, { target, allowed: listener.access.get(key)?.allowed === true });
+    }
+    for (const [key, access] of listener.access) progress.access.set(key, access);
+    if (backlog?.incomplete === true) {
+      this.deps.metrics.gaps.inc({ reason: 'resume_incomplete' });
+      this.slow.send(listener, { event: 'gap', payload: gapEvent(this.stream.id, 'resume_incomplete', undefined) });
+    }
+  }
+
+  /**
+   * Sends the backlog a page at a time, each page read only once the listener's connection has
+   * room: a reader that does not drain holds the source's read, not the server's memory. The
+   * backlog takes at most half the connection's buffer, so its other subscriptions keep theirs. A
+   * connection that stays full for `drainTimeoutMs` is disconnected (docs/protocol.md).
+   */
+  private async sendBacklog(
+    listener: StreamListener,
+    backlog: ListenerBacklog,
+    read: BacklogRead,
+    progress: BacklogProgress,
+  ): Promise<void> {
+    const pages = backlog.pages[Symbol.asyncIterator]();
+    const wanted = () => this.listeners.has(listener.id);
+    const maxBytes = listener.socket.data.listenerBufferBytes * BACKLOG_BUFFER_SHARE;
+    for (;;) {
+      const room = await waitForRoom(listener.socket, maxBytes, this.deps.drainTimeoutMs, wanted);
+      if (room !== 'room') {
+        await pages.return?.();
+        if (room === 'stalled') this.disconnectStalled(listener);
+        return;
+      }
+      const next = await read.step(pages.next());
+      if (next.done === true) return;
+      this.sendPage(listener, next.value, progress);
+    }
+  }
+
+  /** One page of a backlog: what the listener may read, in time order for `order: time`, in wire batches. */
+  private sendPage(listener: StreamListener, page: readonly LogRecord[], progress: BacklogProgress): void {
+    if (!this.listeners.has(listener.id)) return;
+    const records = page.map(toWireRecord);
+    noteLastCursors(progress.last, records);
+    // A target removed while the backlog is sent keeps the access it had then: its records are history.
+    let asBefore: StreamListener | undefined;
+    const readerOf = (key: string) => (listener.access.has(key) ? listener : (asBefore ??= { ...listener, access: progress.access }));
     const visible = records.filter((record) => {
       const key = wireTargetKey(record);
-      if (!this.targets.has(key) && listener.access.get(key)?.allowed === false) this.announce(listener, key, record);
-      return mayRead(listener, key, record);
+      const reader = readerOf(key);
+      const unannounced = !this.targets.has(key) && !progress.told.has(key);
+      if (unannounced && reader.access.get(key)?.allowed === false) this.announce(listener, key, wireTargetOf(record));
+      return mayRead(reader, key, record);
     });
-    const targets = [...this.targets.keys(), ...backlog.targets.map(targetKey)];
-    const floors = initialFloors(request.backlog?.after, targets, records, (key) => listener.access.get(key)?.allowed === true);
-    const held = (listener.held ?? []).flat().filter((record) => {
+    this.emitOwn(listener, listener.order === 'time' ? sortByTime(visible, progress.timeKeys) : visible);
+  }
+
+  /** A connection that did not take anything for `drainTimeoutMs` while a backlog waited on it. */
+  private disconnectStalled(listener: StreamListener): void {
+    this.deps.logger.warn(
+      { stream: this.stream.id, user: listener.subject.user, socket: listener.id, waitedMs: this.deps.drainTimeoutMs },
+      'disconnected a client that stopped reading its backlog',
+    );
+    this.deps.metrics.stalledDisconnects.inc();
+    listener.socket.disconnect(true);
+  }
+
+  /**
+   * After its backlog: what the listener missed of the stream's targets meanwhile, then what was
+   * held for it, without anything it has already (see delivery-floors); then it is served from
+   * its class room — or on its own until the live stream is past its floors.
+   */
+  private goLive(
+    listener: StreamListener,
+    backlog: ListenerBacklog | undefined,
+    request: ListenerRequest,
+    progress: BacklogProgress,
+  ): void {
+    if (!this.listeners.has(listener.id)) return;
+    const readable = (key: string) => listener.access.get(key)?.allowed === true;
+    const missed = missedTargetChanges(progress.told, this.targets, readable);
+    for (const [key, target] of missed.announce) {
+      if (progress.told.has(key)) listener.deniedSent.delete(key);
+      this.announce(listener, key, target);
+    }
+    for (const target of missed.removed) {
+      this.slow.send(listener, { event: 'target', payload: targetRemovedEvent(this.stream.id, target, undefined) });
+    }
+    const targets = [...this.targets.keys(), ...(backlog?.targets ?? []).map(targetKey)];
+    const floors = initialFloors(request.backlog?.after, targets, progress.last, readable);
+    const held = heldRuns(listener.held, (record) => {
       const key = wireTargetKey(record);
       return passFloor(floors, key, record.cursor) && mayRead(listener, key, record);
     });
     liftPassedFloors(floors, this.lastLive[listener.order]);
     listener.held = undefined;
     this.holding.delete(listener);
-    if (backlog.incomplete === true) {
-      this.deps.metrics.gaps.inc({ reason: 'resume_incomplete' });
-      this.slow.send(listener, { event: 'gap', payload: { sub: this.stream.id, reason: 'resume_incomplete' } });
-    }
-    this.sendBacklog(listener, listener.order === 'time' ? sortByTime(visible) : visible);
     if (request.follow) {
       for (const payload of listener.heldGaps ?? []) this.slow.send(listener, { event: 'gap', payload });
-      this.sendBacklog(listener, held);
+      for (const { droppedBefore, records } of held) {
+        if (droppedBefore > 0) listener.socket.emit('dropped', droppedEvent(this.stream.id, droppedBefore));
+        this.emitOwn(listener, records);
+      }
     }
     listener.heldGaps = undefined;
     if (!request.follow) return this.end(listener, 'complete');
@@ -510,11 +642,11 @@ export class StreamFanout {
     this.classes.join(listener, this.liveTargetKeys());
   }
 
-  /** What a listener gets before it is live, however large: its connection is checked from the first live batch on. */
-  private sendBacklog(listener: StreamListener, records: readonly WireRecord[]): void {
+  /** Records of the listener's own (a backlog page, what was held for it), in wire batches. */
+  private emitOwn(listener: StreamListener, records: readonly WireRecord[]): void {
     for (let i = 0; i < records.length; i += this.deps.maxBatchRecords) {
       const batch = records.slice(i, i + this.deps.maxBatchRecords);
-      listener.socket.emit('records', { sub: this.stream.id, batch });
+      listener.socket.emit('records', recordsEvent(this.stream.id, batch));
       this.deps.metrics.recordsDelivered.inc(batch.length);
     }
   }
@@ -529,7 +661,7 @@ export class StreamFanout {
   private end(listener: StreamListener, reason: EndReason): void {
     if (!this.listeners.has(listener.id)) return;
     this.slow.end(listener);
-    listener.socket.emit('ended', { sub: this.stream.id, reason });
+    listener.socket.emit('ended', endedEvent(this.stream.id, reason));
     this.remove(listener.id);
   }
 

@@ -5,6 +5,7 @@ import type { BacklogOptions, Subject } from '@tailgate/plugin-sdk';
 import type { LogsSocket } from '../socket/logs-socket';
 import type { DeliveryFloors } from './delivery-floors';
 import type { ClassMember } from './permission-classes';
+import type { SlowLane } from './slow-lane';
 import { PASS, type TargetAccess, type WirePredicate } from './target-access';
 
 export interface StreamListener extends ClassMember {
@@ -13,10 +14,17 @@ export interface StreamListener extends ClassMember {
   readonly access: Map<string, TargetAccess>;
   readonly scopePredicate: WirePredicate;
   readonly scopeSignature: string;
-  /** Targets this listener was told it may not see; one `denied` each. */
+  /** Targets this listener was told it may not see; one `denied` (or one more `hidden`) each. */
   readonly deniedSent: Set<string>;
-  /** Live batches held while the listener's backlog is read; undefined once it is live. */
-  held: WireRecord[][] | undefined;
+  /** Pods (`<ns>/<pod>`) its subscription named exactly: it may be told they are denied. */
+  readonly namedPods: ReadonlySet<string>;
+  /** How many targets it may neither read nor learn the names of, so far. */
+  hiddenCount: number;
+  /**
+   * Live batches held while the listener's backlog is sent, bounded like a slow lane (oldest
+   * dropped, reported with `dropped`); undefined once it is live.
+   */
+  held: SlowLane<WireRecord[]> | undefined;
   /** Gaps found while its backlog was read; sent before the held batches. */
   heldGaps: GapEvent[] | undefined;
   /**
@@ -36,6 +44,8 @@ export interface ListenerRequest {
   readonly subject: Subject;
   readonly scopePredicate: WirePredicate;
   readonly scopeSignature: string;
+  /** Pods (`<ns>/<pod>`) the subscription's scopes name exactly. */
+  readonly namedPods: ReadonlySet<string>;
   /** Records before the live stream (tail / since / resume); undefined for none. */
   readonly backlog: BacklogOptions | undefined;
   readonly order: RecordOrder;

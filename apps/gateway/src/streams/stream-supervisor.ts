@@ -7,7 +7,7 @@
 // the last cursors it published, then the live stream without what that repeated.
 import type { GapCount, WireRecord, WireTarget } from '@tailgate/contracts';
 import type { LogBus } from '@tailgate/bus';
-import { type Backlog, type PluginLogger, type SourceEvent, targetKey } from '@tailgate/plugin-sdk';
+import { type PluginLogger, type SourceEvent, targetKey } from '@tailgate/plugin-sdk';
 
 import type { StreamClaim, StreamClaims, UpstreamGrant } from '../cluster/stream-claim';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
@@ -20,7 +20,7 @@ import {
   wireTargetKey,
   wireTargetOf,
 } from './bus-message';
-import { type DeliveryFloors, initialFloors, passFloor } from './delivery-floors';
+import { type DeliveryFloors, initialFloors, noteLastCursors, passFloor } from './delivery-floors';
 import type { StreamDescriptor } from './stream-descriptor';
 
 interface StreamEntry {
@@ -148,28 +148,32 @@ export class StreamSupervisor {
     const source = stream.source.source;
     if (grant.resumeAfter.size === 0 || !source.backlog) return new Map();
     const after = { byTarget: grant.resumeAfter };
-    let backlog: Backlog;
+    const last = new Map<string, string>();
     try {
-      backlog = await source.backlog(stream.selector, { after }, { signal, logger: this.logger });
+      const backlog = await source.backlog(stream.selector, { after }, { signal, logger: this.logger });
+      const targets = new Map(backlog.targets.map((target) => [targetKey(target), toWireTarget(target)]));
+      for await (const page of backlog.pages) {
+        const records = page.map(toWireRecord).filter((record) => targets.has(wireTargetKey(record)));
+        for (const key of new Set(records.map(wireTargetKey))) {
+          if (announced.has(key)) continue;
+          const target = targets.get(key) as WireTarget;
+          announced.set(key, target);
+          await this.send(publication, { t: 'target', op: 'added', target });
+        }
+        for (let i = 0; i < records.length; i += this.options.maxBatchRecords) {
+          await this.send(publication, { t: 'records', records: records.slice(i, i + this.options.maxBatchRecords) });
+        }
+        noteLastCursors(last, records);
+      }
     } catch (error) {
       if (signal.aborted) throw error;
+      // What was published up to here counts; the live stream continues after it.
       this.logger.warn(
         { source: stream.source.id, err: errorName(error) },
         'could not read back what the previous holder had not published',
       );
-      backlog = { targets: [], records: [] };
     }
-    const targets = new Map(backlog.targets.map((target) => [targetKey(target), toWireTarget(target)]));
-    const records = backlog.records.map(toWireRecord).filter((record) => targets.has(wireTargetKey(record)));
-    for (const key of new Set(records.map(wireTargetKey))) {
-      const target = targets.get(key) as WireTarget;
-      announced.set(key, target);
-      await this.send(publication, { t: 'target', op: 'added', target });
-    }
-    for (let i = 0; i < records.length; i += this.options.maxBatchRecords) {
-      await this.send(publication, { t: 'records', records: records.slice(i, i + this.options.maxBatchRecords) });
-    }
-    return initialFloors(after, grant.resumeAfter.keys(), records, () => true);
+    return initialFloors(after, grant.resumeAfter.keys(), last, () => true);
   }
 
   private toMessage(event: SourceEvent, announced: Map<string, WireTarget>, floors: DeliveryFloors): BusMessage | undefined {

@@ -13,7 +13,7 @@ import {
 } from '@tailgate/contracts';
 import type { ReplayableLogBus } from '@tailgate/bus';
 import type { AccessDecision, PluginRegistry, RegisteredSource } from '@tailgate/plugin-host';
-import type { AccessScope, BacklogOptions, PluginLogger, Subject } from '@tailgate/plugin-sdk';
+import type { AccessScope, BacklogOptions, PluginLogger, Subject, TargetRef } from '@tailgate/plugin-sdk';
 import { z } from 'zod';
 
 import type { AccessService } from '../access/access.service';
@@ -21,6 +21,7 @@ import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import type { QuotaService } from '../quotas/quota.service';
 import type { LogsNamespace, LogsSocket } from '../socket/logs-socket';
 import { RequestError, toWireError } from '../socket/request-error';
+import { type BacklogCaps, backlogCaps, checkBacklogWindow } from './backlog-window';
 import { canResume } from './can-resume';
 import { parseSince } from './parse-since';
 import { toResumePoint } from './resume-point';
@@ -35,6 +36,11 @@ export interface SubscriptionSettings {
   readonly maxBatchRecords: number;
   /** How long records of time-ordered subscriptions wait for earlier ones of other targets. */
   readonly reorderWindowMs: number;
+  /** How long a backlog waits for a full connection to drain before the client is disconnected. */
+  readonly drainTimeoutMs: number;
+  /** Furthest back a `since` may reach, and most records per target a `tail` may ask for (sources may declare less). */
+  readonly maxBacklogSinceMs: number;
+  readonly maxBacklogTail: number;
   readonly channelOf: (stream: StreamDescriptor) => string;
 }
 
@@ -111,8 +117,9 @@ export class SubscriptionService {
     for (const fanout of [...this.fanouts.values()]) if (fanout.has(socket.id)) fanout.remove(socket.id);
   }
 
-  async recheckAll(): Promise<void> {
-    await Promise.all([...this.fanouts.values()].map((fanout) => fanout.recheck()));
+  /** Re-decides live listeners' access; `touched` picks the (subject, target) pairs to re-decide, default all. */
+  async recheckAll(touched?: (subject: Subject, target: TargetRef) => boolean): Promise<void> {
+    await Promise.all([...this.fanouts.values()].map((fanout) => fanout.recheck(touched)));
   }
 
   /**
@@ -138,31 +145,42 @@ export class SubscriptionService {
     const registered = this.registry.sources.get(request.source);
     if (!registered) throw new RequestError('invalid_request', 'no such source; sources.list names them', { source: request.source });
     const selector = parseSelector(registered, request.selector);
-    const backlog = backlogOptions(registered, request);
+    const backlog = backlogOptions(registered, request, {
+      maxSinceMs: this.settings.maxBacklogSinceMs,
+      maxTail: this.settings.maxBacklogTail,
+    });
     const subject = socket.data.subject;
     const granted = await this.authorizeScopes(subject, registered.source.scope(selector));
     const stream = describeStream(registered, selector);
     if (socket.data.subscriptions.has(stream.id)) {
       throw new RequestError('invalid_request', 'already subscribed to this stream', { id: stream.id });
     }
+    // Taken before the first await, so a concurrent subscribe to the same stream is refused
+    // instead of registering a second listener that no unsubscribe or disconnect would reach.
+    socket.data.subscriptions.add(stream.id);
     // The slot is held before any upstream starts, and given back if the socket left meanwhile.
-    const fanout = await this.quotas.holdDuring(socket.id, subject, stream.id, async () => {
-      const found = await this.fanoutFor(stream);
-      if (socket.disconnected) throw new RequestError('not_found', 'the connection closed');
-      return found;
-    });
+    const fanout = await this.quotas
+      .holdDuring(socket.id, subject, stream.id, async () => {
+        const found = await this.fanoutFor(stream);
+        if (socket.disconnected) throw new RequestError('not_found', 'the connection closed');
+        return found;
+      })
+      .catch((error: unknown) => {
+        socket.data.subscriptions.delete(stream.id);
+        throw error;
+      });
     const filter = buildScopeFilter(granted, this.registry.recordRules);
     const listenerRequest: ListenerRequest = {
       socket,
       subject,
       scopePredicate: filter.predicate,
       scopeSignature: filter.signature,
+      namedPods: namedPods(granted),
       backlog,
       follow: request.follow,
       order: request.order,
     };
     const listener = fanout.register(listenerRequest);
-    socket.data.subscriptions.add(stream.id);
     if (request.follow) this.supervisor.acquire(stream);
     return {
       ack: { ok: true, id: stream.id, scope: granted.map(({ scope }) => toScopeView(scope)) },
@@ -182,8 +200,10 @@ export class SubscriptionService {
       else firstDenial ??= decision;
     });
     if (granted.length === 0) {
+      // The authorizers' reason may describe policy; it goes to the log, the client learns "forbidden".
       const reason = firstDenial?.result === 'deny' ? firstDenial.reason : 'no scope';
-      throw new RequestError('forbidden', `not allowed: ${reason}`);
+      this.logger.info({ user: subject.user, reason }, 'subscription denied');
+      throw new RequestError('forbidden', 'not allowed to read the logs this subscription asks for');
     }
     return granted;
   }
@@ -205,6 +225,7 @@ export class SubscriptionService {
       logger: this.logger,
       maxBatchRecords: this.settings.maxBatchRecords,
       reorderWindowMs: this.settings.reorderWindowMs,
+      drainTimeoutMs: this.settings.drainTimeoutMs,
       onListenerRemoved: (owner, listener) => {
         this.quotas.release(listener.id, owner.stream.id);
         if (listener.follows) this.supervisor.release(owner.stream);
@@ -251,15 +272,22 @@ function parseSelector(registered: RegisteredSource, raw: unknown): unknown {
   return parsed.data;
 }
 
-function backlogOptions(registered: RegisteredSource, request: ReturnType<typeof parseRequest>): BacklogOptions | undefined {
+function backlogOptions(
+  registered: RegisteredSource,
+  request: ReturnType<typeof parseRequest>,
+  caps: BacklogCaps,
+): BacklogOptions | undefined {
   // A source that cannot resume itself is served from the bus's replay buffer (see StreamFanout).
   if (request.resume !== undefined) return { after: toResumePoint(request.resume) };
   if (request.tail === undefined && request.since === undefined) return undefined;
   if (!registered.source.backlog) throw new RequestError('invalid_request', `source ${registered.id} supports neither tail nor since`);
-  return {
+  const now = Date.now();
+  const options = {
     ...(request.tail !== undefined && { tail: request.tail }),
-    ...(request.since !== undefined && { since: parseSince(request.since) }),
+    ...(request.since !== undefined && { since: parseSince(request.since, now) }),
   };
+  checkBacklogWindow(registered.id, options, backlogCaps(registered.source.backlogLimits, caps), now);
+  return options;
 }
 
 function invalid(error: z.ZodError) {
@@ -269,6 +297,14 @@ function invalid(error: z.ZodError) {
 /** Paths and messages only: never the offending values. */
 function issuesOf(error: z.ZodError): { path: string; message: string }[] {
   return error.issues.slice(0, 10).map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
+}
+
+/** Pods a granted scope names exactly (namespace and pod): the subscriber named them itself. */
+function namedPods(granted: readonly GrantedScope[]): ReadonlySet<string> {
+  const named = new Set<string>();
+  for (const { scope } of granted)
+    if (scope.namespace !== undefined && scope.pod !== undefined) named.add(`${scope.namespace}/${scope.pod}`);
+  return named;
 }
 
 function toScopeView(scope: AccessScope): ScopeView {

@@ -11,10 +11,16 @@ export const PASS: WirePredicate = () => true;
 
 export type TargetAccess =
   | { readonly allowed: true; readonly predicate: WirePredicate; /** Equal signatures ⇔ equal predicates. */ readonly signature: string }
-  | { readonly allowed: false; readonly reason: string };
+  | {
+      readonly allowed: false;
+      /** The authorizers' reason: for the server's log, never for the client. */
+      readonly reason: string;
+      /** Whether the listener may be told the target's name (see docs/security.md, "Disclosure"). */
+      readonly named: boolean;
+    };
 
-export function compileAccess(decision: AccessDecision, rules: ReadonlyMap<string, RecordRule<unknown>>): TargetAccess {
-  if (decision.result === 'deny') return { allowed: false, reason: decision.reason };
+export function compileAccess(decision: AccessDecision, rules: ReadonlyMap<string, RecordRule<unknown>>, named = false): TargetAccess {
+  if (decision.result === 'deny') return { allowed: false, reason: decision.reason, named };
   return { allowed: true, predicate: compileWirePredicate(decision, rules), signature: JSON.stringify(decision.conditions) };
 }
 

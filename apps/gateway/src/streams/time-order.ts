@@ -27,9 +27,11 @@ export class TimeKeys {
   }
 }
 
-/** Records in time order, ties (and each container's own records) in their given order. */
-export function sortByTime(records: readonly WireRecord[]): WireRecord[] {
-  const keys = new TimeKeys();
+/**
+ * Records in time order, ties (and each container's own records) in their given order. `keys`
+ * carries each container's last key from one call to the next (a backlog sorted page by page).
+ */
+export function sortByTime(records: readonly WireRecord[], keys: TimeKeys = new TimeKeys()): WireRecord[] {
   const keyed = records.map((record, i) => ({ record, key: keys.next(record, wireTargetKey(record)), i }));
   keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.i - b.i));
   return keyed.map((k) => k.record);

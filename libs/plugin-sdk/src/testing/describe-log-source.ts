@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { LogSource } from '../log-source';
 import { silentLogger } from '../plugin-logger';
 import { type LogRecord, targetKey } from '../records';
+import { collectBacklog } from './collect-backlog';
 import { collectStream, type StreamCollector } from './collect-stream';
 
 export interface LogSourceFixture<S> {
@@ -88,9 +89,52 @@ export function describeLogSource<S>(name: string, makeFixture: () => Promise<Lo
       await produce(['one', 'two', 'three', 'four']);
       await collector.waitFor((c) => c.records.length >= 4);
       const ctx = { signal: new AbortController().signal, logger: silentLogger };
-      const backlog = await source.backlog(parsed, { tail: 2 }, ctx);
+      const backlog = await collectBacklog(source.backlog(parsed, { tail: 2 }, ctx));
       expect(backlog.records.map((r) => r.line)).toEqual(['three', 'four']);
       expect(backlog.records.map((r) => r.cursor)).toEqual(collector.records.slice(2, 4).map((r) => r.cursor));
+    });
+
+    it('gives a `since` backlog oldest first, with the cursors of the live stream, in pages', async () => {
+      const current = await setUp();
+      const { source, selector } = current;
+      if (!source.backlog) return;
+      const parsed = source.selector.parse(selector);
+      collector = collectStream(source, parsed);
+      const lines = Array.from({ length: 30 }, (_, i) => `since line ${i}`);
+      await current.produce(lines);
+      await collector.waitFor((c) => c.records.length >= lines.length);
+      const ctx = { signal: new AbortController().signal, logger: silentLogger };
+      const since = new Date(Date.now() - 10 * 60_000);
+      const backlog = await collectBacklog(source.backlog(parsed, { since }, ctx));
+      expect(backlog.records.map((r) => r.line)).toEqual(lines);
+      expect(backlog.records.map((r) => r.cursor)).toEqual(collector.records.map((r) => r.cursor));
+      const announced = new Set(backlog.targets.map(targetKey));
+      for (const record of backlog.records) expect(announced.has(targetKey(record.target))).toBe(true);
+    });
+
+    it('releases its read when the host stops taking pages', async () => {
+      const current = await setUp();
+      const { source, selector } = current;
+      if (!source.backlog) return;
+      const parsed = source.selector.parse(selector);
+      collector = collectStream(source, parsed);
+      await current.produce(['kept', 'not needed']);
+      await collector.waitFor((c) => c.records.length >= 2);
+      const ctx = { signal: new AbortController().signal, logger: silentLogger };
+      const { pages } = await source.backlog(parsed, { tail: 2 }, ctx);
+      const iterator = pages[Symbol.asyncIterator]();
+      const first = await iterator.next();
+      expect(first.done).toBe(false);
+      const started = Date.now();
+      expect((await iterator.return?.())?.done ?? true).toBe(true);
+      expect(Date.now() - started).toBeLessThan(2_000);
+    });
+
+    it('declares backlog limits that are positive when it declares any', async () => {
+      const { source } = await setUp();
+      const { maxSinceMs, maxTail } = source.backlogLimits ?? {};
+      if (maxSinceMs !== undefined) expect(maxSinceMs).toBeGreaterThan(0);
+      if (maxTail !== undefined) expect(maxTail).toBeGreaterThan(0);
     });
   });
 }

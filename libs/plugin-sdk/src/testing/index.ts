@@ -1,3 +1,4 @@
+export * from './collect-backlog';
 export * from './collect-stream';
 export * from './describe-authenticator';
 export * from './describe-authorizer';
