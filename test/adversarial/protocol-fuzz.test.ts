@@ -7,7 +7,7 @@
 //
 // Cases run in batches sent at once. TAILGATE_FUZZ_RUNS sets the batches per property (default
 // 200: 10,000 requests and 2,000 handshakes); TAILGATE_FUZZ_SEED replays a run. For example:
-//   TAILGATE_FUZZ_RUNS=2000 npx vitest run --project adversarial test/adversarial/protocol-fuzz.test.ts
+//   npm run test:fuzz -- --runs 2000     (or --seed S to replay; scripts/fuzz.sh)
 import { CLIENT_EVENTS } from '@tailgate/contracts';
 import fc from 'fast-check';
 import { io } from 'socket.io-client';
