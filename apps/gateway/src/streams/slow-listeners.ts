@@ -61,7 +61,7 @@ export class SlowListeners {
   }
 
   /** The members (listener ids) that are slow, now or from this check on; checked once per batch, not per record. */
-  behindAmong(members: Iterable<string>, listeners: ReadonlyMap<string, StreamListener>): readonly StreamListener[] {
+  behindAmong(members: Iterable<string>, listeners: { get(id: string): StreamListener | undefined }): readonly StreamListener[] {
     let behind: StreamListener[] | undefined;
     for (const id of members) {
       const listener = listeners.get(id);

@@ -1,11 +1,10 @@
 // One socket's subscription to one stream, as the fan-out tracks it.
-import type { GapEvent, RecordOrder, WireRecord } from '@tailgate/contracts';
+import type { RecordOrder, WireRecord } from '@tailgate/contracts';
 import type { BacklogOptions, Subject } from '@tailgate/plugin-sdk';
 
 import type { LogsSocket } from '../socket/logs-socket';
-import type { DeliveryFloors } from './delivery-floors';
+import type { ListenerPhase } from './listener-phase';
 import type { ClassMember } from './permission-classes';
-import type { SlowLane } from './slow-lane';
 import { PASS, type TargetAccess, type WirePredicate } from './target-access';
 
 export interface StreamListener extends ClassMember {
@@ -20,20 +19,8 @@ export interface StreamListener extends ClassMember {
   readonly namedPods: ReadonlySet<string>;
   /** How many targets it may neither read nor learn the names of, so far. */
   hiddenCount: number;
-  /**
-   * Live batches held while the listener's backlog is sent, bounded like a slow lane (oldest
-   * dropped, reported with `dropped`); undefined once it is live.
-   */
-  held: SlowLane<WireRecord[]> | undefined;
-  /** Gaps found while its backlog was read; sent before the held batches. */
-  heldGaps: GapEvent[] | undefined;
-  /**
-   * While set, the live stream may still repeat records this listener has (its backlog ran ahead
-   * of the stream, or it resumed): it is served on its own, outside any class, until the stream
-   * is past every floor or `CATCH_UP_LIMIT_MS` passed.
-   */
-  floors: DeliveryFloors | undefined;
-  catchUpTimer: NodeJS.Timeout | undefined;
+  /** Where it is: onboarding, catching up, live or ended (see listener-phase.ts). */
+  phase: ListenerPhase;
   classKey: string | undefined;
   /** Whether it holds a reference on the upstream (follow), released when it leaves. */
   readonly follows: boolean;

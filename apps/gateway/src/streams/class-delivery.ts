@@ -1,0 +1,145 @@
+// Delivery of one stream's live batches on this replica: per batch (never per record per socket)
+// each permission class gets one emit to its room, without its members whose connection is
+// behind (their slow lanes get the batch); onboarding listeners have it held, catching-up ones
+// get their own filtered copy. Time-ordered listeners get their batches through the reorder
+// window, also once per class room.
+import { type RecordOrder, recordsEvent, type WireRecord } from '@tailgate/contracts';
+
+import type { GatewayMetrics } from '../metrics/gateway-metrics';
+import type { LogsNamespace } from '../socket/logs-socket';
+import { batchBytes } from './batch-bytes';
+import { ClassRooms } from './class-rooms';
+import { passFloor } from './delivery-floors';
+import type { ListenerRegistry } from './listener-registry';
+import { filterForClass, type PermissionClass } from './permission-classes';
+import { ReorderWindow } from './reorder-window';
+import type { SlowListeners } from './slow-listeners';
+import { mayRead, type StreamListener } from './stream-listener';
+import type { Released } from './time-merge-buffer';
+
+export interface ClassDeliveryDeps {
+  readonly streamId: string;
+  readonly namespace: LogsNamespace;
+  readonly metrics: GatewayMetrics;
+  readonly slow: SlowListeners;
+  readonly listeners: ListenerRegistry;
+  readonly maxBatchRecords: number;
+  /** How long time-ordered listeners' records wait for earlier ones from other targets. */
+  readonly reorderWindowMs: number;
+  /** Runs a task in the stream's order. */
+  readonly schedule: (task: () => void) => void;
+  /** A catching-up listener's floors are all passed: it can go live. */
+  readonly onFloorsPassed: (listener: StreamListener) => void;
+}
+
+export class ClassDelivery {
+  /** Per delivery path, the cursor of the last record it delivered, per target. */
+  readonly lastLive: Record<RecordOrder, Map<string, string>> = { source: new Map(), time: new Map() };
+  private readonly classes: ClassRooms;
+  private readonly reorder: ReorderWindow;
+  private timeListeners = 0;
+
+  constructor(private readonly deps: ClassDeliveryDeps) {
+    this.classes = new ClassRooms(deps.streamId);
+    this.reorder = new ReorderWindow({
+      windowMs: deps.reorderWindowMs,
+      onRelease: (released) => this.deliverReleased(released),
+      schedule: deps.schedule,
+    });
+  }
+
+  /** A batch off the channel: to source-ordered listeners now, to time-ordered ones through the reorder window. */
+  push(records: readonly WireRecord[], keys: readonly string[]): void {
+    this.deliver('source', records, keys);
+    if (this.timeListeners > 0) this.reorder.push(records, keys);
+  }
+
+  listenerAdded(listener: StreamListener): void {
+    if (listener.order === 'time') this.timeListeners++;
+  }
+
+  listenerRemoved(listener: StreamListener): void {
+    if (listener.order === 'time' && --this.timeListeners === 0) this.reorder.clear();
+    this.classes.leave(listener);
+  }
+
+  /** Puts a live listener in its class room. */
+  join(listener: StreamListener, liveTargets: readonly string[]): void {
+    this.classes.join(listener, liveTargets);
+  }
+
+  /** Regroups every live listener; the targets or someone's access changed. */
+  rebuild(liveTargets: readonly string[]): void {
+    this.classes.rebuild(this.deps.listeners.inPhase('live'), liveTargets);
+  }
+
+  /** A target is going: its records still in the reorder window leave while its listeners may see them. */
+  targetRemoved(key: string): void {
+    if (this.timeListeners > 0) this.reorder.releaseTarget(key);
+    this.lastLive.source.delete(key);
+    this.lastLive.time.delete(key);
+  }
+
+  /** The stream ended: what waits in the reorder window goes out first. */
+  drain(): void {
+    this.reorder.drain();
+  }
+
+  close(): void {
+    this.reorder.clear();
+  }
+
+  private deliverReleased({ records, targets }: Released): void {
+    const max = this.deps.maxBatchRecords;
+    for (let i = 0; i < records.length; i += max) this.deliver('time', records.slice(i, i + max), targets.slice(i, i + max));
+  }
+
+  /** One batch to the listeners of one order: held, emitted once per class room, or caught up. */
+  private deliver(order: RecordOrder, records: readonly WireRecord[], keys: readonly string[]): void {
+    const lastLive = this.lastLive[order];
+    for (let i = 0; i < records.length; i++) lastLive.set(keys[i] as string, (records[i] as WireRecord).cursor);
+    for (const listener of this.deps.listeners.inPhase('onboarding')) if (listener.order === order) this.hold(listener, records, keys);
+    for (const cls of this.classes.values()) {
+      if (cls.order !== order) continue;
+      const batch = filterForClass(records, keys, cls);
+      if (batch.length > 0) this.emitToClass(cls, batch);
+    }
+    for (const listener of this.deps.listeners.inPhase('catching-up')) if (listener.order === order) this.catchUp(listener, records, keys);
+  }
+
+  /**
+   * Keeps a live batch for a following listener whose backlog is still on its way: what it may
+   * read, within its buffer and its connection's budget, the oldest dropped past them.
+   */
+  private hold(listener: StreamListener, records: readonly WireRecord[], keys: readonly string[]): void {
+    if (!listener.follows || listener.phase.kind !== 'onboarding') return;
+    const own = records.filter((record, i) => mayRead(listener, keys[i] as string, record));
+    if (own.length === 0) return;
+    const dropped = listener.phase.held.push(own, batchBytes(own), own.length);
+    if (dropped > 0) this.deps.metrics.recordsDropped.inc({ reason: 'slow_listener' }, dropped);
+  }
+
+  /** One emit to the class room, without its members whose connection is behind: their slow lanes get the batch. */
+  private emitToClass(cls: PermissionClass, batch: WireRecord[]): void {
+    const { slow } = this.deps;
+    const behind = slow.behindAmong(cls.members, this.deps.listeners);
+    const current = cls.members.size - behind.length;
+    if (current > 0) {
+      const room = this.deps.namespace.local.to(cls.room);
+      (slow.size > 0 ? room.except(slow.room) : room).emit('records', recordsEvent(this.deps.streamId, batch));
+      this.deps.metrics.recordsDelivered.inc(batch.length * current);
+    }
+    if (behind.length > 0) slow.queueRecords(behind, batch);
+  }
+
+  /** A listener still behind its floors gets a batch of its own, without what it already has. */
+  private catchUp(listener: StreamListener, records: readonly WireRecord[], keys: readonly string[]): void {
+    if (listener.phase.kind !== 'catching-up') return;
+    const floors = listener.phase.floors;
+    const batch = records.filter(
+      (record, i) => passFloor(floors, keys[i] as string, record.cursor) && mayRead(listener, keys[i] as string, record),
+    );
+    this.deps.slow.sendRecords(listener, batch);
+    if (floors.size === 0) this.deps.onFloorsPassed(listener);
+  }
+}
