@@ -1,8 +1,9 @@
 // Turns the conditions of a decision into one predicate over records, parsed once so the hot
-// path only calls the rules' `test`.
-import type { LogRecord, RecordCondition, RecordRule } from '@tailgate/plugin-sdk';
+// path only calls the rules' `test`, on the record it is given: nothing is built per record.
+import type { RecordCondition, RecordRule, RecordView } from '@tailgate/plugin-sdk';
 
-export type RecordPredicate = (record: LogRecord) => boolean;
+/** Over any record with a RecordView's fields (the gateway's wire records as they are). */
+export type RecordPredicate = (record: RecordView) => boolean;
 
 export const ALLOW_ALL: RecordPredicate = () => true;
 export const DENY_ALL: RecordPredicate = () => false;
@@ -21,5 +22,9 @@ export function compileConditions(
     const value = params.data;
     checks.push((record) => rule.test(record, value));
   }
-  return checks.length === 1 ? (checks[0] as RecordPredicate) : (record) => checks.every((check) => check(record));
+  if (checks.length === 1) return checks[0] as RecordPredicate;
+  return (record) => {
+    for (const check of checks) if (!check(record)) return false;
+    return true;
+  };
 }

@@ -3,7 +3,7 @@
 import type { ZodType } from 'zod';
 
 import type { PluginLogger } from './plugin-logger';
-import type { AccessScope, LogRecord } from './records';
+import type { AccessScope, RecordView } from './records';
 
 /** Who is asking; produced by an authenticator, never taken from a request body. */
 export interface Subject {
@@ -87,6 +87,6 @@ export interface Authorizer {
 export interface RecordRule<P = unknown> {
   readonly name: string;
   readonly params: ZodType<P>;
-  /** Pure, synchronous, no I/O. */
-  test(record: LogRecord, params: P): boolean;
+  /** Pure, synchronous, no I/O; reads the record's fields and keeps nothing of it. */
+  test(record: RecordView, params: P): boolean;
 }

@@ -6,8 +6,8 @@ import { toEpochNanos } from './time-cursor';
 /** Most records in one page a helper here yields. */
 export const BACKLOG_PAGE_RECORDS = 500;
 
-/** Records already held (a bounded tail, a replay buffer) as backlog pages. */
-export async function* pagesOf(records: readonly LogRecord[], pageRecords = BACKLOG_PAGE_RECORDS): AsyncGenerator<readonly LogRecord[]> {
+/** Records already held (a bounded tail, a replay buffer), in whatever shape they are held, as backlog pages. */
+export async function* pagesOf<R = LogRecord>(records: readonly R[], pageRecords = BACKLOG_PAGE_RECORDS): AsyncGenerator<readonly R[]> {
   for (let i = 0; i < records.length; i += pageRecords) yield records.slice(i, i + pageRecords);
 }
 

@@ -23,6 +23,21 @@ export interface LogRecord {
 }
 
 /**
+ * What a record rule reads of a record: its target's fields flat (`ns`, not `target.namespace`),
+ * as the host holds records inside and sends them, so rules run on its records as they are, with
+ * no copy per record. A node's own logs have `ns` and `pod` empty (see nodeLogTarget).
+ */
+export interface RecordView {
+  readonly ts: string;
+  readonly ns: string;
+  readonly pod: string;
+  readonly container: string;
+  readonly node?: string;
+  readonly stream: 'stdout' | 'stderr';
+  readonly line: string;
+}
+
+/**
  * What a subscription could reveal; every authorizer sees it before any record flows.
  * A missing field means "any": no `namespace` is every namespace, no `pod` every pod.
  */

@@ -1,4 +1,4 @@
-import type { AccessRequest, Subject } from '@tailgate/plugin-sdk';
+import type { AccessRequest, RecordView, Subject } from '@tailgate/plugin-sdk';
 import { describeAuthorizer, registerForTest } from '@tailgate/plugin-sdk/testing';
 import { describe, expect, it } from 'vitest';
 
@@ -63,13 +63,7 @@ describe('namespace-allowlist', () => {
     if (decision.result !== 'conditional') throw new Error('expected a conditional decision');
     const [condition] = decision.conditions;
     const rule = recordRules.get(condition!.rule)!;
-    const record = (namespace: string) => ({
-      ts: '2026-01-01T00:00:00Z',
-      target: { namespace, pod: 'p', container: 'c' },
-      stream: 'stdout' as const,
-      line: 'x',
-      cursor: '1',
-    });
+    const record = (ns: string): RecordView => ({ ts: '2026-01-01T00:00:00Z', ns, pod: 'p', container: 'c', stream: 'stdout', line: 'x' });
     expect(rule.test(record('team-a'), condition!.params)).toBe(true);
     expect(rule.test(record('shared-x'), condition!.params)).toBe(true);
     expect(rule.test(record('team-b'), condition!.params)).toBe(false);

@@ -35,7 +35,7 @@ export const namespaceAllowlistPlugin = definePlugin({
     ctx.addRecordRule({
       name: 'namespace-in',
       params: z.strictObject({ patterns: z.array(z.string()) }),
-      test: (record, { patterns }) => matchesNamespace(patterns, record.target.namespace),
+      test: (record, { patterns }) => matchesNamespace(patterns, record.ns),
     });
   },
 });

@@ -75,7 +75,9 @@ export class KubeClient {
       headers: {
         authorization: `Bearer ${this.credentials.token}`,
         accept: 'application/json, */*',
-        ...(payload === undefined ? {} : { 'content-type': init.contentType ?? 'application/json' }),
+        ...(payload === undefined
+          ? {}
+          : { 'content-type': init.contentType ?? 'application/json', 'content-length': Buffer.byteLength(payload) }),
         ...init.headers,
       },
       ...(init.signal === undefined ? {} : { signal: init.signal }),
@@ -90,8 +92,13 @@ export class KubeClient {
 
   /** Sends a request and reads the whole body, whatever the status. */
   async raw(method: string, path: string, init: RequestInit = {}): Promise<KubeResponse> {
-    const res = await this.open(method, path, init);
-    return { status: res.statusCode ?? 0, headers: res.headers, text: await readAll(res) };
+    for (let attempt = 1; ; attempt++) {
+      const res = await this.open(method, path, init);
+      const response = { status: res.statusCode ?? 0, headers: res.headers, text: await readAll(res) };
+      // Go's HTTP server (not the apiserver) refused the request before any handler saw it: seen
+      // rarely on a reused connection; nothing was done, so it is sent once more.
+      if (response.status !== 400 || !response.text.startsWith('400 Bad Request') || attempt === 2) return response;
+    }
   }
 
   /** Sends a JSON request; a non-2xx answer throws KubeApiError carrying the Status. */

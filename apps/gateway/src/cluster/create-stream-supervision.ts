@@ -7,6 +7,7 @@ import type { PluginLogger } from '@tailgate/plugin-sdk';
 
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import { FencedLogBus } from './fenced-log-bus';
+import { fenceResetAfterMs } from './fencing-token';
 import { LeasedStreamClaims } from './leased-stream-claims';
 import { LocalStreamClaims } from './local-stream-claims';
 import { RedisStreamLeases } from './redis-stream-leases';
@@ -38,7 +39,6 @@ export function createStreamSupervision(
   });
   return {
     claims: new LeasedStreamClaims({ leases, bus, leaseTtlMs, idleGraceMs, metrics, logger }),
-    // A deposed holder stops publishing within one lease TTL; lower tokens for longer mean a reset counter.
-    listenerBus: new FencedLogBus(bus, 2 * leaseTtlMs, metrics),
+    listenerBus: new FencedLogBus(bus, fenceResetAfterMs(leaseTtlMs), metrics),
   };
 }

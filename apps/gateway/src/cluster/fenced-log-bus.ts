@@ -1,10 +1,11 @@
 // The bus as the fan-outs see it with Redis: every subscription gets its own fence gate (one
-// channel is one stream), so messages of a deposed holder never reach listeners, live or replayed.
+// channel is one stream), so messages of a deposed holder never reach listeners, live or replayed
+// (the rules: fencing-token).
 import type { ConnectionState, MessageHandler, MessageId, ReplayableLogBus, ReplayResult, Unsubscribe } from '@tailgate/bus';
 
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import { busMessageFence } from '../streams/bus-message';
-import { FenceGate } from './fence-gate';
+import { FenceGate } from './fencing-token';
 
 export class FencedLogBus implements ReplayableLogBus {
   constructor(

@@ -1,15 +1,25 @@
-// One stream's claim when replicas share Redis (DESIGN §4): a replica with listeners registers
-// its demand and tries for the stream's lease every third of the lease TTL; the holder runs the
-// upstream for every replica, renews the lease on the same beat, and gives it back a grace period
-// after no replica anywhere has demand. A holder that dies is replaced by a replica with demand
-// once its lease expires, and the new holder resumes after the cursors the old one published.
+// One stream's claim when replicas share Redis (DESIGN §4): the I/O around lease-step, which
+// decides. It feeds the step its beat, this replica's demand and what Redis, the bus and the
+// upstream answered, and carries out the actions: lease scripts, announce requests, the upstream
+// with its grant, timers, metrics and logs. A holder that dies is replaced by a replica with
+// demand once its lease expires, and the new holder resumes after the cursors the old one published.
 import type { LogBus, Unsubscribe } from '@tailgate/bus';
 import type { PluginLogger } from '@tailgate/plugin-sdk';
 
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
-import type { StreamDescriptor } from '../streams/stream-descriptor';
 import { canResume } from '../streams/can-resume';
-import type { LeaseTick, StreamLease } from './lease-tick';
+import type { StreamDescriptor } from '../streams/stream-descriptor';
+import {
+  heldLease,
+  initialLeaseState,
+  type LeaseAction,
+  type LeaseEvent,
+  type LeaseNote,
+  type LeaseState,
+  leaseValid,
+} from './lease-state';
+import { leaseStep } from './lease-step';
+import type { StreamLease } from './lease-tick';
 import type { RedisStreamLeases } from './redis-stream-leases';
 import type { StreamClaim, UpstreamGrant, UpstreamRunner } from './stream-claim';
 import type { StreamLeaseKeys } from './stream-lease-keys';
@@ -33,25 +43,18 @@ interface RunningUpstream {
 export class LeasedStream implements StreamClaim {
   private readonly keys: StreamLeaseKeys;
   private readonly beat: NodeJS.Timeout;
-  private wanted = false;
-  private lease: StreamLease | undefined;
-  /** The lease is surely ours until then: its last confirmed renewal's send time plus the TTL. */
-  private validUntil = 0;
+  private state: LeaseState;
+  /** Events that came while actions ran; each is stepped after the one before. */
+  private readonly events: LeaseEvent[] = [];
+  private stepping = false;
+  /** The last upstream started, until it ends. */
   private upstream: RunningUpstream | undefined;
   /** The running upstream's way to announce its targets again. */
   private announce: (() => void) | undefined;
-  private stopAnnouncing: Unsubscribe | undefined;
-  /** Listeners came while another replica holds the stream: ask it for its targets. */
-  private askForTargets = false;
-  /** The upstream ended by itself (complete, failed): the stream ends here for every replica. */
-  private ended = false;
-  private idleSince: number | undefined;
-  private idleTimer: NodeJS.Timeout | undefined;
-  private stepping: Promise<void> | undefined;
-  private stepAgain = false;
-  private stopping = false;
-  private closed = false;
-  private failing = false;
+  private stopHearing: Unsubscribe | undefined;
+  private idleCheck: NodeJS.Timeout | undefined;
+  private readonly stopped: Promise<void>;
+  private onStopped: () => void = () => undefined;
 
   constructor(
     private readonly stream: StreamDescriptor,
@@ -60,92 +63,100 @@ export class LeasedStream implements StreamClaim {
     private readonly ctx: LeasedStreamContext,
   ) {
     this.keys = ctx.leases.keysOf(stream.key);
-    this.beat = setInterval(() => this.step(), Math.floor(ctx.leaseTtlMs / 3));
+    this.state = initialLeaseState({ leaseTtlMs: ctx.leaseTtlMs, idleGraceMs: ctx.idleGraceMs });
+    this.stopped = new Promise((resolve) => (this.onStopped = resolve));
+    this.beat = setInterval(() => this.feed({ type: 'beat', now: Date.now() }), Math.floor(ctx.leaseTtlMs / 3));
     this.beat.unref();
   }
 
   want(wanted: boolean): void {
-    this.wanted = wanted;
-    // This replica's fan-out may be new: it has to hear the targets announced before it came.
-    if (wanted && this.lease) this.announce?.();
-    this.askForTargets = wanted && !this.lease;
-    this.step();
+    this.feed({ type: 'want', wanted, now: Date.now() });
   }
 
   /** Stops the upstream after its last publish, then gives the lease back at once, keeping the resume cursors. */
-  async shutdown(): Promise<void> {
-    this.stopping = true;
-    await this.stepping;
-    const upstream = this.upstream;
-    upstream?.controller.abort();
-    await upstream?.done;
+  shutdown(): Promise<void> {
+    this.feed({ type: 'stop' });
+    return this.stopped;
+  }
+
+  private feed(event: LeaseEvent): void {
+    this.events.push(event);
+    if (this.stepping) return;
+    this.stepping = true;
     try {
-      if (this.lease) await this.ctx.leases.release(this.keys, this.lease, { forget: false, ifIdle: false });
-      if (this.wanted) await this.ctx.leases.tick(this.keys, false, undefined);
-    } catch (error) {
-      this.report(error, 'hand over');
+      for (let next = this.events.shift(); next; next = this.events.shift()) {
+        const { state, actions } = leaseStep(this.state, next);
+        this.state = state;
+        for (const action of actions) this.perform(action);
+        if (state.phase === 'stopped') this.onStopped();
+      }
+    } finally {
+      this.stepping = false;
     }
-    if (this.lease) this.dropLease();
-    this.close();
   }
 
-  /** One lease step at a time; a step asked for meanwhile runs right after. */
-  private step(): void {
-    if (this.closed || this.stopping) return;
-    if (this.stepping) {
-      this.stepAgain = true;
-      return;
+  private perform(action: LeaseAction): void {
+    switch (action.do) {
+      case 'tick':
+        return this.answer(this.ctx.leases.tick(this.keys, action.wants, action.held), (tick, now) => ({ type: 'ticked', tick, now }));
+      case 'release': {
+        const released = this.ctx.leases.release(this.keys, action.lease, { forget: action.forget, ifIdle: action.ifIdle });
+        return this.answer(released, (outcome, now) => ({ type: 'released', outcome, now }));
+      }
+      case 'hear-requests':
+        return this.answer(this.hear(), (_, now) => ({ type: 'hearing', now }));
+      case 'stop-hearing':
+        return this.unhear();
+      case 'ask-for-targets':
+        return this.answer(this.ctx.bus.publish(this.keys.announceRequests, 'targets'), (_, now) => ({ type: 'asked', now }));
+      case 'announce':
+        return this.announce?.();
+      case 'start-upstream':
+        return this.start(action.lease, action.resumeAfter);
+      case 'stop-upstream':
+        return this.upstream?.controller.abort();
+      case 'check-idle':
+        clearTimeout(this.idleCheck);
+        this.idleCheck = setTimeout(() => {
+          this.idleCheck = undefined;
+          this.feed({ type: 'beat', now: Date.now() });
+        }, action.inMs).unref();
+        return;
+      case 'cancel-idle-check':
+        clearTimeout(this.idleCheck);
+        this.idleCheck = undefined;
+        return;
+      case 'note':
+        return this.note(action.what);
+      case 'report':
+        return this.report(action.operation, action.error);
+      case 'hand-over':
+        return void this.handOver(action.lease, action.withdraw).then((error) => this.feed({ type: 'handed-over', error }));
+      case 'close':
+        clearInterval(this.beat);
+        clearTimeout(this.idleCheck);
+        return this.onClosed();
     }
-    this.stepping = this.stepOnce()
-      .catch((error: unknown) => this.report(error, 'lease step'))
-      .finally(() => {
-        this.stepping = undefined;
-        if (!this.stepAgain) return;
-        this.stepAgain = false;
-        this.step();
-      });
   }
 
-  private async stepOnce(): Promise<void> {
-    if (this.ended) return this.finish();
-    const sentAt = Date.now();
-    let tick: LeaseTick;
-    try {
-      tick = await this.ctx.leases.tick(this.keys, this.wanted, this.lease);
-      this.failing = false;
-    } catch (error) {
-      this.report(error, 'lease step');
-      // Without word from Redis, the lease is only ours until it would have expired.
-      if (this.lease && Date.now() >= this.validUntil) this.lose();
-      return;
-    }
-    if (tick.state === 'acquired') return this.acquired(tick, sentAt);
-    if (tick.state === 'lost') return this.lose();
-    if (tick.state === 'busy' && this.askForTargets) {
-      this.askForTargets = false;
-      await this.ctx.bus.publish(this.keys.announceRequests, 'targets');
-    }
-    if (tick.state !== 'held' || !this.lease) return this.closeIfDone();
-    this.validUntil = sentAt + this.ctx.leaseTtlMs;
-    // Its upstream stopped publishing (the lease looked expired): the next holder resumes properly.
-    if (!this.upstream) return this.handBack(this.lease);
-    return this.checkDemand(tick.demand);
+  /** Feeds what `io` answers back to the step; the step always hears of a failure. */
+  private answer<T>(io: Promise<T>, answered: (result: T, now: number) => LeaseEvent): void {
+    void io.then(
+      (result) => this.feed(answered(result, Date.now())),
+      (error: unknown) => this.feed({ type: 'failed', error, now: Date.now() }),
+    );
   }
 
-  private async acquired(tick: Extract<LeaseTick, { state: 'acquired' }>, sentAt: number): Promise<void> {
-    this.lease = tick.lease;
-    this.validUntil = sentAt + this.ctx.leaseTtlMs;
-    this.ctx.metrics.leasesHeld.inc();
-    if (tick.handover) {
-      this.ctx.metrics.takeovers.inc();
-      this.ctx.logger.info({ stream: this.stream.id }, 'took over a stream another replica was running');
-    }
-    if (this.stopping) return;
-    // Before the upstream starts, so no request between its first announcements and this is lost.
-    this.stopAnnouncing = await this.ctx.bus.subscribe(this.keys.announceRequests, () => this.announce?.());
-    if (this.stopping) return;
-    this.start(tick.lease, tick.lastCursors);
-    return this.checkDemand(tick.demand);
+  private async hear(): Promise<void> {
+    this.stopHearing = await this.ctx.bus.subscribe(this.keys.announceRequests, () => this.announce?.());
+  }
+
+  private unhear(): void {
+    this.announce = undefined;
+    this.stopHearing?.().catch((error: unknown) =>
+      this.feed({ type: 'background-failed', operation: 'stop hearing announce requests', error }),
+    );
+    this.stopHearing = undefined;
   }
 
   private start(lease: StreamLease, lastCursors: ReadonlyMap<string, string>): void {
@@ -153,112 +164,53 @@ export class LeasedStream implements StreamClaim {
     const grant: UpstreamGrant = {
       fence: lease.token,
       resumeAfter: resumable ? lastCursors : new Map(),
-      isValid: () => this.lease === lease && Date.now() < this.validUntil,
+      isValid: () => leaseValid(this.state, lease, Date.now()),
       ...(resumable && { published: (cursors: ReadonlyMap<string, string>) => this.record(lease, cursors) }),
       onAnnounceRequest: (announce) => {
-        if (this.lease === lease) this.announce = announce;
+        if (heldLease(this.state)?.lease === lease) this.announce = announce;
       },
     };
     const upstream: RunningUpstream = { controller: new AbortController(), done: Promise.resolve() };
     this.upstream = upstream;
     upstream.done = this.run(grant, upstream.controller.signal).then((reason) => {
       if (this.upstream === upstream) this.upstream = undefined;
-      if (reason === 'shutdown' || this.lease !== lease) return;
-      this.ended = true;
-      this.step();
+      this.feed({ type: 'upstream-ended', lease, reason, now: Date.now() });
     });
   }
 
-  /** No replica has demand: after the grace period the stream stops, unless demand came back meanwhile. */
-  private async checkDemand(demand: number): Promise<void> {
-    if (demand > 0) {
-      this.idleSince = undefined;
-      clearTimeout(this.idleTimer);
-      this.idleTimer = undefined;
-      return;
+  /** Shutdown's I/O: the upstream's last publish, then the lease and demand given up; the error, if any. */
+  private async handOver(lease: StreamLease | undefined, withdraw: boolean): Promise<unknown> {
+    const upstream = this.upstream;
+    upstream?.controller.abort();
+    await upstream?.done;
+    try {
+      if (lease) await this.ctx.leases.release(this.keys, lease, { forget: false, ifIdle: false });
+      if (withdraw) await this.ctx.leases.tick(this.keys, false, undefined);
+      return undefined;
+    } catch (error) {
+      return error;
     }
-    const now = Date.now();
-    this.idleSince ??= now;
-    const left = this.idleSince + this.ctx.idleGraceMs - now;
-    if (left > 0) {
-      this.idleTimer ??= setTimeout(() => {
-        this.idleTimer = undefined;
-        this.step();
-      }, left).unref();
-      return;
-    }
-    const lease = this.lease as StreamLease;
-    const outcome = await this.ctx.leases.release(this.keys, lease, { forget: true, ifIdle: true });
-    if (outcome === 'wanted') return void (this.idleSince = undefined);
-    if (outcome === 'not_ours') return this.lose();
-    this.stopUpstream();
-    this.closeIfDone();
-  }
-
-  /** The upstream ended by itself and told the listeners: nothing is left to resume. */
-  private async finish(): Promise<void> {
-    if (this.lease) {
-      await this.ctx.leases.release(this.keys, this.lease, { forget: true, ifIdle: false });
-      this.dropLease();
-    }
-    this.close();
-  }
-
-  private async handBack(lease: StreamLease): Promise<void> {
-    await this.ctx.leases.release(this.keys, lease, { forget: false, ifIdle: false });
-    this.ctx.metrics.leaseLosses.inc();
-    this.dropLease();
-    this.closeIfDone();
-  }
-
-  private lose(): void {
-    if (!this.lease) return;
-    this.ctx.metrics.leaseLosses.inc();
-    this.ctx.logger.warn({ stream: this.stream.id }, 'lost the lease of a stream; its upstream stops here');
-    this.stopUpstream();
-    this.closeIfDone();
-  }
-
-  /** Nothing publishes after this: the grant is void as soon as the lease is dropped. */
-  private stopUpstream(): void {
-    if (this.lease) this.dropLease();
-    this.upstream?.controller.abort();
-  }
-
-  private dropLease(): void {
-    this.lease = undefined;
-    this.announce = undefined;
-    this.stopAnnouncing?.().catch((error: unknown) => this.report(error, 'stop hearing announce requests'));
-    this.stopAnnouncing = undefined;
-    this.idleSince = undefined;
-    clearTimeout(this.idleTimer);
-    this.idleTimer = undefined;
-    this.ctx.metrics.leasesHeld.dec();
   }
 
   private record(lease: StreamLease, cursors: ReadonlyMap<string, string>): void {
     this.ctx.leases.recordCursors(this.keys, lease, cursors).then(
       () => undefined,
-      (error: unknown) => this.report(error, 'record cursors'),
+      (error: unknown) => this.feed({ type: 'background-failed', operation: 'record cursors', error }),
     );
   }
 
-  private closeIfDone(): void {
-    if (!this.wanted && !this.lease) this.close();
+  private note(what: LeaseNote): void {
+    const { metrics, logger } = this.ctx;
+    if (what === 'acquired') metrics.leasesHeld.inc();
+    if (what === 'dropped') metrics.leasesHeld.dec();
+    if (what === 'lost' || what === 'handed-back') metrics.leaseLosses.inc();
+    if (what === 'lost') logger.warn({ stream: this.stream.id }, 'lost the lease of a stream; its upstream stops here');
+    if (what !== 'took-over') return;
+    metrics.takeovers.inc();
+    logger.info({ stream: this.stream.id }, 'took over a stream another replica was running');
   }
 
-  private close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    clearInterval(this.beat);
-    clearTimeout(this.idleTimer);
-    this.onClosed();
-  }
-
-  /** Once per outage: Redis errors repeat on every beat. */
-  private report(error: unknown, operation: string): void {
-    if (this.failing) return;
-    this.failing = true;
+  private report(operation: string, error: unknown): void {
     this.ctx.logger.warn(
       { stream: this.stream.id, operation, err: error instanceof Error ? error.name : 'unknown' },
       'stream lease step failed',

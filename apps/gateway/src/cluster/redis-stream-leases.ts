@@ -14,6 +14,7 @@ import {
 import { z } from 'zod';
 
 import { type RedisConnection, RedisScript } from '../quotas/redis-script';
+import { FENCE_TTL_MS } from './fencing-token';
 import { type LeaseTick, parseLeaseTick, type StreamLease } from './lease-tick';
 import { RECORD_CURSORS, RELEASE, TICK } from './stream-lease-scripts';
 import { type StreamLeaseKeys, streamLeaseKeys } from './stream-lease-keys';
@@ -31,9 +32,6 @@ export interface RedisStreamLeasesOptions extends RedisEndpoint {
 }
 
 export type ReleaseOutcome = 'released' | 'not_ours' | 'wanted';
-
-/** How long a stream's fencing counter outlives its last holder; it must never go back while replicas remember it. */
-const FENCE_TTL_MS = 86_400_000;
 
 const SCRIPTS = { tick: new RedisScript(TICK), release: new RedisScript(RELEASE), record: new RedisScript(RECORD_CURSORS) };
 const ReleaseReplySchema = z.union([z.literal(1), z.literal(0), z.literal(-1)]);

@@ -1,5 +1,6 @@
 // The Lua scripts behind stream leases; each runs atomically on the keys of one stream (one hash
 // tag, see stream-lease-keys). Times are Redis's own clock, so replica clocks need not agree.
+import { NEXT_TOKEN_LUA } from './fencing-token';
 import { HOLDER_FIELD } from './stream-lease-keys';
 
 const NOW = `
@@ -25,7 +26,7 @@ end
  * `held` (renewed), `lost` (it is no longer ours), `acquired` (token: the new fencing token; the
  * upstream hash as the previous holder left it follows), `busy` (another replica holds it), `idle`.
  */
-export const TICK = `${NOW}
+export const TICK = `${NOW}${NEXT_TOKEN_LUA}
 local lease, fence, demand, upstream = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local replica, held, wants = ARGV[1], ARGV[2], ARGV[3] == '1'
 local leaseTtl, demandTtl, upstreamTtl, fenceTtl = ARGV[4], ARGV[5], ARGV[6], ARGV[7]
@@ -44,9 +45,7 @@ if held ~= '' then
   return { 'held', 0, replicas }
 end
 if not wants then return { 'idle', 0, replicas } end
--- A missing counter (first use, idle expiry, or a Redis that lost its data) starts at Redis's
--- clock in ms: tokens keep growing across such losses, so fence gates never see them go back.
-local token = (tonumber(redis.call('GET', fence)) or now()) + 1
+local token = nextToken(fence)
 if not redis.call('SET', lease, replica .. ':' .. token, 'NX', 'PX', leaseTtl) then return { 'busy', 0, replicas } end
 redis.call('SET', fence, token)
 redis.call('PEXPIRE', fence, fenceTtl)

@@ -1,7 +1,7 @@
 // What travels on a stream's bus channel: one JSON message per source event, records already
 // in wire form, so every replica decodes a batch once and emits subsets of it as they are. With
 // Redis, each message also carries the fencing token of the replica that published it (`fence`,
-// written first so receivers can read it without decoding the batch; see cluster/fence-gate).
+// written first so receivers can read it without decoding the batch; see cluster/fencing-token).
 import { type EndReason, TARGET_END_REASONS, type WireRecord, type WireTarget } from '@tailgate/contracts';
 import type { LogRecord, TargetRef } from '@tailgate/plugin-sdk';
 import { z } from 'zod';

@@ -5,6 +5,7 @@
 // was published before them has been replayed.
 import { compareMessageIds, type MessageId } from '@tailgate/bus';
 
+import { fenceAdmission, fenceStanding } from '../cluster/fencing-token';
 import { busMessageFence } from './bus-message';
 
 /** How a message reached the fan-out. */
@@ -72,16 +73,8 @@ export class ChannelPosition {
       this.lastId = id;
     }
     const fence = busMessageFence(raw);
-    if (fence === undefined) return 'deliver';
-    const previous = this.fence;
-    if (previous !== undefined && fence < previous) {
-      // Live messages passed the fence gate, which lets lower tokens through only once the
-      // counter evidently restarted; replayed ones never met it.
-      if (arrival === 'replayed') return 'skip';
-      this.fence = fence;
-      return 'deliver';
-    }
-    this.fence = fence;
-    return previous !== undefined && fence > previous ? 'takeover' : 'deliver';
+    const admission = fenceAdmission(fenceStanding(fence, this.fence), arrival === 'replayed');
+    if (admission !== 'skip' && fence !== undefined) this.fence = fence;
+    return admission;
   }
 }

@@ -9,11 +9,12 @@ import type { MessageId, ReplayableLogBus, ReplayResult } from '@tailgate/bus';
 import type { PluginLogger } from '@tailgate/plugin-sdk';
 
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
-import { type BusMessage, decodeBusMessage, toWireRecord, toWireTarget, type UpstreamEndReason, wireTargetKey } from './bus-message';
+import { type BusMessage, decodeBusMessage, type UpstreamEndReason, wireTargetKey } from './bus-message';
 import { canResume } from './can-resume';
 import { type Arrival, ChannelPosition } from './channel-position';
 import { type DeliveryFloors, passFloor } from './delivery-floors';
 import type { StreamDescriptor } from './stream-descriptor';
+import { toWireBacklog } from './wire-backlog';
 
 /** How long floors from a read-back stay: targets the live stream never reaches again would keep theirs forever. */
 const READ_BACK_FLOOR_MS = 10_000;
@@ -163,11 +164,11 @@ export class ChannelReader {
     try {
       const signal = AbortSignal.timeout(READ_BACK_TIMEOUT_MS);
       const after = { byTarget: new Map(delivered), otherwise };
-      const backlog = await source.backlog(this.stream.selector, { after }, { signal, logger: this.deps.logger });
-      for (const target of backlog.targets) await this.sink.targetAdded(toWireTarget(target));
+      const backlog = toWireBacklog(await source.backlog(this.stream.selector, { after }, { signal, logger: this.deps.logger }));
+      for (const target of backlog.targets) await this.sink.targetAdded(target);
       const max = this.deps.maxBatchRecords;
       for await (const page of backlog.pages) {
-        const records = page.map(toWireRecord).filter((record) => this.sink.knowsTarget(wireTargetKey(record)));
+        const records = page.filter((record) => this.sink.knowsTarget(wireTargetKey(record)));
         for (let i = 0; i < records.length; i += max) await this.deliver(records.slice(i, i + max));
         filled += records.length;
       }

@@ -1,17 +1,7 @@
-import type { WireRecord } from '@tailgate/contracts';
 import { describe, expect, it } from 'vitest';
 
 import { initialFloors, liftPassedFloors, noteLastCursors, passFloor } from './delivery-floors';
-
-const record = (pod: string, cursor: string): WireRecord => ({
-  ts: 't',
-  ns: 'n',
-  pod,
-  container: 'c',
-  stream: 'stdout',
-  line: cursor,
-  cursor,
-});
+import { wireRecord as record } from './testing/wire-record';
 
 describe('delivery floors', () => {
   it('starts from the resume cursors of the targets there are, raised by the backlog page by page, for readable targets', () => {

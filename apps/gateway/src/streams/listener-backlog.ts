@@ -3,17 +3,17 @@
 // it (the last cursor per target, the targets it was told about before). Live batches wait for
 // it meanwhile (see StreamListener.held).
 import type { WireRecord, WireTarget } from '@tailgate/contracts';
-import type { Backlog } from '@tailgate/plugin-sdk';
 
 import type { SlowLane } from './slow-lane';
 import type { TargetAccess } from './target-access';
 import { TimeKeys } from './time-order';
+import type { WireBacklog } from './wire-backlog';
 
 /** Longest one step of a backlog read (its targets, then each page) may take before it is abandoned. */
 export const BACKLOG_STEP_TIMEOUT_MS = 30_000;
 
 /** A listener's backlog; `incomplete` when records after its resume cursors may be missing. */
-export interface ListenerBacklog extends Backlog {
+export interface ListenerBacklog extends WireBacklog {
   readonly incomplete?: boolean;
 }
 

@@ -5,22 +5,23 @@
 // served on its own until the live stream is past its floors (phase `catching-up`).
 import { droppedEvent, gapEvent, recordsEvent, targetRemovedEvent, type WireRecord, type WireTarget } from '@tailgate/contracts';
 import type { ReplayableLogBus } from '@tailgate/bus';
-import { type BacklogOptions, type LogRecord, type PluginLogger, targetKey } from '@tailgate/plugin-sdk';
+import type { BacklogOptions, PluginLogger } from '@tailgate/plugin-sdk';
 
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import { waitForRoom } from '../socket/wait-for-room';
-import { toWireRecord, toWireTarget, wireTargetKey, wireTargetOf } from './bus-message';
+import { wireTargetKey, wireTargetOf } from './bus-message';
 import { canResume } from './can-resume';
 import type { ClassDelivery } from './class-delivery';
 import { initialFloors, liftPassedFloors, noteLastCursors, passFloor } from './delivery-floors';
 import { BacklogProgress, BacklogRead, heldRuns, type ListenerBacklog, missedTargetChanges } from './listener-backlog';
 import type { ListenerAccess } from './listener-access';
 import type { ListenerRegistry } from './listener-registry';
-import { replayBacklog } from './replay-backlog';
+import { replayWireBacklog } from './replay-backlog';
 import type { SlowListeners } from './slow-listeners';
 import type { StreamDescriptor } from './stream-descriptor';
 import { type ListenerRequest, mayRead, type StreamListener } from './stream-listener';
 import { sortByTime } from './time-order';
+import { toWireBacklog } from './wire-backlog';
 
 /**
  * Longest a new listener is served on its own while the live stream catches up with what its
@@ -92,14 +93,14 @@ export class ListenerOnboarding {
     let backlog: ListenerBacklog;
     if (options.after && !canResume(source)) {
       const { messages } = await bus.replay(channel);
-      const replayed = replayBacklog(messages, options.after);
+      const replayed = replayWireBacklog(messages, options.after);
       backlog = { ...replayed.backlog, incomplete: !replayed.complete };
     } else if (source.backlog) {
-      backlog = await source.backlog(stream.selector, options, { signal, logger });
+      backlog = toWireBacklog(await source.backlog(stream.selector, options, { signal, logger }));
     } else {
       return undefined;
     }
-    await Promise.all(backlog.targets.map((t) => access.ensureDecided(listener, wireTargetKey(toWireTarget(t)), toWireTarget(t))));
+    await Promise.all(backlog.targets.map((t) => access.ensureDecided(listener, wireTargetKey(t), t)));
     return backlog;
   }
 
@@ -146,9 +147,8 @@ export class ListenerOnboarding {
   }
 
   /** One page of a backlog: what the listener may read, in time order for `order: time`, in wire batches. */
-  private sendPage(listener: StreamListener, page: readonly LogRecord[], progress: BacklogProgress): void {
+  private sendPage(listener: StreamListener, records: readonly WireRecord[], progress: BacklogProgress): void {
     if (!this.deps.listeners.holds(listener)) return;
-    const records = page.map(toWireRecord);
     noteLastCursors(progress.last, records);
     // A target removed while the backlog is sent keeps the access it had then: its records are history.
     let asBefore: StreamListener | undefined;
@@ -197,7 +197,7 @@ export class ListenerOnboarding {
       slow.send(listener, { event: 'target', payload: targetRemovedEvent(stream.id, target, undefined) });
     const floors = initialFloors(
       request.backlog?.after,
-      [...targets.keys(), ...(backlog?.targets ?? []).map(targetKey)],
+      [...targets.keys(), ...(backlog?.targets ?? []).map(wireTargetKey)],
       progress.last,
       readable,
     );

@@ -1,21 +1,23 @@
 // Resume for sources that cannot read back themselves: the backlog comes from the stream's bus
 // replay buffer (a short, bounded history of what was published on its channel). It is complete
 // only when the buffer still holds the very record each resume cursor names; everything
-// published after a held message is held too, so nothing after that cursor can be missing.
+// published after a held message is held too, so nothing after that cursor can be missing. The
+// buffer holds wire records, and the backlog is made of them as they are.
 import type { WireRecord, WireTarget } from '@tailgate/contracts';
 import type { ReplayedMessage } from '@tailgate/bus';
-import { type Backlog, pagesOf, type ResumePoint } from '@tailgate/plugin-sdk';
+import { pagesOf, type ResumePoint } from '@tailgate/plugin-sdk';
 
-import { decodeBusMessage, fromWireTarget, wireTargetKey, wireTargetOf } from './bus-message';
+import { decodeBusMessage, wireTargetKey, wireTargetOf } from './bus-message';
 import { resumeCursorOf } from './resume-point';
+import type { WireBacklog } from './wire-backlog';
 
 export interface ReplayBacklog {
-  readonly backlog: Backlog;
+  readonly backlog: WireBacklog;
   /** False: records after some cursor may be missing (the buffer no longer reaches back to it). */
   readonly complete: boolean;
 }
 
-export function replayBacklog(messages: readonly ReplayedMessage[], after: ResumePoint): ReplayBacklog {
+export function replayWireBacklog(messages: readonly ReplayedMessage[], after: ResumePoint): ReplayBacklog {
   const targets = new Map<string, WireTarget>();
   const held: WireRecord[] = [];
   for (const { message } of messages) {
@@ -36,11 +38,5 @@ export function replayBacklog(messages: readonly ReplayedMessage[], after: Resum
   }
   const complete = [...wanted].every((cursor) => found.has(cursor));
   // The replay buffer is bounded and already in memory; it is handed over in pages like any backlog.
-  const backlog: Backlog = {
-    targets: [...targets.values()].map(fromWireTarget),
-    pages: pagesOf(
-      records.map(({ ts, stream, line, cursor, ...target }) => ({ ts, stream, line, cursor, target: fromWireTarget(target) })),
-    ),
-  };
-  return { backlog, complete };
+  return { backlog: { targets: [...targets.values()], pages: pagesOf(records) }, complete };
 }

@@ -8,7 +8,7 @@ import { PASS } from './target-access';
 
 const record = (ns: string, pod = 'p'): WireRecord => ({ ts: 't', ns, pod, container: 'c', stream: 'stdout', line: 'l', cursor: '1' });
 const rules = new Map<string, RecordRule<unknown>>([
-  ['t.not-secret', { name: 'not-secret', params: z.object({}), test: (r) => r.target.pod !== 'secret' }],
+  ['t.not-secret', { name: 'not-secret', params: z.object({}), test: (r) => r.pod !== 'secret' }],
 ]);
 const allow = (conditions: { rule: string; params: Record<string, unknown> }[] = []) =>
   ({ result: 'allow', conditions, decidedBy: ['x'] }) as const;

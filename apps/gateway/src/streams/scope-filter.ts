@@ -35,7 +35,11 @@ export function buildScopeFilter(granted: readonly GrantedScope[], rules: Readon
   const signature = JSON.stringify(granted.map(({ scope, decision }) => [scope, decision?.conditions ?? []]));
   const single = parts.length === 1 ? parts[0] : undefined;
   if (single && isUnbounded(single.scope) && single.predicate === PASS) return { predicate: PASS, signature };
-  return { predicate: (record) => parts.some((p) => inScope(record, p.scope) && p.predicate(record)), signature };
+  const predicate: WirePredicate = (record) => {
+    for (const part of parts) if (inScope(record, part.scope) && part.predicate(record)) return true;
+    return false;
+  };
+  return { predicate, signature };
 }
 
 function isUnbounded(scope: AccessScope): boolean {

@@ -1,13 +1,15 @@
-// One listener's access to one target, compiled for the hot path.
+// One listener's access to one target, compiled for the hot path. Record rules run on the wire
+// records as they are: nothing is rebuilt per record. That a WireRecord (contracts) is a
+// RecordView (plugin SDK) is checked by the compiler where a predicate over views becomes a
+// WirePredicate below; the two packages stay independent of each other.
 import type { WireRecord } from '@tailgate/contracts';
-import { type AccessDecision, ALLOW_ALL, compileConditions } from '@tailgate/plugin-host';
+import { type AccessDecision, ALLOW_ALL, compileConditions, DENY_ALL } from '@tailgate/plugin-host';
 import type { RecordRule } from '@tailgate/plugin-sdk';
-
-import { fromWireTarget } from './bus-message';
 
 export type WirePredicate = (record: WireRecord) => boolean;
 
-export const PASS: WirePredicate = () => true;
+/** Every record passes: callers compare with it to skip the call. */
+export const PASS: WirePredicate = ALLOW_ALL;
 
 export type TargetAccess =
   | { readonly allowed: true; readonly predicate: WirePredicate; /** Equal signatures ⇔ equal predicates. */ readonly signature: string }
@@ -24,10 +26,7 @@ export function compileAccess(decision: AccessDecision, rules: ReadonlyMap<strin
   return { allowed: true, predicate: compileWirePredicate(decision, rules), signature: JSON.stringify(decision.conditions) };
 }
 
+/** PASS for a decision without conditions. */
 export function compileWirePredicate(decision: AccessDecision, rules: ReadonlyMap<string, RecordRule<unknown>>): WirePredicate {
-  if (decision.result === 'deny') return () => false;
-  const predicate = compileConditions(decision.conditions, rules);
-  if (predicate === ALLOW_ALL) return PASS;
-  return (record) =>
-    predicate({ ts: record.ts, target: fromWireTarget(record), stream: record.stream, line: record.line, cursor: record.cursor });
+  return decision.result === 'deny' ? DENY_ALL : compileConditions(decision.conditions, rules);
 }

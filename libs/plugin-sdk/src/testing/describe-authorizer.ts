@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 
 import type { AccessRequest, Authorizer, Decision, RecordRule } from '../authorizer';
 import { silentLogger } from '../plugin-logger';
+import type { RecordView } from '../records';
 
 export interface AuthorizerCase {
   readonly name: string;
@@ -34,6 +35,12 @@ const UNKNOWN_REQUESTS: readonly AccessRequest[] = [
   },
 ];
 
+/** Records a rule must answer for without throwing: a pod's, and a node's own logs (ns and pod empty). */
+const SAMPLE_RECORDS: readonly RecordView[] = [
+  { ts: '2026-01-01T00:00:00.000000000Z', ns: 'no-such-ns', pod: 'no-such-pod', container: 'c', stream: 'stdout', line: 'x' },
+  { ts: '2026-01-01T00:00:00Z', ns: '', pod: '', container: 'kubelet', node: 'n1', stream: 'stderr', line: '' },
+];
+
 async function decide(authorizer: Authorizer, request: AccessRequest): Promise<Decision> {
   return authorizer.authorize(request, { signal: new AbortController().signal, logger: silentLogger });
 }
@@ -48,7 +55,7 @@ export function describeAuthorizer(name: string, makeFixture: () => Promise<Auth
       }
     });
 
-    it('gives a reason with every deny and registered, serialisable rules with every condition', async () => {
+    it('gives a reason with every deny and registered, serialisable rules that judge flat records with every condition', async () => {
       const { authorizer, cases, recordRules } = await makeFixture();
       for (const request of [...UNKNOWN_REQUESTS, ...cases.map((c) => c.request)]) {
         const decision = await decide(authorizer, request);
@@ -59,7 +66,9 @@ export function describeAuthorizer(name: string, makeFixture: () => Promise<Auth
           const rule = recordRules?.get(condition.rule);
           expect(rule, `condition names unregistered rule ${condition.rule}`).toBeDefined();
           expect(JSON.parse(JSON.stringify(condition.params))).toEqual(condition.params);
-          expect(rule?.params.safeParse(condition.params).success).toBe(true);
+          const params = rule?.params.safeParse(condition.params);
+          expect(params?.success).toBe(true);
+          for (const record of SAMPLE_RECORDS) expect(typeof rule?.test(record, params?.data)).toBe('boolean');
         }
       }
     });
