@@ -20,12 +20,6 @@ const MAX_TAIL = 100;
 
 describe('backlogs', () => {
   let demo: DemoGateway;
-  const clients: LogClient[] = [];
-  const connect = async () => {
-    const client = await demo.connect('alice');
-    clients.push(client);
-    return client;
-  };
   const webSocketOf = (client: LogClient) => (client.socket.io.engine.transport as unknown as { ws: { pause(): void; resume(): void } }).ws;
   const serverSocketIds = () =>
     demo.gateway.app
@@ -44,16 +38,14 @@ describe('backlogs', () => {
       await writer.writeRaw(Buffer.concat(Array.from({ length: 500 }, (_, i) => encodeCriLine(lineOf(start + i)))));
     }
   });
-  afterEach(() => {
-    for (const client of clients.splice(0)) client.close();
-  });
+  afterEach(() => demo.closeClients());
   afterAll(async () => {
     await demo.stop();
   });
 
   it('sends a reading client its whole backlog in order, and disconnects one that stops reading after drainTimeoutMs', async () => {
-    const reader = await connect();
-    const stalled = await connect();
+    const reader = await demo.connect('alice');
+    const stalled = await demo.connect('alice');
     const stalledId = stalled.socket.id;
     stalled.emitWithoutAck('subscribe', { ...CHECKOUT, since: '1h', follow: false });
     webSocketOf(stalled).pause();
@@ -75,7 +67,7 @@ describe('backlogs', () => {
   });
 
   it('refuses a since further back than the maximum window, and a tail larger than the maximum, naming the limit', async () => {
-    const client = await connect();
+    const client = await demo.connect('alice');
     expect(await client.subscribe({ ...CHECKOUT, since: '25h', follow: false })).toEqual({
       ok: false,
       error: {

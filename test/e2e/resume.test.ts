@@ -28,12 +28,6 @@ describe.each([
   ['Redis bus', () => inject('redisUrl')],
 ])('resume on the %s', (_, redisUrl) => {
   let demo: DemoGateway;
-  const clients: LogClient[] = [];
-  const connect = async () => {
-    const client = await demo.connect('alice');
-    clients.push(client);
-    return client;
-  };
   const api = () => demo.writers.get('checkout-api')!;
   const worker = () => demo.writers.get('payments-worker')!;
 
@@ -41,7 +35,6 @@ describe.each([
     demo = await startDemoGateway(DEMO_PODS, redisUrl());
   });
   afterAll(async () => {
-    for (const client of clients) client.close();
     await demo.stop();
   });
 
@@ -53,7 +46,7 @@ describe.each([
   }
 
   it('gives back exactly the missed lines, once each, in order per container', async () => {
-    const before = await connect();
+    const before = await demo.connect('alice');
     expect((await before.subscribe({ source, selector })).ok).toBe(true);
     await before.waitFor(() => before.targets.length === 2, 'both targets');
     await api().writeMany(['api 1', 'api 2']);
@@ -64,7 +57,7 @@ describe.each([
     // Away while the upstream keeps running (within its idle grace period).
     await api().writeMany(['api 3', 'api 4']);
     await worker().writeMany(['worker 2', 'worker 3']);
-    const back = await connect();
+    const back = await demo.connect('alice');
     expect((await back.subscribe({ source, selector, resume: lastCursors(before.records) })).ok).toBe(true);
     await sentinel(back, 'back');
     expect(linesByPod(back.records)).toEqual({
@@ -77,7 +70,7 @@ describe.each([
     await api().write('api 5');
     await worker().write('worker 4');
     await expect.poll(() => demo.metric('tailgate_upstreams_active'), { timeout: 5_000 }).toBe(0);
-    const again = await connect();
+    const again = await demo.connect('alice');
     expect((await again.subscribe({ source, selector, resume: lastCursors(back.records) })).ok).toBe(true);
     await sentinel(again, 'again');
     expect(linesByPod(again.records)).toEqual({
@@ -88,20 +81,20 @@ describe.each([
 
   it('resumes every container after one cursor given as a string', async () => {
     await api().write('api one');
-    const watcher = await connect();
+    const watcher = await demo.connect('alice');
     expect((await watcher.subscribe({ source, selector, tail: 1, follow: false })).ok).toBe(true);
     await watcher.waitFor(() => watcher.ended.length === 1, 'the tail');
     const cursor = watcher.records.find((r) => r.line === 'api one')!.cursor;
     await worker().write('worker two');
     await api().write('api three');
-    const client = await connect();
+    const client = await demo.connect('alice');
     expect((await client.subscribe({ source, selector, resume: cursor, follow: false })).ok).toBe(true);
     await client.waitFor(() => client.ended.length === 1, 'the end');
     expect(client.lines().sort()).toEqual(['api three', 'worker two']);
   });
 
   it('lists the source as resumable and refuses malformed resume requests with invalid_request', async () => {
-    const client = await connect();
+    const client = await demo.connect('alice');
     const list = (await client.emitRaw('sources.list', {})) as { sources: { supports: { resume: boolean } }[] };
     expect(list.sources[0]!.supports.resume).toBe(true);
     const key = 'team-a/checkout-api/api';

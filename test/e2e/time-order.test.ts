@@ -4,7 +4,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { DEMO_PODS } from '../../apps/gateway/src/demo/demo-world';
-import type { LogClient } from './support/log-client';
 import { type DemoGateway, startDemoGateway } from './support/start-demo-gateway';
 
 const source = 'node-file.pods';
@@ -12,25 +11,18 @@ const selector = { namespace: 'team-a' };
 
 describe('time-ordered subscriptions', () => {
   let demo: DemoGateway;
-  const clients: LogClient[] = [];
-  const connect = async () => {
-    const client = await demo.connect('alice');
-    clients.push(client);
-    return client;
-  };
 
   beforeAll(async () => {
     // A window far wider than the gap between the two writes below, even on a busy machine.
     demo = await startDemoGateway(DEMO_PODS, undefined, { reorderWindowMs: 1_500 });
   });
   afterAll(async () => {
-    for (const client of clients) client.close();
     await demo.stop();
   });
 
   it('merges containers by timestamp for order: time, and leaves order: source as it came', async () => {
-    const asCame = await connect();
-    const byTime = await connect();
+    const asCame = await demo.connect('alice');
+    const byTime = await demo.connect('alice');
     expect((await asCame.subscribe({ source, selector })).ok).toBe(true);
     expect((await byTime.subscribe({ source, selector, order: 'time' })).ok).toBe(true);
     for (const client of [asCame, byTime]) await client.waitFor(() => client.targets.length === 2, 'both targets');
@@ -47,7 +39,7 @@ describe('time-ordered subscriptions', () => {
     expect(asCame.lines()).toEqual(['api 1', 'api 3', 'api 5', 'worker 2', 'worker 4', 'worker 6']);
     expect(byTime.lines()).toEqual(['api 1', 'worker 2', 'api 3', 'worker 4', 'api 5', 'worker 6']);
 
-    const backlog = await connect();
+    const backlog = await demo.connect('alice');
     expect((await backlog.subscribe({ source, selector, order: 'time', tail: 3, follow: false })).ok).toBe(true);
     await backlog.waitFor(() => backlog.ended.length === 1, 'the backlog');
     expect(backlog.lines()).toEqual(byTime.lines());

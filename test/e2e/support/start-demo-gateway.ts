@@ -46,8 +46,10 @@ export interface DemoGateway {
   readonly writers: ReadonlyMap<string, CriLogWriter>;
   /** What a demo user may see on the pods as they are labelled now, with the other pods' lines as secrets. */
   sees(user: string): Visibility;
-  /** Connects a demo user whose every event the leak oracle checks. */
+  /** Connects a demo user whose every event the leak oracle checks; closed by `closeClients` or `stop`. */
   connect(user: string): Promise<LogClient>;
+  /** Closes every client `connect` opened (and fails if any got what it must not). */
+  closeClients(): void;
   /** Rewrites the pod metadata (labels) the gateway reads. */
   relabel(pods: readonly DemoPod[]): void;
   /** Everything the gateway logged. */
@@ -94,6 +96,7 @@ export async function startDemoGateway(
     ]),
   );
   let current = pods;
+  const clients: LogClient[] = [];
   const sees = (user: string) => demoVisibility(user, () => current, written);
   for (const writer of writers.values()) await writer.write('before anyone listened');
   const chunks: string[] = [];
@@ -109,7 +112,14 @@ export async function startDemoGateway(
     world,
     writers,
     sees,
-    connect: (user) => LogClient.connect(gateway.url, { token: world.tokens[user], sees: sees(user) }),
+    async connect(user) {
+      const client = await LogClient.connect(gateway.url, { token: world.tokens[user], sees: sees(user) });
+      clients.push(client);
+      return client;
+    },
+    closeClients() {
+      for (const client of clients.splice(0)) client.close();
+    },
     relabel(next) {
       current = next;
       writePodFile(world.podFile, next);
@@ -121,8 +131,12 @@ export async function startDemoGateway(
       return line === undefined ? 0 : Number(line.split(' ')[1]);
     },
     async stop() {
-      await gateway.close();
-      rmSync(dir, { recursive: true, force: true });
+      try {
+        for (const client of clients.splice(0)) client.close();
+      } finally {
+        await gateway.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
     },
   };
 }
