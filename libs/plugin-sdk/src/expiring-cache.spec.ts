@@ -34,4 +34,14 @@ describe('ExpiringCache', () => {
     cache.set('newest', 'X', 10_000);
     expect([cache.get('long'), cache.get('newest'), cache.size]).toEqual([undefined, 'X', 2]);
   });
+
+  it('forgets one entry, or all of them, when told', () => {
+    const cache = new ExpiringCache<string>(10, () => 0);
+    cache.set('a', 'A', 100);
+    cache.set('b', 'B', 100);
+    cache.delete('a');
+    expect([cache.get('a'), cache.get('b'), cache.size]).toEqual([undefined, 'B', 1]);
+    cache.clear();
+    expect([cache.get('b'), cache.size]).toEqual([undefined, 0]);
+  });
 });

@@ -27,6 +27,14 @@ export class ExpiringCache<V> {
     this.entries.set(key, { value, expiresAt });
   }
 
+  delete(key: string): void {
+    this.entries.delete(key);
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+
   get size(): number {
     return this.entries.size;
   }

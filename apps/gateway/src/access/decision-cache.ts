@@ -3,6 +3,7 @@
 // at that moment but never stored. Each look-up says how old a value it accepts, and each value
 // names what it depends on (`dependsOn`), so a change there drops it — and a computation that
 // was already running when the change came is neither joined nor stored.
+import { ExpiringCache } from '@tailgate/plugin-sdk';
 
 export interface Cacheable<V> {
   readonly value: V;
@@ -33,7 +34,8 @@ interface Pending<V> extends Computed {
 }
 
 export class DecisionCache<V> {
-  private readonly entries = new Map<string, Entry<V>>();
+  /** Each value kept until its TTL from when its computation started. */
+  private readonly entries: ExpiringCache<Entry<V>>;
   private readonly inflight = new Map<string, Pending<V>>();
   /** Per dependency, the epoch and time of its last invalidation (kept one TTL: older ones can no longer matter). */
   private readonly invalidated = new Map<string, { readonly epoch: number; readonly at: number }>();
@@ -44,16 +46,15 @@ export class DecisionCache<V> {
     private readonly ttlMs: number,
     private readonly maxEntries: number,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.entries = new ExpiringCache(maxEntries, now);
+  }
 
   async get(key: string, compute: () => Promise<Cacheable<V>>, lookup: Lookup = {}): Promise<V> {
     const maxAgeMs = Math.min(lookup.maxAgeMs ?? this.ttlMs, this.ttlMs);
     const entry = this.entries.get(key);
-    if (entry && this.usable(entry)) {
-      if (this.now() - entry.decidedAt < maxAgeMs) return entry.value;
-    } else if (entry) {
-      this.entries.delete(key);
-    }
+    if (entry && this.stale(entry)) this.entries.delete(key);
+    else if (entry && this.now() - entry.decidedAt < maxAgeMs) return entry.value;
     let pending = this.inflight.get(key);
     if (!pending || this.stale(pending)) {
       pending = { promise: compute(), decidedAt: this.now(), epoch: this.epoch, dependsOn: lookup.dependsOn ?? [] };
@@ -86,27 +87,15 @@ export class DecisionCache<V> {
 
   private settle(key: string, pending: Pending<V>, result: Cacheable<V> | undefined): void {
     if (this.inflight.get(key) === pending) this.inflight.delete(key);
-    if (result?.cacheable !== true || this.stale(pending) || this.now() - pending.decidedAt >= this.ttlMs) return;
-    this.entries.delete(key);
-    if (this.entries.size >= this.maxEntries) this.evict();
-    if (this.maxEntries > 0) this.entries.set(key, { ...pending, value: result.value });
-  }
-
-  private usable(entry: Entry<V>): boolean {
-    return this.now() - entry.decidedAt < this.ttlMs && !this.stale(entry);
+    if (result?.cacheable !== true || this.stale(pending)) return;
+    // A computation that outlived the TTL stores nothing: its expiry is already past.
+    const { decidedAt, epoch, dependsOn } = pending;
+    this.entries.set(key, { decidedAt, epoch, dependsOn, value: result.value }, decidedAt + this.ttlMs);
   }
 
   private stale(computed: Computed): boolean {
     if (this.allInvalidatedAt > computed.epoch) return true;
     return computed.dependsOn.some((dependency) => (this.invalidated.get(dependency)?.epoch ?? 0) > computed.epoch);
-  }
-
-  /** Drops unusable entries, then the oldest inserted if still full. */
-  private evict(): void {
-    for (const [key, entry] of this.entries) if (!this.usable(entry)) this.entries.delete(key);
-    if (this.entries.size < this.maxEntries) return;
-    const oldest = this.entries.keys().next();
-    if (!oldest.done) this.entries.delete(oldest.value);
   }
 
   /**

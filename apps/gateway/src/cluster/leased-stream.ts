@@ -8,6 +8,7 @@ import type { PluginLogger } from '@tailgate/plugin-sdk';
 
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import { canResume } from '../streams/can-resume';
+import { errorName } from '../streams/error-name';
 import type { StreamDescriptor } from '../streams/stream-descriptor';
 import {
   heldLease,
@@ -211,9 +212,6 @@ export class LeasedStream implements StreamClaim {
   }
 
   private report(operation: string, error: unknown): void {
-    this.ctx.logger.warn(
-      { stream: this.stream.id, operation, err: error instanceof Error ? error.name : 'unknown' },
-      'stream lease step failed',
-    );
+    this.ctx.logger.warn({ stream: this.stream.id, operation, err: errorName(error) }, 'stream lease step failed');
   }
 }

@@ -13,6 +13,7 @@ import { type BusMessage, decodeBusMessage, type UpstreamEndReason, wireTargetKe
 import { canResume } from './can-resume';
 import { type Arrival, ChannelPosition } from './channel-position';
 import { type DeliveryFloors, passFloor } from './delivery-floors';
+import { errorName } from './error-name';
 import type { StreamDescriptor } from './stream-descriptor';
 import { toWireBacklog } from './wire-backlog';
 
@@ -127,7 +128,7 @@ export class ChannelReader {
       try {
         replayed = await this.deps.bus.replay(this.deps.channel, after);
       } catch (error) {
-        this.deps.logger.warn({ stream: this.stream.id, err: error instanceof Error ? error.name : 'unknown' }, 'bus replay failed');
+        this.deps.logger.warn({ stream: this.stream.id, err: errorName(error) }, 'bus replay failed');
       }
     }
     let withoutRecords = false;
@@ -173,7 +174,7 @@ export class ChannelReader {
         filled += records.length;
       }
     } catch (error) {
-      this.deps.logger.warn({ stream: this.stream.id, err: error instanceof Error ? error.name : 'unknown' }, 'could not read back a gap');
+      this.deps.logger.warn({ stream: this.stream.id, err: errorName(error) }, 'could not read back a gap');
       if (filled === 0) return false;
       complete = false;
     }

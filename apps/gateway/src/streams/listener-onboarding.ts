@@ -13,6 +13,7 @@ import { wireTargetKey, wireTargetOf } from './bus-message';
 import { canResume } from './can-resume';
 import type { ClassDelivery } from './class-delivery';
 import { initialFloors, liftPassedFloors, noteLastCursors, passFloor } from './delivery-floors';
+import { errorName } from './error-name';
 import { BacklogProgress, BacklogRead, heldRuns, type ListenerBacklog, missedTargetChanges } from './listener-backlog';
 import type { ListenerAccess } from './listener-access';
 import type { ListenerRegistry } from './listener-registry';
@@ -66,7 +67,7 @@ export class ListenerOnboarding {
       if (backlog) await this.sendBacklog(listener, backlog, read, progress);
       await enqueue(() => this.goLive(listener, backlog, request, progress));
     } catch (error) {
-      this.deps.logger.error({ stream: this.deps.stream.id, err: error instanceof Error ? error.name : 'unknown' }, 'activation failed');
+      this.deps.logger.error({ stream: this.deps.stream.id, err: errorName(error) }, 'activation failed');
       this.deps.end(listener, 'upstream_failed');
     } finally {
       read.close();

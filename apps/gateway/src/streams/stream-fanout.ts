@@ -25,6 +25,7 @@ import type { LogsNamespace } from '../socket/logs-socket';
 import { fromWireTarget, wireTargetKey, wireTargetOf } from './bus-message';
 import { ChannelReader } from './channel-reader';
 import { ClassDelivery } from './class-delivery';
+import { errorName } from './error-name';
 import { gapFor } from './gap-notice';
 import { ListenerAccess } from './listener-access';
 import { ListenerOnboarding } from './listener-onboarding';
@@ -219,7 +220,7 @@ export class StreamFanout {
   private enqueue(task: () => Promise<void> | void): Promise<void> {
     const run = this.queue.then(task);
     this.queue = run.catch((error: unknown) => {
-      this.deps.logger.error({ stream: this.stream.id, err: error instanceof Error ? error.name : 'unknown' }, 'stream task failed');
+      this.deps.logger.error({ stream: this.stream.id, err: errorName(error) }, 'stream task failed');
     });
     return run;
   }
