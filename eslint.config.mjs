@@ -2,8 +2,10 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+import { tailgatePlugin } from './scripts/eslint/layers-rule.mjs';
+
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'test/cluster/.build/**', '**/*.d.ts', 'coverage/**'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', 'test/cluster/.build/**', '**/*.d.ts', '**/*.d.mts', 'coverage/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -25,6 +27,29 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         { patterns: [{ group: ['**/apps/*', '**/apps/**', '@tailgate/gateway'], message: 'libraries and plugins never import an app' }] },
+      ],
+    },
+  },
+  {
+    // Inside the gateway, imports point down: the stream model at the bottom, the transport and the
+    // composition root ('.') on top (docs/architecture.md, "Layers").
+    files: ['apps/gateway/src/**/*.ts'],
+    plugins: { tailgate: tailgatePlugin },
+    rules: {
+      'tailgate/layers': [
+        'error',
+        {
+          root: 'apps/gateway/src',
+          layers: [
+            ['model', 'logging'],
+            ['metrics', 'wire', 'redis'],
+            ['access', 'auth', 'quotas', 'cluster', 'pod-metadata', 'kube', 'k8s'],
+            ['connections', 'streams'],
+            ['socket', 'http'],
+            ['.'],
+            ['demo'],
+          ],
+        },
       ],
     },
   },

@@ -19,7 +19,7 @@ export default defineConfig({
         ssr,
         test: {
           name: 'unit',
-          include: ['{apps,libs,plugins}/*/src/**/*.spec.ts', 'bench/**/*.spec.ts', 'test/support/**/*.spec.ts'],
+          include: ['{apps,libs,plugins}/*/src/**/*.spec.ts', 'bench/**/*.spec.ts', 'test/support/**/*.spec.ts', 'scripts/**/*.spec.ts'],
         },
       },
       {

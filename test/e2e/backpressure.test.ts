@@ -7,7 +7,7 @@ import { encodeCriLine } from '@tailgate/plugin-node-file/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { DEMO_PODS } from '../../apps/gateway/src/demo/demo-world';
-import { outstandingBytes } from '../../apps/gateway/src/socket/outstanding-bytes';
+import { outstandingBytes } from '../../apps/gateway/src/wire/outstanding-bytes';
 import { SubscriptionService } from '../../apps/gateway/src/streams/subscription.service';
 import type { LogClient } from './support/log-client';
 import { type DemoGateway, startDemoGateway } from './support/start-demo-gateway';

@@ -8,7 +8,16 @@ import { ConfigurationError, startGateway } from './start-gateway';
 async function main(): Promise<void> {
   const loaded = loadConfig();
   if (!loaded.ok) throw new ConfigurationError(loaded.problems);
-  await startGateway({ config: loaded.config });
+  const gateway = await startGateway({ config: loaded.config });
+  // SIGTERM runs the orderly stop (streams handed over, clients sent elsewhere), then exits 0.
+  const stop = (): void => {
+    gateway.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
 }
 
 main().catch((error: unknown) => {

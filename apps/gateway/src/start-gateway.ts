@@ -1,27 +1,42 @@
-// Assembles and starts one gateway: configuration problems are collected and thrown together
-// before anything listens. Used by main.ts, the demo and the tests.
+// The gateway's composition root: builds every part in dependency order, from the plugins and the
+// bus up to the Socket.IO server and NestJS, and owns the named shutdown sequence that takes them
+// down again. Configuration problems are collected and thrown together before anything listens.
+// Used by main.ts, the demo, the tests and the benchmarks.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { createLogBus, type ReplayableLogBus } from '@tailgate/bus';
-import { accessChangeOfPod, AccessObjectsWatch, kubeSelfServiceRef, kubeServiceRef, kubeTransportServiceRef } from '@tailgate/kube';
+import { createLogBus, recordsChannel, type ReplayableLogBus } from '@tailgate/bus';
 import type { TailgateConfig } from '@tailgate/config';
-import { type HostServices, loadPlugins } from '@tailgate/plugin-host';
-import { type Plugin, podMetadataServiceRef } from '@tailgate/plugin-sdk';
+import { loadPlugins } from '@tailgate/plugin-host';
+import type { Plugin } from '@tailgate/plugin-sdk';
 import type pino from 'pino';
 import type { Logger } from 'pino';
 
+import { AccessRevalidation } from './access/access-revalidation';
+import { AccessService } from './access/access.service';
+import { AuthenticationService } from './auth/authentication.service';
 import { BUNDLED_PLUGINS } from './bundled-plugins';
+import { createStreamSupervision } from './cluster/create-stream-supervision';
+import { ConnectionAdmission } from './connections/connection-admission';
 import { GatewayModule } from './gateway.module';
-import { createKubeHostServices } from './kube/kube-host-services';
-import type { AccessChangeFeed, GatewayRuntime } from './gateway-runtime';
+import { buildHostServices } from './host-services';
+import { GatewayHealth } from './http/gateway-health';
 import { createLogger } from './logging/create-logger';
 import { NestPinoLogger } from './logging/nest-pino-logger';
 import { GatewayMetrics } from './metrics/gateway-metrics';
-import { FilePodMetadata } from './pod-metadata/file-pod-metadata';
+import { errorName } from './model/error-name';
+import { createQuotaStore } from './quotas/create-quota-store';
+import { QuotaService } from './quotas/quota.service';
+import { ShutdownSequence, step } from './shutdown-sequence';
+import { createLogsServer } from './socket/logs-server';
+import { PeriodicRecheck } from './socket/periodic-recheck';
+import { SessionReview } from './socket/session-review';
+import { SocketSettings } from './socket/socket-settings';
 import { TailgateIoAdapter } from './socket/tailgate-io-adapter';
+import { StreamSupervisor } from './streams/stream-supervisor';
+import { SubscriptionService } from './streams/subscription.service';
 
 export class ConfigurationError extends Error {
   constructor(readonly problems: readonly string[]) {
@@ -43,106 +58,108 @@ export interface RunningGateway {
   readonly port: number;
   readonly metrics: GatewayMetrics;
   readonly logger: Logger;
+  /** The names of the shutdown steps, in the order `close` runs them. */
+  readonly shutdownSteps: readonly string[];
+  /** The orderly stop: no new connections, streams handed over, then the bus, the plugins and the watches. */
   close(): Promise<void>;
 }
 
 export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
   const { config } = options;
   const logger = createLogger(config.log.level, options.logDestination);
-  const onClose: (() => Promise<void> | void)[] = [];
-  const accessChanges: AccessChangeFeed[] = [];
-  const services = await hostServices(config, logger, onClose, accessChanges);
+  const pluginLogger = logger.child({ component: 'gateway' });
+
+  // Plugins and what they are given.
+  const host = await buildHostServices(config, logger);
   const loaded = await loadPlugins({
     bundled: options.bundled ?? BUNDLED_PLUGINS,
     config,
-    services,
+    services: host.services,
     logger: (plugin) => logger.child({ plugin }),
   });
   if (!loaded.ok) {
-    for (const close of onClose) await close();
+    await new ShutdownSequence(host.stopSteps, logger).run();
     throw new ConfigurationError(loaded.problems);
   }
+  const { registry } = loaded;
   if (config.access.chain.length === 0) logger.warn('access.chain is empty: every target will be denied');
-  const bus = createBus(config, logger);
+
+  // The stream model: bus, decisions, quotas, upstream supervision, subscriptions.
   const metrics = new GatewayMetrics();
-  const runtime: GatewayRuntime = {
-    config,
-    registry: loaded.registry,
-    bus,
-    logger,
-    metrics,
-    state: { ready: false, bus: 'up' },
-    onClose,
-    accessChanges,
-  };
+  const health = new GatewayHealth();
+  const bus = createBus(config, logger);
   bus.onConnectionChange((state) => {
-    runtime.state.bus = state;
+    health.bus = state;
     logger.warn({ state }, 'bus connection changed');
   });
-  const app = await NestFactory.create(GatewayModule.forRoot(runtime), { logger: new NestPinoLogger(logger.child({ component: 'nest' })) });
-  app.useWebSocketAdapter(new TailgateIoAdapter(app, config.server, metrics));
-  // SIGTERM closes the app (streams handed over, clients sent elsewhere), then exits 0.
-  app.enableShutdownHooks([], { useProcessExit: true });
-  await app.listen(config.server.port, config.server.host);
-  const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
-  const host = config.server.host === '0.0.0.0' ? '127.0.0.1' : config.server.host;
-  logger.info({ port, plugins: loaded.registry.enabledPlugins, bus: config.redis.url ? 'redis' : 'in-process' }, 'gateway listening');
-  return { app, url: `http://${host}:${port}`, port, metrics, logger, close: () => app.close() };
-}
+  const access = new AccessService(registry, config.access, metrics, pluginLogger);
+  const authentication = new AuthenticationService(registry, config.authentication.authenticators, metrics, pluginLogger);
+  const quotas = new QuotaService(createQuotaStore(config, pluginLogger), config.quotas, metrics, pluginLogger);
+  const { idleGraceMs, maxBatchRecords, reorderWindowMs, drainTimeoutMs, maxBacklogSinceMs, maxBacklogTail } = config.streams;
+  const channelOf = (stream: { key: string }) => recordsChannel(config.redis.keyPrefix, stream.key);
+  const supervision = createStreamSupervision(config, bus, metrics, pluginLogger);
+  const supervisor = new StreamSupervisor(bus, { channelOf, maxBatchRecords }, supervision.claims, metrics, pluginLogger);
 
-async function hostServices(
-  config: TailgateConfig,
-  logger: Logger,
-  onClose: (() => Promise<void> | void)[],
-  accessChanges: AccessChangeFeed[],
-): Promise<HostServices> {
-  const services = new Map<string, unknown>();
-  if (config.kube) {
-    const kube = await createKubeHostServices(config, config.kube, logger.child({ component: 'kube' }));
-    services.set(kubeServiceRef.id, kube.api);
-    services.set(kubeSelfServiceRef.id, kube.self);
-    services.set(kubeTransportServiceRef.id, kube.http);
-    if (config.podMetadata.kind === 'kubernetes') {
-      kube.podMetadata.start();
-      onClose.push(() => kube.podMetadata.stop());
-      services.set(podMetadataServiceRef.id, kube.podMetadata);
-      accessChanges.push((listener) =>
-        kube.podMetadata.onChange((change) => {
-          const access = accessChangeOfPod(change);
-          if (access) listener(access);
-        }),
-      );
-    }
-    // RBAC decides only through kube-rbac; its objects are watched so a change takes effect at once.
-    if (config.access.chain.some((name) => name.startsWith('kube-rbac.'))) {
-      const { watchTimeoutSeconds } = config.kube.podMetadata;
-      const watchLogger = logger.child({ component: 'access-watch' });
-      const watch = new AccessObjectsWatch(kube.http, { watchTimeoutSeconds, logger: watchLogger });
-      watch.start();
-      onClose.push(() => watch.stop());
-      accessChanges.push((listener) => watch.onChange(listener));
-      // Listed before the first decision, so the first lists hide no change; without list/watch
-      // permission the gateway still starts, re-checking on its interval until the watches work.
-      if (!(await watch.listed(config.kube.podMetadata.initialSyncTimeoutMs))) {
-        watchLogger.warn('RBAC and ServiceAccount watches not listed in time; check the gateway ClusterRole (docs/security.md)');
-      }
-    }
-  }
-  if (config.podMetadata.kind === 'file') {
-    const pods = new FilePodMetadata(
-      config.podMetadata.path,
-      config.podMetadata.reloadIntervalMs,
-      logger.child({ component: 'pod-metadata' }),
-    );
-    await pods.start();
-    onClose.push(() => pods.stop());
-    services.set(podMetadataServiceRef.id, pods);
-  }
-  return services;
+  // The transport: the Socket.IO server first, so subscriptions deliver to its namespace from the start.
+  const { io, namespace } = createLogsServer(config.server, metrics);
+  const subscriptions = new SubscriptionService(
+    { registry, access, supervisor, bus: supervision.listenerBus, namespace, quotas, metrics, logger: pluginLogger },
+    { idleGraceMs, maxBatchRecords, reorderWindowMs, drainTimeoutMs, maxBacklogSinceMs, maxBacklogTail, channelOf },
+  );
+  // Cluster changes drop the decisions they affect and re-check the listeners they touch at once.
+  const revalidation = new AccessRevalidation(access, (touched) => subscriptions.recheckAll(touched), pluginLogger);
+  const unsubscribes = host.accessChanges.map((feed) => feed((change) => revalidation.apply(change)));
+  const sessions = new SessionReview(authentication, subscriptions, pluginLogger);
+  const recheck = new PeriodicRecheck(sessions, subscriptions, config.access.recheckIntervalMs, pluginLogger);
+  const admission = new ConnectionAdmission(authentication, config.connections, metrics, pluginLogger);
+  const socketSettings = new SocketSettings(config.streams.listenerBufferBytes, config.streams.connectionBufferBytes);
+
+  const app = await NestFactory.create(GatewayModule.forRoot({ logger, metrics, health, admission, subscriptions, socketSettings }), {
+    logger: new NestPinoLogger(logger.child({ component: 'nest' })),
+  });
+  app.useWebSocketAdapter(new TailgateIoAdapter(app, io));
+  const httpServer = app.getHttpServer() as Server;
+
+  const shutdown = new ShutdownSequence(
+    [
+      step('readiness', () => void (health.ready = false)),
+      step('re-checks', () => recheck.stop()),
+      // Connections open now stay until their subscriptions end; new ones go to other replicas.
+      step('new connections', () => void httpServer.close()),
+      // Upstreams stop (other replicas take them over), clients are told `shutdown` and sent elsewhere.
+      step('subscriptions', () => subscriptions.shutdown()),
+      step('access changes', async () => {
+        for (const unsubscribe of unsubscribes) unsubscribe();
+        await revalidation.stop();
+      }),
+      step('bus', () => bus.close()),
+      step('plugins', () => registry.shutdown((error) => logger.error({ err: errorName(error) }, 'plugin shutdown hook failed'))),
+      step('quotas', () => quotas.close()),
+      ...host.stopSteps,
+      step('transport', () => app.close()),
+    ],
+    logger,
+  );
+
+  await app.listen(config.server.port, config.server.host);
+  health.ready = true;
+  recheck.start();
+  const { port } = httpServer.address() as AddressInfo;
+  const host4 = config.server.host === '0.0.0.0' ? '127.0.0.1' : config.server.host;
+  logger.info({ port, plugins: registry.enabledPlugins, bus: config.redis.url ? 'redis' : 'in-process' }, 'gateway listening');
+  return {
+    app,
+    url: `http://${host4}:${port}`,
+    port,
+    metrics,
+    logger,
+    shutdownSteps: shutdown.steps.map((s) => s.name),
+    close: () => shutdown.run(),
+  };
 }
 
 function createBus(config: TailgateConfig, logger: Logger): ReplayableLogBus {
-  const onHandlerError = (error: unknown) => logger.error({ err: error instanceof Error ? error.name : 'unknown' }, 'bus handler failed');
+  const onHandlerError = (error: unknown) => logger.error({ err: errorName(error) }, 'bus handler failed');
   const { url, keyPrefix, cluster, clusterNodes, replay } = config.redis;
   if (!url) return createLogBus({ kind: 'in-process', replay }, { onHandlerError });
   return createLogBus({ kind: 'redis', url, keyPrefix, cluster, clusterNodes, replay }, { onHandlerError });

@@ -7,7 +7,7 @@ import type { PluginLogger } from '@tailgate/plugin-sdk';
 
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import { FencedLogBus } from './fenced-log-bus';
-import { fenceResetAfterMs } from './fencing-token';
+import { fenceResetAfterMs } from '../model/fencing-token';
 import { LeasedStreamClaims } from './leased-stream-claims';
 import { LocalStreamClaims } from './local-stream-claims';
 import { RedisStreamLeases } from './redis-stream-leases';

@@ -4,7 +4,7 @@ import { InProcessLogBus } from '@tailgate/bus';
 import { describe, expect, it } from 'vitest';
 
 import { GatewayMetrics } from '../metrics/gateway-metrics';
-import { type BusMessage, busMessageFence, decodeBusMessage, encodeBusMessage } from '../streams/bus-message';
+import { type BusMessage, busMessageFence, decodeBusMessage, encodeBusMessage } from '../model/bus-message';
 import { FencedLogBus } from './fenced-log-bus';
 
 const record = { ts: '2024-05-01T10:00:00Z', ns: 'a', pod: 'p', container: 'c', stream: 'stdout' as const, line: 'x', cursor: '1' };

@@ -4,8 +4,8 @@
 import type { ConnectionState, MessageHandler, MessageId, ReplayableLogBus, ReplayResult, Unsubscribe } from '@tailgate/bus';
 
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
-import { busMessageFence } from '../streams/bus-message';
-import { FenceGate } from './fencing-token';
+import { busMessageFence } from '../model/bus-message';
+import { FenceGate } from '../model/fencing-token';
 
 export class FencedLogBus implements ReplayableLogBus {
   constructor(

@@ -1,6 +1,6 @@
 // The state, events and actions of one stream's lease on this replica (lease-step moves it): the
 // lease's phase is one field, and everything the shell must do is an action, as data.
-import type { UpstreamEndReason } from '../streams/bus-message';
+import type { UpstreamEndReason } from '../model/bus-message';
 import type { LeaseTick, StreamLease } from './lease-tick';
 import type { ReleaseOutcome } from './redis-stream-leases';
 

@@ -3,7 +3,7 @@
 // registers its demand and tries for the lease on every beat; the holder starts the upstream,
 // renews on the same beat and gives the lease back a grace period after no replica anywhere has
 // demand. One I/O is in flight at a time: what becomes due meanwhile waits for it (`next`).
-import type { UpstreamEndReason } from '../streams/bus-message';
+import type { UpstreamEndReason } from '../model/bus-message';
 import type { HeldLease, LeaseAction, LeaseEvent, LeaseFacts, LeasePhase, LeaseRelease, LeaseState, LeaseStep } from './lease-state';
 import { heldLease } from './lease-state';
 import type { LeaseTick, StreamLease } from './lease-tick';

@@ -1,5 +1,5 @@
 // Claims on Redis leases, one LeasedStream per stream key with listeners or a lease here.
-import type { StreamDescriptor } from '../streams/stream-descriptor';
+import type { StreamDescriptor } from '../model/stream-descriptor';
 import { LeasedStream, type LeasedStreamContext } from './leased-stream';
 import type { StreamClaim, StreamClaims, UpstreamRunner } from './stream-claim';
 

@@ -7,9 +7,9 @@ import type { LogBus, Unsubscribe } from '@tailgate/bus';
 import type { PluginLogger } from '@tailgate/plugin-sdk';
 
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
-import { canResume } from '../streams/can-resume';
-import { errorName } from '../streams/error-name';
-import type { StreamDescriptor } from '../streams/stream-descriptor';
+import { canResume } from '../model/can-resume';
+import { errorName } from '../model/error-name';
+import type { StreamDescriptor } from '../model/stream-descriptor';
 import {
   heldLease,
   initialLeaseState,

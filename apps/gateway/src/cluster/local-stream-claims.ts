@@ -1,6 +1,6 @@
 // Claims without Redis: one process serves everything, so the upstream starts with the first
 // listener and stops a grace period after the last one left.
-import type { StreamDescriptor } from '../streams/stream-descriptor';
+import type { StreamDescriptor } from '../model/stream-descriptor';
 import { LOCAL_GRANT, type StreamClaim, type StreamClaims, type UpstreamRunner } from './stream-claim';
 
 export class LocalStreamClaims implements StreamClaims {

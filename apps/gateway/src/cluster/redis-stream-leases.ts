@@ -13,8 +13,8 @@ import {
 } from '@tailgate/bus';
 import { z } from 'zod';
 
-import { type RedisConnection, RedisScript } from '../quotas/redis-script';
-import { FENCE_TTL_MS } from './fencing-token';
+import { type RedisConnection, RedisScript } from '../redis/redis-script';
+import { FENCE_TTL_MS } from '../model/fencing-token';
 import { type LeaseTick, parseLeaseTick, type StreamLease } from './lease-tick';
 import { RECORD_CURSORS, RELEASE, TICK } from './stream-lease-scripts';
 import { type StreamLeaseKeys, streamLeaseKeys } from './stream-lease-keys';

@@ -1,8 +1,8 @@
 // The supervisor's question per stream key — may this replica run the upstream now? — answered
 // by a claim: locally (always, until the grace period after the last listener) or with a Redis
 // lease shared by every replica (leased-stream.ts).
-import type { UpstreamEndReason } from '../streams/bus-message';
-import type { StreamDescriptor } from '../streams/stream-descriptor';
+import type { UpstreamEndReason } from '../model/bus-message';
+import type { StreamDescriptor } from '../model/stream-descriptor';
 
 /** What a claim hands the upstream it allows to run. */
 export interface UpstreamGrant {

@@ -1,6 +1,6 @@
 // The Lua scripts behind stream leases; each runs atomically on the keys of one stream (one hash
 // tag, see stream-lease-keys). Times are Redis's own clock, so replica clocks need not agree.
-import { NEXT_TOKEN_LUA } from './fencing-token';
+import { NEXT_TOKEN_LUA } from '../model/fencing-token';
 import { HOLDER_FIELD } from './stream-lease-keys';
 
 const NOW = `

@@ -1,9 +1,8 @@
 // Liveness, readiness and Prometheus metrics over plain HTTP.
 import { Controller, Get, Header, HttpCode, Inject, Res } from '@nestjs/common';
 
-import { GATEWAY_RUNTIME } from '../gateway.tokens';
-import type { GatewayRuntime } from '../gateway-runtime';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
+import { GatewayHealth } from './gateway-health';
 
 /** The part of Express's response this controller uses. */
 interface JsonResponse {
@@ -14,7 +13,7 @@ interface JsonResponse {
 export class HealthController {
   constructor(
     @Inject(GatewayMetrics) private readonly metrics: GatewayMetrics,
-    @Inject(GATEWAY_RUNTIME) private readonly runtime: GatewayRuntime,
+    @Inject(GatewayHealth) private readonly health: GatewayHealth,
   ) {}
 
   @Get('healthz')
@@ -25,8 +24,8 @@ export class HealthController {
 
   @Get('readyz')
   readyz(@Res() response: JsonResponse): void {
-    const ready = this.runtime.state.ready && this.runtime.state.bus === 'up';
-    response.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', bus: this.runtime.state.bus });
+    const ready = this.health.serving;
+    response.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', bus: this.health.bus });
   }
 
   @Get('metrics')

@@ -1,6 +1,6 @@
 // The `quota_exceeded` error a refused subscribe gets: the message names the limit (never a
 // user, tenant or token), the details carry it for programs.
-import { RequestError } from '../socket/request-error';
+import { RequestError } from '../model/request-error';
 import type { QuotaLimitKind, QuotaRefusal } from './quota-store';
 
 const WHAT: Readonly<Record<QuotaLimitKind, string>> = {

@@ -5,7 +5,7 @@ import { silentLogger } from '@tailgate/plugin-sdk';
 import { describe, expect, it } from 'vitest';
 
 import { GatewayMetrics } from '../metrics/gateway-metrics';
-import { RequestError } from '../socket/request-error';
+import { RequestError } from '../model/request-error';
 import { InMemoryQuotaStore } from './in-memory-quota-store';
 import { QuotaService } from './quota.service';
 import type { QuotaStore, QuotaVerdict } from './quota-store';

@@ -19,7 +19,7 @@ import { ALLOWED, type QuotaStore, type QuotaVerdict, refused } from './quota-st
 import { type QuotaScope, type QuotaSubject, rateLimitedScopes } from './quota-subject';
 import { ReplicaShares, type ScopeShare, syncArguments } from './replica-shares';
 import { ACQUIRE, HEARTBEAT, RELEASE, SYNC, TAKE_TOKEN } from './redis-quota-scripts';
-import { type RedisConnection, RedisScript } from './redis-script';
+import { type RedisConnection, RedisScript } from '../redis/redis-script';
 
 /** `url` (with `cluster` and `clusterNodes` on a Redis Cluster): where the counts live. */
 export interface RedisQuotaStoreOptions extends RedisEndpoint {

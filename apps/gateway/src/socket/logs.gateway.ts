@@ -16,13 +16,13 @@ import {
 import type { Logger } from 'pino';
 
 import { ConnectionAdmission } from '../connections/connection-admission';
-import { GATEWAY_LOGGER, GATEWAY_RUNTIME } from '../gateway.tokens';
-import type { GatewayRuntime } from '../gateway-runtime';
+import { GATEWAY_LOGGER } from '../logging/gateway-logger';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { SubscriptionService } from '../streams/subscription.service';
+import type { LogsNamespace, LogsSocket } from '../wire/logs-socket';
 import { connectError } from './connect-error';
-import type { LogsNamespace, LogsSocket } from './logs-socket';
 import { guardRequests } from './request-guard';
+import { SocketSettings } from './socket-settings';
 
 type AckFn<T extends object> = ((result: Ack<T>) => void) | undefined;
 
@@ -33,11 +33,10 @@ export class LogsGateway implements OnGatewayInit<LogsNamespace>, OnGatewayDisco
     @Inject(SubscriptionService) private readonly subscriptions: SubscriptionService,
     @Inject(GatewayMetrics) private readonly metrics: GatewayMetrics,
     @Inject(GATEWAY_LOGGER) private readonly logger: Logger,
-    @Inject(GATEWAY_RUNTIME) private readonly runtime: GatewayRuntime,
+    @Inject(SocketSettings) private readonly settings: SocketSettings,
   ) {}
 
   afterInit(namespace: LogsNamespace): void {
-    this.subscriptions.attach(namespace);
     namespace.use((socket, next) => {
       const { address, headers, auth } = socket.handshake;
       void this.admission.admit({ peer: address, headers, auth }).then(
@@ -48,8 +47,8 @@ export class LogsGateway implements OnGatewayInit<LogsNamespace>, OnGatewayDisco
           socket.data.subject = admitted.subject;
           socket.data.token = admitted.token;
           socket.data.subscriptions = new Set();
-          socket.data.listenerBufferBytes = this.runtime.config.streams.listenerBufferBytes;
-          socket.data.queuedBytes = { capBytes: this.runtime.config.streams.connectionBufferBytes, usedBytes: 0 };
+          socket.data.listenerBufferBytes = this.settings.listenerBufferBytes;
+          socket.data.queuedBytes = { capBytes: this.settings.connectionBufferBytes, usedBytes: 0 };
           if (admitted.expiresAt) socket.data.expiresAt = admitted.expiresAt.getTime();
           this.metrics.connections.inc();
           this.logger.info({ user: admitted.subject.user, socket: socket.id }, 'client connected');

@@ -3,7 +3,7 @@
 // `invalid_request` (when the client asked for an acknowledgement) and goes no further.
 import { CLIENT_EVENTS, errorAck, LIMITS, type WireError } from '@tailgate/contracts';
 
-import type { LogsSocket } from './logs-socket';
+import type { LogsSocket } from '../wire/logs-socket';
 import { exceedsDepth } from './payload-depth';
 
 const KNOWN_EVENTS: ReadonlySet<unknown> = new Set(CLIENT_EVENTS);

@@ -4,7 +4,7 @@
 // does not silently get an hour. The details name the limit, so a client can ask again within it.
 import type { BacklogLimits } from '@tailgate/plugin-sdk';
 
-import { RequestError } from '../socket/request-error';
+import { RequestError } from '../model/request-error';
 
 export interface BacklogCaps {
   readonly maxSinceMs: number;

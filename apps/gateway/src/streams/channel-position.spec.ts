@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { encodeBusMessage } from './bus-message';
+import { encodeBusMessage } from '../model/bus-message';
 import { ChannelPosition } from './channel-position';
 
 const fenced = (fence: number) => encodeBusMessage({ t: 'records', records: [], fence });

@@ -5,8 +5,8 @@
 // was published before them has been replayed.
 import { compareMessageIds, type MessageId } from '@tailgate/bus';
 
-import { fenceAdmission, fenceStanding } from '../cluster/fencing-token';
-import { busMessageFence } from './bus-message';
+import { fenceAdmission, fenceStanding } from '../model/fencing-token';
+import { busMessageFence } from '../model/bus-message';
 
 /** How a message reached the fan-out. */
 export type Arrival = 'live' | 'replayed' | 'held';

@@ -9,12 +9,12 @@ import type { MessageId, ReplayableLogBus, ReplayResult } from '@tailgate/bus';
 import type { PluginLogger } from '@tailgate/plugin-sdk';
 
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
-import { type BusMessage, decodeBusMessage, type UpstreamEndReason, wireTargetKey } from './bus-message';
-import { canResume } from './can-resume';
+import { type BusMessage, decodeBusMessage, type UpstreamEndReason, wireTargetKey } from '../model/bus-message';
+import { canResume } from '../model/can-resume';
 import { type Arrival, ChannelPosition } from './channel-position';
 import { type DeliveryFloors, passFloor } from './delivery-floors';
-import { errorName } from './error-name';
-import type { StreamDescriptor } from './stream-descriptor';
+import { errorName } from '../model/error-name';
+import type { StreamDescriptor } from '../model/stream-descriptor';
 import { toWireBacklog } from './wire-backlog';
 
 /** How long floors from a read-back stay: targets the live stream never reaches again would keep theirs forever. */

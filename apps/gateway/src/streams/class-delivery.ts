@@ -6,7 +6,7 @@
 import { type RecordOrder, recordsEvent, type WireRecord } from '@tailgate/contracts';
 
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
-import type { LogsNamespace } from '../socket/logs-socket';
+import type { LogsNamespace } from '../wire/logs-socket';
 import { batchBytes } from './batch-bytes';
 import { ClassRooms } from './class-rooms';
 import { passFloor } from './delivery-floors';

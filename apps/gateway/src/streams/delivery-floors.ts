@@ -5,7 +5,7 @@
 import type { WireRecord } from '@tailgate/contracts';
 import type { ResumePoint } from '@tailgate/plugin-sdk';
 
-import { wireTargetKey } from './bus-message';
+import { wireTargetKey } from '../model/bus-message';
 import { resumeCursorOf } from './resume-point';
 
 /** Target key → the cursor live records must exceed. */

@@ -2,7 +2,7 @@
 // reveals a target (or how busy it is) to someone denied it.
 import { type GapCount, type GapEvent, gapEvent, type GapReason } from '@tailgate/contracts';
 
-import { wireTargetKey } from './bus-message';
+import { wireTargetKey } from '../model/bus-message';
 
 /**
  * The `gap` event for one listener; undefined when the gap concerns only containers it may not

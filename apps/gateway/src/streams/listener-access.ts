@@ -7,7 +7,7 @@ import type { PluginLogger, RecordRule } from '@tailgate/plugin-sdk';
 
 import { type AccessService, AUTHORIZER_ERROR } from '../access/access.service';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
-import { fromWireTarget } from './bus-message';
+import { fromWireTarget } from '../model/bus-message';
 import type { SlowListeners } from './slow-listeners';
 import type { StreamListener } from './stream-listener';
 import { compileAccess, type TargetAccess } from './target-access';

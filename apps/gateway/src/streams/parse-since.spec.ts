@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { RequestError } from '../socket/request-error';
+import { RequestError } from '../model/request-error';
 import { parseSince } from './parse-since';
 
 describe('parseSince', () => {

@@ -2,7 +2,7 @@
 // duration back from now (`30s`, `5m`, `2h`). The request schema already refused anything else.
 import { readSince } from '@tailgate/contracts';
 
-import { RequestError } from '../socket/request-error';
+import { RequestError } from '../model/request-error';
 
 export function parseSince(since: string, now: number = Date.now()): Date {
   const value = readSince(since);

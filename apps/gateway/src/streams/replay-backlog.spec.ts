@@ -2,7 +2,7 @@ import type { WireRecord } from '@tailgate/contracts';
 import type { ResumePoint } from '@tailgate/plugin-sdk';
 import { describe, expect, it } from 'vitest';
 
-import { type BusMessage, encodeBusMessage } from './bus-message';
+import { type BusMessage, encodeBusMessage } from '../model/bus-message';
 import { replayWireBacklog } from './replay-backlog';
 import { wireRecord as wire } from './testing/wire-record';
 

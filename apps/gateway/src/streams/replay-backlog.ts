@@ -7,7 +7,7 @@ import type { WireRecord, WireTarget } from '@tailgate/contracts';
 import type { ReplayedMessage } from '@tailgate/bus';
 import { pagesOf, type ResumePoint } from '@tailgate/plugin-sdk';
 
-import { decodeBusMessage, wireTargetKey, wireTargetOf } from './bus-message';
+import { decodeBusMessage, wireTargetKey, wireTargetOf } from '../model/bus-message';
 import { resumeCursorOf } from './resume-point';
 import type { WireBacklog } from './wire-backlog';
 

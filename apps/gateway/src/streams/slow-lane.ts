@@ -4,12 +4,7 @@
 // hears `dropped` exactly where records went missing. The lanes of one connection may also share
 // a budget (`streams.connectionBufferBytes`): a lane that pushes past it drops its own oldest
 // batches. Pure; the caller sends what `take` returns.
-
-/** Bytes the lanes of one connection hold together, and at most. */
-export interface SharedBytes {
-  readonly capBytes: number;
-  usedBytes: number;
-}
+import type { SharedBytes } from '../wire/shared-bytes';
 
 interface Entry<T> {
   readonly item: T;

@@ -15,7 +15,7 @@ import {
 } from '@tailgate/contracts';
 
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
-import { outstandingBytes } from '../socket/outstanding-bytes';
+import { outstandingBytes } from '../wire/outstanding-bytes';
 import { batchBytes } from './batch-bytes';
 import { SlowLane } from './slow-lane';
 import type { StreamListener } from './stream-listener';

@@ -15,9 +15,9 @@ import { describe, expect, it } from 'vitest';
 
 import type { AccessService } from '../access/access.service';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
-import type { LogsNamespace, LogsSocket } from '../socket/logs-socket';
-import { type BusMessage, encodeBusMessage } from './bus-message';
-import type { StreamDescriptor } from './stream-descriptor';
+import type { LogsNamespace, LogsSocket } from '../wire/logs-socket';
+import { type BusMessage, encodeBusMessage } from '../model/bus-message';
+import type { StreamDescriptor } from '../model/stream-descriptor';
 import { StreamFanout } from './stream-fanout';
 import type { ListenerRequest } from './stream-listener';
 import { PASS } from './target-access';

@@ -21,18 +21,18 @@ import type { PluginLogger, RecordRule, Subject, TargetRef } from '@tailgate/plu
 
 import type { AccessService } from '../access/access.service';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
-import type { LogsNamespace } from '../socket/logs-socket';
-import { fromWireTarget, wireTargetKey, wireTargetOf } from './bus-message';
+import type { LogsNamespace } from '../wire/logs-socket';
+import { fromWireTarget, wireTargetKey, wireTargetOf } from '../model/bus-message';
 import { ChannelReader } from './channel-reader';
 import { ClassDelivery } from './class-delivery';
-import { errorName } from './error-name';
+import { errorName } from '../model/error-name';
 import { gapFor } from './gap-notice';
 import { ListenerAccess } from './listener-access';
 import { ListenerOnboarding } from './listener-onboarding';
 import { ListenerRegistry } from './listener-registry';
 import { SlowLane } from './slow-lane';
 import { SlowListeners } from './slow-listeners';
-import type { StreamDescriptor } from './stream-descriptor';
+import type { StreamDescriptor } from '../model/stream-descriptor';
 import { type ListenerRequest, mayRead, type StreamListener } from './stream-listener';
 
 export interface StreamFanoutDeps {

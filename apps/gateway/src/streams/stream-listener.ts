@@ -2,7 +2,7 @@
 import type { RecordOrder, WireRecord } from '@tailgate/contracts';
 import type { BacklogOptions, Subject } from '@tailgate/plugin-sdk';
 
-import type { LogsSocket } from '../socket/logs-socket';
+import type { LogsSocket } from '../wire/logs-socket';
 import type { ListenerPhase } from './listener-phase';
 import type { ClassMember } from './permission-classes';
 import { PASS, type TargetAccess, type WirePredicate } from './target-access';

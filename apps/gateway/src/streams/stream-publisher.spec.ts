@@ -7,8 +7,8 @@ import { describe, expect, it } from 'vitest';
 
 import type { UpstreamGrant } from '../cluster/stream-claim';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
-import { type BusMessage, busMessageFence, decodeBusMessage } from './bus-message';
-import type { StreamDescriptor } from './stream-descriptor';
+import { type BusMessage, busMessageFence, decodeBusMessage } from '../model/bus-message';
+import type { StreamDescriptor } from '../model/stream-descriptor';
 import { StreamPublisher } from './stream-publisher';
 import { wireRecord as wire } from './testing/wire-record';
 

@@ -18,10 +18,10 @@ import {
   type UpstreamEndReason,
   wireTargetKey,
   wireTargetOf,
-} from './bus-message';
+} from '../model/bus-message';
 import { type DeliveryFloors, initialFloors, noteLastCursors, passFloor } from './delivery-floors';
-import { errorName } from './error-name';
-import type { StreamDescriptor } from './stream-descriptor';
+import { errorName } from '../model/error-name';
+import type { StreamDescriptor } from '../model/stream-descriptor';
 import { toWireBacklog } from './wire-backlog';
 
 /** What every publisher of a replica shares. */

@@ -7,8 +7,8 @@ import { describe, expect, it } from 'vitest';
 
 import { LocalStreamClaims } from '../cluster/local-stream-claims';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
-import { type BusMessage, decodeBusMessage } from './bus-message';
-import type { StreamDescriptor } from './stream-descriptor';
+import { type BusMessage, decodeBusMessage } from '../model/bus-message';
+import type { StreamDescriptor } from '../model/stream-descriptor';
 import { StreamSupervisor } from './stream-supervisor';
 
 const target: TargetRef = { namespace: 'n', pod: 'a', container: 'c' };

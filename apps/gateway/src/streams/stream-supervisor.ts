@@ -8,9 +8,9 @@ import type { PluginLogger } from '@tailgate/plugin-sdk';
 
 import type { StreamClaim, StreamClaims, UpstreamGrant } from '../cluster/stream-claim';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
-import type { UpstreamEndReason } from './bus-message';
-import { errorName } from './error-name';
-import type { StreamDescriptor } from './stream-descriptor';
+import type { UpstreamEndReason } from '../model/bus-message';
+import { errorName } from '../model/error-name';
+import type { StreamDescriptor } from '../model/stream-descriptor';
 import { type PublisherDeps, StreamPublisher } from './stream-publisher';
 
 interface StreamEntry {

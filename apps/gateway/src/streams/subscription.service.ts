@@ -19,14 +19,14 @@ import { z } from 'zod';
 import type { AccessService } from '../access/access.service';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import type { QuotaService } from '../quotas/quota.service';
-import type { LogsNamespace, LogsSocket } from '../socket/logs-socket';
-import { RequestError, toWireError } from '../socket/request-error';
+import type { LogsNamespace, LogsSocket } from '../wire/logs-socket';
+import { RequestError, toWireError } from '../model/request-error';
 import { type BacklogCaps, backlogCaps, checkBacklogWindow } from './backlog-window';
-import { canResume } from './can-resume';
+import { canResume } from '../model/can-resume';
 import { parseSince } from './parse-since';
 import { toResumePoint } from './resume-point';
 import { buildScopeFilter, type GrantedScope } from './scope-filter';
-import { describeStream, type StreamDescriptor } from './stream-descriptor';
+import { describeStream, type StreamDescriptor } from '../model/stream-descriptor';
 import { StreamFanout } from './stream-fanout';
 import type { ListenerRequest } from './stream-listener';
 import type { StreamSupervisor } from './stream-supervisor';
@@ -50,26 +50,27 @@ export interface SubscribeOutcome {
   readonly activate?: () => Promise<void>;
 }
 
+/** What the service is built from; the namespace is the one Socket.IO serves subscriptions on. */
+export interface SubscriptionDependencies {
+  readonly registry: PluginRegistry;
+  readonly access: AccessService;
+  readonly supervisor: StreamSupervisor;
+  readonly bus: ReplayableLogBus;
+  readonly namespace: LogsNamespace;
+  readonly quotas: QuotaService;
+  readonly metrics: GatewayMetrics;
+  readonly logger: PluginLogger;
+}
+
 export class SubscriptionService {
   private readonly fanouts = new Map<string, StreamFanout>();
   private readonly starting = new Map<string, Promise<StreamFanout>>();
-  private namespace: LogsNamespace | undefined;
   private closing = false;
 
   constructor(
-    private readonly registry: PluginRegistry,
-    private readonly access: AccessService,
-    private readonly supervisor: StreamSupervisor,
-    private readonly bus: ReplayableLogBus,
+    private readonly deps: SubscriptionDependencies,
     private readonly settings: SubscriptionSettings,
-    private readonly metrics: GatewayMetrics,
-    private readonly logger: PluginLogger,
-    private readonly quotas: QuotaService,
   ) {}
-
-  attach(namespace: LogsNamespace): void {
-    this.namespace = namespace;
-  }
 
   async subscribe(socket: LogsSocket, raw: unknown): Promise<SubscribeOutcome> {
     try {
@@ -92,7 +93,7 @@ export class SubscriptionService {
     if (!SourcesListRequestSchema.safeParse(raw ?? undefined).success) {
       return { ok: false, error: { code: 'invalid_request', message: 'sources.list takes no arguments' } };
     }
-    const sources = [...this.registry.sources.values()].map(({ id, source }) => ({
+    const sources = [...this.deps.registry.sources.values()].map(({ id, source }) => ({
       id,
       description: source.description,
       selector: z.toJSONSchema(source.selector, { io: 'input', unrepresentable: 'any' }),
@@ -109,7 +110,7 @@ export class SubscriptionService {
 
   /** The sockets of the /logs namespace on this replica. */
   sockets(): LogsSocket[] {
-    return [...(this.namespace?.sockets.values() ?? [])];
+    return [...this.deps.namespace.sockets.values()];
   }
 
   /** Ends every subscription of a socket that is going away. */
@@ -128,7 +129,7 @@ export class SubscriptionService {
    */
   async shutdown(): Promise<void> {
     this.closing = true;
-    await this.supervisor.stopAll();
+    await this.deps.supervisor.stopAll();
     for (const socket of this.sockets()) {
       this.endAll(socket, 'shutdown');
       socket.disconnect(true);
@@ -140,9 +141,9 @@ export class SubscriptionService {
   private async trySubscribe(socket: LogsSocket, raw: unknown): Promise<SubscribeOutcome> {
     if (this.closing) throw new RequestError('upstream_unavailable', 'this gateway is shutting down; reconnect');
     // Every request counts against the subscribe rate, malformed and refused ones too.
-    await this.quotas.admitSubscribe(socket.data.subject);
+    await this.deps.quotas.admitSubscribe(socket.data.subject);
     const request = parseRequest(raw);
-    const registered = this.registry.sources.get(request.source);
+    const registered = this.deps.registry.sources.get(request.source);
     if (!registered) throw new RequestError('invalid_request', 'no such source; sources.list names them', { source: request.source });
     const selector = parseSelector(registered, request.selector);
     const backlog = backlogOptions(registered, request, {
@@ -159,7 +160,7 @@ export class SubscriptionService {
     // instead of registering a second listener that no unsubscribe or disconnect would reach.
     socket.data.subscriptions.add(stream.id);
     // The slot is held before any upstream starts, and given back if the socket left meanwhile.
-    const fanout = await this.quotas
+    const fanout = await this.deps.quotas
       .holdDuring(socket.id, subject, stream.id, async () => {
         const found = await this.fanoutFor(stream);
         if (socket.disconnected) throw new RequestError('not_found', 'the connection closed');
@@ -169,7 +170,7 @@ export class SubscriptionService {
         socket.data.subscriptions.delete(stream.id);
         throw error;
       });
-    const filter = buildScopeFilter(granted, this.registry.recordRules);
+    const filter = buildScopeFilter(granted, this.deps.registry.recordRules);
     const listenerRequest: ListenerRequest = {
       socket,
       subject,
@@ -181,7 +182,7 @@ export class SubscriptionService {
       order: request.order,
     };
     const listener = fanout.register(listenerRequest);
-    if (request.follow) this.supervisor.acquire(stream);
+    if (request.follow) this.deps.supervisor.acquire(stream);
     return {
       ack: { ok: true, id: stream.id, scope: granted.map(({ scope }) => toScopeView(scope)) },
       activate: () => fanout.activate(listener, listenerRequest),
@@ -190,7 +191,7 @@ export class SubscriptionService {
 
   /** Refuses the subscription when the chain explicitly denies every scope it asks for. */
   private async authorizeScopes(subject: Subject, scopes: readonly AccessScope[]): Promise<GrantedScope[]> {
-    const decisions = await Promise.all(scopes.map((scope) => this.access.decideScope(subject, scope)));
+    const decisions = await Promise.all(scopes.map((scope) => this.deps.access.decideScope(subject, scope)));
     const granted: GrantedScope[] = [];
     let firstDenial: AccessDecision | undefined;
     scopes.forEach((scope, i) => {
@@ -202,7 +203,7 @@ export class SubscriptionService {
     if (granted.length === 0) {
       // The authorizers' reason may describe policy; it goes to the log, the client learns "forbidden".
       const reason = firstDenial?.result === 'deny' ? firstDenial.reason : 'no scope';
-      this.logger.info({ user: subject.user, reason }, 'subscription denied');
+      this.deps.logger.info({ user: subject.user, reason }, 'subscription denied');
       throw new RequestError('forbidden', 'not allowed to read the logs this subscription asks for');
     }
     return granted;
@@ -213,22 +214,21 @@ export class SubscriptionService {
     if (existing) return existing;
     const pending = this.starting.get(stream.key);
     if (pending) return pending;
-    const namespace = this.namespace;
-    if (!namespace) throw new RequestError('internal', 'the gateway is not ready');
+    const { bus, namespace, metrics, logger } = this.deps;
     const fanout = new StreamFanout(stream, {
-      bus: this.bus,
+      bus,
       channel: this.settings.channelOf(stream),
-      access: this.access,
-      rules: this.registry.recordRules,
+      access: this.deps.access,
+      rules: this.deps.registry.recordRules,
       namespace,
-      metrics: this.metrics,
-      logger: this.logger,
+      metrics,
+      logger,
       maxBatchRecords: this.settings.maxBatchRecords,
       reorderWindowMs: this.settings.reorderWindowMs,
       drainTimeoutMs: this.settings.drainTimeoutMs,
       onListenerRemoved: (owner, listener) => {
-        this.quotas.release(listener.id, owner.stream.id);
-        if (listener.follows) this.supervisor.release(owner.stream);
+        this.deps.quotas.release(listener.id, owner.stream.id);
+        if (listener.follows) this.deps.supervisor.release(owner.stream);
       },
       onIdle: (idle) => this.scheduleClose(idle),
     });

@@ -5,7 +5,7 @@
 import type { WireRecord } from '@tailgate/contracts';
 import { toEpochNanos } from '@tailgate/plugin-sdk';
 
-import { wireTargetKey } from './bus-message';
+import { wireTargetKey } from '../model/bus-message';
 
 export class TimeKeys {
   private readonly lastByTarget = new Map<string, string>();

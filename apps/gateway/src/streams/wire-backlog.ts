@@ -4,7 +4,7 @@
 import type { WireRecord, WireTarget } from '@tailgate/contracts';
 import type { Backlog, LogRecord } from '@tailgate/plugin-sdk';
 
-import { toWireRecord, toWireTarget } from './bus-message';
+import { toWireRecord, toWireTarget } from '../model/bus-message';
 
 export interface WireBacklog {
   /** Every target the records may come from. */

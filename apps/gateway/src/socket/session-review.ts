@@ -3,9 +3,9 @@
 // ServiceAccount, say), has its streams ended with `unauthenticated` and is disconnected.
 import type { PluginLogger } from '@tailgate/plugin-sdk';
 
-import type { LogsSocket } from '../socket/logs-socket';
+import type { LogsSocket } from '../wire/logs-socket';
 import type { SubscriptionService } from '../streams/subscription.service';
-import type { AuthenticationService } from './authentication.service';
+import type { AuthenticationService } from '../auth/authentication.service';
 
 export class SessionReview {
   constructor(

@@ -1,9 +1,9 @@
 // The typed Socket.IO socket and namespace of the /logs protocol.
 import type { ClientToServerEvents, ServerToClientEvents } from '@tailgate/contracts';
 import type { Subject } from '@tailgate/plugin-sdk';
-import type { Namespace, Socket } from 'socket.io';
+import type { Namespace, Server, Socket } from 'socket.io';
 
-import type { SharedBytes } from '../streams/slow-lane';
+import type { SharedBytes } from './shared-bytes';
 
 export interface SocketData {
   subject: Subject;
@@ -27,3 +27,4 @@ export interface SocketData {
 
 export type LogsSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 export type LogsNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type LogsServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;

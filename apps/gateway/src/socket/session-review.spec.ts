@@ -2,9 +2,9 @@ import type { AuthenticationResult } from '@tailgate/plugin-sdk';
 import { silentLogger } from '@tailgate/plugin-sdk';
 import { describe, expect, it } from 'vitest';
 
-import type { LogsSocket } from '../socket/logs-socket';
+import type { LogsSocket } from '../wire/logs-socket';
 import type { SubscriptionService } from '../streams/subscription.service';
-import type { AuthenticationService } from './authentication.service';
+import type { AuthenticationService } from '../auth/authentication.service';
 import { SessionReview } from './session-review';
 
 function socket(id: string, token: string, expiresAt?: number) {

@@ -1,0 +1,76 @@
+// The services the gateway hands its plugins (kube clients, pod metadata), the cluster feeds that
+// can change access (pod labels, RBAC objects), and the steps that stop them, in stop order.
+import type { TailgateConfig } from '@tailgate/config';
+import {
+  accessChangeOfPod,
+  type AccessChange,
+  AccessObjectsWatch,
+  kubeSelfServiceRef,
+  kubeServiceRef,
+  kubeTransportServiceRef,
+} from '@tailgate/kube';
+import type { HostServices } from '@tailgate/plugin-host';
+import { podMetadataServiceRef } from '@tailgate/plugin-sdk';
+import type { Logger } from 'pino';
+
+import { createKubeHostServices } from './kube/kube-host-services';
+import { FilePodMetadata } from './pod-metadata/file-pod-metadata';
+import { type ShutdownStep, step } from './shutdown-sequence';
+
+/** Observes access changes; returns the unsubscribe. */
+export type AccessChangeFeed = (listener: (change: AccessChange) => void) => () => void;
+
+export interface GatewayHostServices {
+  readonly services: HostServices;
+  /** Where cluster changes that can change access are reported; none without `kube`. */
+  readonly accessChanges: readonly AccessChangeFeed[];
+  readonly stopSteps: readonly ShutdownStep[];
+}
+
+export async function buildHostServices(config: TailgateConfig, logger: Logger): Promise<GatewayHostServices> {
+  const services = new Map<string, unknown>();
+  const accessChanges: AccessChangeFeed[] = [];
+  const stopSteps: ShutdownStep[] = [];
+  if (config.kube) {
+    const kube = await createKubeHostServices(config, config.kube, logger.child({ component: 'kube' }));
+    services.set(kubeServiceRef.id, kube.api);
+    services.set(kubeSelfServiceRef.id, kube.self);
+    services.set(kubeTransportServiceRef.id, kube.http);
+    if (config.podMetadata.kind === 'kubernetes') {
+      kube.podMetadata.start();
+      stopSteps.push(step('pod watch', () => kube.podMetadata.stop()));
+      services.set(podMetadataServiceRef.id, kube.podMetadata);
+      accessChanges.push((listener) =>
+        kube.podMetadata.onChange((change) => {
+          const access = accessChangeOfPod(change);
+          if (access) listener(access);
+        }),
+      );
+    }
+    // RBAC decides only through kube-rbac; its objects are watched so a change takes effect at once.
+    if (config.access.chain.some((name) => name.startsWith('kube-rbac.'))) {
+      const { watchTimeoutSeconds } = config.kube.podMetadata;
+      const watchLogger = logger.child({ component: 'access-watch' });
+      const watch = new AccessObjectsWatch(kube.http, { watchTimeoutSeconds, logger: watchLogger });
+      watch.start();
+      stopSteps.push(step('RBAC watches', () => watch.stop()));
+      accessChanges.push((listener) => watch.onChange(listener));
+      // Listed before the first decision, so the first lists hide no change; without list/watch
+      // permission the gateway still starts, re-checking on its interval until the watches work.
+      if (!(await watch.listed(config.kube.podMetadata.initialSyncTimeoutMs))) {
+        watchLogger.warn('RBAC and ServiceAccount watches not listed in time; check the gateway ClusterRole (docs/security.md)');
+      }
+    }
+  }
+  if (config.podMetadata.kind === 'file') {
+    const pods = new FilePodMetadata(
+      config.podMetadata.path,
+      config.podMetadata.reloadIntervalMs,
+      logger.child({ component: 'pod-metadata' }),
+    );
+    await pods.start();
+    stopSteps.push(step('pod metadata file', () => pods.stop()));
+    services.set(podMetadataServiceRef.id, pods);
+  }
+  return { services, accessChanges, stopSteps };
+}

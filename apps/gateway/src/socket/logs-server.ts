@@ -1,0 +1,46 @@
+// The Socket.IO server of the log stream, built before NestJS so the services that deliver to its
+// /logs namespace get it when they are constructed. Options: no per-message deflate (it defeats
+// the pre-encoded broadcast frame and costs memory), a payload cap, explicit CORS origins, and
+// the same origin check on every new session whatever its transport (CORS alone covers only the
+// polling transport: a WebSocket upgrade is never subject to it).
+import type { IncomingMessage } from 'node:http';
+
+import { LOGS_NAMESPACE } from '@tailgate/contracts';
+import type { ServerConfigSchema } from '@tailgate/config';
+import { Server } from 'socket.io';
+import type { z } from 'zod';
+
+import type { GatewayMetrics } from '../metrics/gateway-metrics';
+import type { LogsNamespace, LogsServer } from '../wire/logs-socket';
+import { connectError } from './connect-error';
+import { isOriginAllowed } from './origin-policy';
+
+type ServerConfig = z.output<typeof ServerConfigSchema>;
+
+export interface LogsServerParts {
+  readonly io: LogsServer;
+  readonly namespace: LogsNamespace;
+}
+
+export function createLogsServer(server: ServerConfig, metrics: GatewayMetrics): LogsServerParts {
+  /** Engine.IO answers a refused handshake with HTTP 403 before any Socket.IO packet. */
+  const allowsOrigin = (request: IncomingMessage): boolean => {
+    const allowed = isOriginAllowed(request.headers.origin, server.corsOrigins);
+    if (!allowed) metrics.connectionRefusals.inc({ reason: 'origin' });
+    return allowed;
+  };
+  const io: LogsServer = new Server({
+    perMessageDeflate: false,
+    httpCompression: false,
+    maxHttpBufferSize: server.maxPayloadBytes,
+    cors: { origin: server.corsOrigins, credentials: false },
+    serveClient: false,
+    allowRequest: (request, callback) => callback(null, allowsOrigin(request)),
+  });
+  // Only /logs is served; a socket on the main namespace would be a connection nobody authenticated.
+  io.use((_socket, next) => {
+    metrics.connectionRefusals.inc({ reason: 'namespace' });
+    next(connectError({ code: 'invalid_request', message: 'connect to the /logs namespace' }));
+  });
+  return { io, namespace: io.of(LOGS_NAMESPACE) };
+}
