@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { createLogBus, recordsChannel, type ReplayableLogBus } from '@tailgate/bus';
+import { createLogBus, InProcessLogBus, recordsChannel, type ReplayableLogBus } from '@tailgate/bus';
 import type { TailgateConfig } from '@tailgate/config';
 import { loadPlugins } from '@tailgate/plugin-host';
 import type { Plugin } from '@tailgate/plugin-sdk';
@@ -26,7 +26,9 @@ import { GatewayHealth } from './http/gateway-health';
 import { createLogger } from './logging/create-logger';
 import { NestPinoLogger } from './logging/nest-pino-logger';
 import { GatewayMetrics } from './metrics/gateway-metrics';
+import type { BusFrame } from './model/bus-message';
 import { errorName } from './model/error-name';
+import { JsonFrameBus } from './model/json-frame-bus';
 import { createQuotaStore } from './quotas/create-quota-store';
 import { QuotaService } from './quotas/quota.service';
 import { ShutdownSequence, step } from './shutdown-sequence';
@@ -158,9 +160,10 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   };
 }
 
-function createBus(config: TailgateConfig, logger: Logger): ReplayableLogBus {
+/** In one process messages are handed over as objects; on Redis they travel as JSON. */
+function createBus(config: TailgateConfig, logger: Logger): ReplayableLogBus<BusFrame> {
   const onHandlerError = (error: unknown) => logger.error({ err: errorName(error) }, 'bus handler failed');
   const { url, keyPrefix, cluster, clusterNodes, replay } = config.redis;
-  if (!url) return createLogBus({ kind: 'in-process', replay }, { onHandlerError });
-  return createLogBus({ kind: 'redis', url, keyPrefix, cluster, clusterNodes, replay }, { onHandlerError });
+  if (!url) return new InProcessLogBus<BusFrame>({ replay, onHandlerError });
+  return new JsonFrameBus(createLogBus({ kind: 'redis', url, keyPrefix, cluster, clusterNodes, replay }, { onHandlerError }));
 }

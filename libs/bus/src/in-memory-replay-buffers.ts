@@ -6,15 +6,15 @@ import { compareMessageIds, formatMessageId, type MessageId } from './message-id
 import { isReplayComplete, NONE_DROPPED } from './replay-completeness';
 import type { ReplaySettings } from './replay-settings';
 
-interface HeldMessage {
+interface HeldMessage<M> {
   readonly id: MessageId;
-  readonly message: string;
+  readonly message: M;
   /** The time part of `id`: what the age bound compares. */
   readonly ms: number;
 }
 
-interface ChannelBuffer {
-  readonly held: HeldMessage[];
+interface ChannelBuffer<M> {
+  readonly held: HeldMessage<M>[];
   /** Index of the oldest held message in `held`; the ones before it were dropped. */
   start: number;
   maxDroppedId: MessageId;
@@ -23,9 +23,9 @@ interface ChannelBuffer {
   lastPublishedAt: number;
 }
 
-export class InMemoryReplayBuffers {
+export class InMemoryReplayBuffers<M = string> {
   // Insertion order is publish order (a publish re-inserts its channel), so idle buffers come first.
-  private readonly buffers = new Map<string, ChannelBuffer>();
+  private readonly buffers = new Map<string, ChannelBuffer<M>>();
 
   constructor(
     private readonly settings: ReplaySettings,
@@ -33,7 +33,7 @@ export class InMemoryReplayBuffers {
   ) {}
 
   /** Keeps `message` and returns its id; undefined when replay is off (`maxMessages: 0`). */
-  append(channel: string, message: string): MessageId | undefined {
+  append(channel: string, message: M): MessageId | undefined {
     if (this.settings.maxMessages === 0) return undefined;
     const now = this.now();
     this.dropIdle(now);
@@ -57,7 +57,7 @@ export class InMemoryReplayBuffers {
     return id;
   }
 
-  read(channel: string, afterId: MessageId | undefined): ReplayResult {
+  read(channel: string, afterId: MessageId | undefined): ReplayResult<M> {
     this.dropIdle(this.now());
     const buffer = this.buffers.get(channel);
     if (buffer === undefined) return { messages: [], complete: isReplayComplete(afterId, undefined) };
@@ -74,7 +74,7 @@ export class InMemoryReplayBuffers {
   }
 
   // Age first, then count: the order of the Redis publish script.
-  private trim(buffer: ChannelBuffer, oldestKeptMs: number): void {
+  private trim(buffer: ChannelBuffer<M>, oldestKeptMs: number): void {
     const { held } = buffer;
     while ((held[buffer.start]?.ms ?? oldestKeptMs) < oldestKeptMs) this.dropOldest(buffer);
     while (held.length - buffer.start > this.settings.maxMessages) this.dropOldest(buffer);
@@ -84,7 +84,7 @@ export class InMemoryReplayBuffers {
     }
   }
 
-  private dropOldest(buffer: ChannelBuffer): void {
+  private dropOldest(buffer: ChannelBuffer<M>): void {
     const dropped = buffer.held[buffer.start];
     if (dropped === undefined) return;
     buffer.maxDroppedId = dropped.id;

@@ -6,44 +6,45 @@ import { LogBusClosedError } from './log-bus-errors';
 import { LocalFanOut } from './local-fan-out';
 import { assertMessageId, type MessageId } from './message-ids';
 
-export interface InProcessLogBusOptions extends LogBusHooks, InProcessLogHubOptions {
+export interface InProcessLogBusOptions<M = string> extends LogBusHooks, InProcessLogHubOptions {
   /**
    * The medium shared with other buses; it brings its own replay settings and clock, so `replay`
    * and `now` must not be given with it. Default: a private hub, so this bus hears only itself.
    */
-  readonly hub?: InProcessLogHub;
+  readonly hub?: InProcessLogHub<M>;
 }
 
-export class InProcessLogBus implements ReplayableLogBus {
-  private readonly hub: InProcessLogHub;
-  private readonly fanOut: LocalFanOut;
-  private readonly endpoint: HubEndpoint = { deliver: (channel, message, id) => this.fanOut.deliver(channel, message, id) };
+/** `M`: what a message is; it is handed to subscribers as it was published, never copied or serialised. */
+export class InProcessLogBus<M = string> implements ReplayableLogBus<M> {
+  private readonly hub: InProcessLogHub<M>;
+  private readonly fanOut: LocalFanOut<M>;
+  private readonly endpoint: HubEndpoint<M> = { deliver: (channel, message, id) => this.fanOut.deliver(channel, message, id) };
   private closed = false;
 
-  constructor(options: InProcessLogBusOptions = {}) {
+  constructor(options: InProcessLogBusOptions<M> = {}) {
     const { hub, replay, now, onHandlerError = reportHandlerErrorToConsole } = options;
     if (hub !== undefined && (replay !== undefined || now !== undefined)) {
       throw new TypeError('InProcessLogBus: give replay settings and the clock to the shared hub, not to the bus');
     }
-    this.hub = hub ?? new InProcessLogHub({ replay, now });
+    this.hub = hub ?? new InProcessLogHub<M>({ replay, now });
     const link = {
       open: async (channel: string) => this.hub.attach(channel, this.endpoint),
       close: async (channel: string) => this.hub.detach(channel, this.endpoint),
     };
-    this.fanOut = new LocalFanOut(link, onHandlerError);
+    this.fanOut = new LocalFanOut<M>(link, onHandlerError);
   }
 
-  async publish(channel: string, message: string): Promise<void> {
+  async publish(channel: string, message: M): Promise<void> {
     if (this.closed) throw new LogBusClosedError('publish');
     this.hub.publish(channel, message);
   }
 
-  async subscribe(channel: string, onMessage: MessageHandler): Promise<Unsubscribe> {
+  async subscribe(channel: string, onMessage: MessageHandler<M>): Promise<Unsubscribe> {
     if (this.closed) throw new LogBusClosedError('subscribe');
     return this.fanOut.add(channel, onMessage);
   }
 
-  async replay(channel: string, afterId?: MessageId): Promise<ReplayResult> {
+  async replay(channel: string, afterId?: MessageId): Promise<ReplayResult<M>> {
     if (this.closed) throw new LogBusClosedError('replay');
     if (afterId !== undefined) assertMessageId(afterId);
     return this.hub.replay(channel, afterId);

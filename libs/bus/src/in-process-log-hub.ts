@@ -7,8 +7,8 @@ import type { MessageId } from './message-ids';
 import { ReplaySettingsSchema, type ReplaySettingsInput } from './replay-settings';
 
 /** A bus attached to a hub: receives every message published on the channels it attached to. */
-export interface HubEndpoint {
-  deliver(channel: string, message: string, id: MessageId | undefined): void;
+export interface HubEndpoint<M = string> {
+  deliver(channel: string, message: M, id: MessageId | undefined): void;
 }
 
 export interface InProcessLogHubOptions {
@@ -18,21 +18,21 @@ export interface InProcessLogHubOptions {
   readonly now?: () => number;
 }
 
-export class InProcessLogHub {
-  private readonly endpoints = new Map<string, Set<HubEndpoint>>();
-  private readonly buffers: InMemoryReplayBuffers;
+export class InProcessLogHub<M = string> {
+  private readonly endpoints = new Map<string, Set<HubEndpoint<M>>>();
+  private readonly buffers: InMemoryReplayBuffers<M>;
 
   constructor(options: InProcessLogHubOptions = {}) {
-    this.buffers = new InMemoryReplayBuffers(ReplaySettingsSchema.parse(options.replay), options.now ?? Date.now);
+    this.buffers = new InMemoryReplayBuffers<M>(ReplaySettingsSchema.parse(options.replay), options.now ?? Date.now);
   }
 
-  attach(channel: string, endpoint: HubEndpoint): void {
-    const attached = this.endpoints.get(channel) ?? new Set<HubEndpoint>();
+  attach(channel: string, endpoint: HubEndpoint<M>): void {
+    const attached = this.endpoints.get(channel) ?? new Set<HubEndpoint<M>>();
     attached.add(endpoint);
     this.endpoints.set(channel, attached);
   }
 
-  detach(channel: string, endpoint: HubEndpoint): void {
+  detach(channel: string, endpoint: HubEndpoint<M>): void {
     const attached = this.endpoints.get(channel);
     attached?.delete(endpoint);
     if (attached?.size === 0) this.endpoints.delete(channel);
@@ -53,7 +53,7 @@ export class InProcessLogHub {
    * attached right now. Delivery runs in a microtask, so a handler never runs inside `publish`,
    * and microtasks run in queue order, so order is kept.
    */
-  publish(channel: string, message: string): void {
+  publish(channel: string, message: M): void {
     const id = this.buffers.append(channel, message);
     const attached = this.endpoints.get(channel);
     if (attached === undefined) return;
@@ -63,7 +63,7 @@ export class InProcessLogHub {
     });
   }
 
-  replay(channel: string, afterId: MessageId | undefined): ReplayResult {
+  replay(channel: string, afterId: MessageId | undefined): ReplayResult<M> {
     return this.buffers.read(channel, afterId);
   }
 }

@@ -12,17 +12,17 @@ export interface ChannelLink {
 }
 
 // An object per subscription, so the same function subscribed twice is two subscribers.
-interface Subscriber {
-  readonly onMessage: MessageHandler;
+interface Subscriber<M> {
+  readonly onMessage: MessageHandler<M>;
 }
 
-interface ChannelEntry {
-  readonly subscribers: Set<Subscriber>;
+interface ChannelEntry<M> {
+  readonly subscribers: Set<Subscriber<M>>;
   readonly opened: Promise<void>;
 }
 
-export class LocalFanOut {
-  private readonly entries = new Map<string, ChannelEntry>();
+export class LocalFanOut<M = string> {
+  private readonly entries = new Map<string, ChannelEntry<M>>();
 
   constructor(
     private readonly link: ChannelLink,
@@ -30,8 +30,8 @@ export class LocalFanOut {
   ) {}
 
   /** Adds a handler; resolves once the channel's upstream subscription is active. */
-  async add(channel: string, onMessage: MessageHandler): Promise<Unsubscribe> {
-    const subscriber: Subscriber = { onMessage };
+  async add(channel: string, onMessage: MessageHandler<M>): Promise<Unsubscribe> {
+    const subscriber: Subscriber<M> = { onMessage };
     const entry = this.entries.get(channel) ?? this.open(channel);
     entry.subscribers.add(subscriber);
     try {
@@ -49,7 +49,7 @@ export class LocalFanOut {
   }
 
   /** Hands a message to every handler of exactly this channel; a throwing handler is reported, the rest still run. */
-  deliver(channel: string, message: string, id?: MessageId): void {
+  deliver(channel: string, message: M, id?: MessageId): void {
     const entry = this.entries.get(channel);
     if (entry === undefined) return;
     for (const subscriber of [...entry.subscribers]) {
@@ -73,8 +73,8 @@ export class LocalFanOut {
     this.entries.clear();
   }
 
-  private open(channel: string): ChannelEntry {
-    const entry: ChannelEntry = { subscribers: new Set(), opened: this.link.open(channel) };
+  private open(channel: string): ChannelEntry<M> {
+    const entry: ChannelEntry<M> = { subscribers: new Set(), opened: this.link.open(channel) };
     this.entries.set(channel, entry);
     entry.opened.catch(() => {
       if (this.entries.get(channel) === entry) this.entries.delete(channel);
@@ -82,7 +82,7 @@ export class LocalFanOut {
     return entry;
   }
 
-  private async remove(channel: string, entry: ChannelEntry, subscriber: Subscriber): Promise<void> {
+  private async remove(channel: string, entry: ChannelEntry<M>, subscriber: Subscriber<M>): Promise<void> {
     entry.subscribers.delete(subscriber);
     if (entry.subscribers.size > 0 || this.entries.get(channel) !== entry) return;
     this.entries.delete(channel);

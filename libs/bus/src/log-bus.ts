@@ -9,33 +9,37 @@ export type ConnectionState = 'up' | 'down';
  * Receives one message. `id` is the message's id in the channel's replay buffer (pass it to
  * `replay` as `afterId` to get what followed); undefined when the bus keeps no replay buffer.
  */
-export type MessageHandler = (message: string, id?: MessageId) => void;
+export type MessageHandler<M = string> = (message: M, id?: MessageId) => void;
 
 /** Removes one handler; resolves once it will never be called again. Calling it twice is harmless. */
 export type Unsubscribe = () => Promise<void>;
 
-export interface LogBus {
+/**
+ * `M` is what a message is: a string (serialised) on Redis; the in-process bus carries any value
+ * as it is, so one process never serialises what it hands itself.
+ */
+export interface LogBus<M = string> {
   /** Publishes one message (an already-serialised batch) on an exact channel. Resolves when Redis accepted it. */
-  publish(channel: string, message: string): Promise<void>;
+  publish(channel: string, message: M): Promise<void>;
   /**
    * Exact-channel subscription; messages arrive in publish order per channel. Resolves once the
    * subscription is active. Returns a function that removes this handler (the Redis SUBSCRIBE ends
    * when no handler is left for that channel).
    */
-  subscribe(channel: string, onMessage: MessageHandler): Promise<Unsubscribe>;
+  subscribe(channel: string, onMessage: MessageHandler<M>): Promise<Unsubscribe>;
   /** Called when the bus loses/regains its connection (Redis), so callers can tell clients records may be missing. */
   onConnectionChange(listener: (state: ConnectionState) => void): () => void;
   close(): Promise<void>;
 }
 
-export interface ReplayedMessage {
+export interface ReplayedMessage<M = string> {
   readonly id: MessageId;
-  readonly message: string;
+  readonly message: M;
 }
 
-export interface ReplayResult {
+export interface ReplayResult<M = string> {
   /** The held messages published after `afterId` (all held ones without it), oldest first, each once. */
-  readonly messages: readonly ReplayedMessage[];
+  readonly messages: readonly ReplayedMessage<M>[];
   /**
    * True when `messages` are everything published on the channel after `afterId`. False means a
    * gap: messages after `afterId` were already dropped (count or age bound, idle expiry, a
@@ -45,10 +49,10 @@ export interface ReplayResult {
 }
 
 /** A bus that keeps a short, bounded replay buffer per channel (both built-in buses do). */
-export interface ReplayableLogBus extends LogBus {
+export interface ReplayableLogBus<M = string> extends LogBus<M> {
   /**
    * What the channel's buffer holds after `afterId` (an id a handler received or `replay`
    * returned). Rejects with `invalid_message_id` for a malformed id, `bus_closed` after close.
    */
-  replay(channel: string, afterId?: MessageId): Promise<ReplayResult>;
+  replay(channel: string, afterId?: MessageId): Promise<ReplayResult<M>>;
 }

@@ -5,6 +5,7 @@ import type { ReplayableLogBus } from '@tailgate/bus';
 import type { TailgateConfig } from '@tailgate/config';
 import type { PluginLogger } from '@tailgate/plugin-sdk';
 
+import type { BusFrame } from '../model/bus-message';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import { FencedLogBus } from './fenced-log-bus';
 import { fenceResetAfterMs } from '../model/fencing-token';
@@ -16,12 +17,12 @@ import type { StreamClaims } from './stream-claim';
 export interface StreamSupervision {
   readonly claims: StreamClaims;
   /** The bus the fan-outs subscribe through. */
-  readonly listenerBus: ReplayableLogBus;
+  readonly listenerBus: ReplayableLogBus<BusFrame>;
 }
 
 export function createStreamSupervision(
   config: TailgateConfig,
-  bus: ReplayableLogBus,
+  bus: ReplayableLogBus<BusFrame>,
   metrics: GatewayMetrics,
   logger: PluginLogger,
 ): StreamSupervision {

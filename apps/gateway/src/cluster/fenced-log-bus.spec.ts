@@ -4,7 +4,7 @@ import { InProcessLogBus } from '@tailgate/bus';
 import { describe, expect, it } from 'vitest';
 
 import { GatewayMetrics } from '../metrics/gateway-metrics';
-import { type BusMessage, busMessageFence, decodeBusMessage, encodeBusMessage } from '../model/bus-message';
+import { type BusFrame, type BusMessage, busMessageFence, decodeBusMessage, encodeBusMessage } from '../model/bus-message';
 import { FencedLogBus } from './fenced-log-bus';
 
 const record = { ts: '2024-05-01T10:00:00Z', ns: 'a', pod: 'p', container: 'c', stream: 'stdout' as const, line: 'x', cursor: '1' };
@@ -14,8 +14,8 @@ describe('FencedLogBus', () => {
   it('drops messages of a lower token than the highest seen on the channel, per channel', async () => {
     const metrics = new GatewayMetrics();
     const bus = new FencedLogBus(new InProcessLogBus(), 60_000, metrics);
-    const one: string[] = [];
-    const two: string[] = [];
+    const one: BusFrame[] = [];
+    const two: BusFrame[] = [];
     await bus.subscribe('t:one', (raw) => one.push(raw));
     await bus.subscribe('t:two', (raw) => two.push(raw));
     for (const [fence, line] of [
@@ -29,7 +29,8 @@ describe('FencedLogBus', () => {
     await bus.publish('t:two', encodeBusMessage(batch(1, 'another stream')));
     await bus.publish('t:two', encodeBusMessage({ t: 'end', reason: 'complete', fence: 1 }));
     await expect.poll(() => two.length).toBe(2);
-    const lines = (raws: string[]) => raws.map((raw) => decodeBusMessage(raw)).map((m) => (m?.t === 'records' ? m.records[0]?.line : m?.t));
+    const lines = (raws: BusFrame[]) =>
+      raws.map((raw) => decodeBusMessage(raw)).map((m) => (m?.t === 'records' ? m.records[0]?.line : m?.t));
     expect(lines(one)).toEqual(['from 2', 'from 3', 'again from 3']);
     expect(lines(two)).toEqual(['another stream', 'end']);
     expect((await metrics.fencedMessages.get()).values[0]?.value).toBe(1);

@@ -4,22 +4,22 @@
 import type { ConnectionState, MessageHandler, MessageId, ReplayableLogBus, ReplayResult, Unsubscribe } from '@tailgate/bus';
 
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
-import { busMessageFence } from '../model/bus-message';
+import { type BusFrame, busMessageFence } from '../model/bus-message';
 import { FenceGate } from '../model/fencing-token';
 
-export class FencedLogBus implements ReplayableLogBus {
+export class FencedLogBus implements ReplayableLogBus<BusFrame> {
   constructor(
-    private readonly bus: ReplayableLogBus,
+    private readonly bus: ReplayableLogBus<BusFrame>,
     /** How long only lower tokens must come before the gate believes the counter restarted. */
     private readonly resetAfterMs: number,
     private readonly metrics: GatewayMetrics,
   ) {}
 
-  publish(channel: string, message: string): Promise<void> {
+  publish(channel: string, message: BusFrame): Promise<void> {
     return this.bus.publish(channel, message);
   }
 
-  subscribe(channel: string, onMessage: MessageHandler): Promise<Unsubscribe> {
+  subscribe(channel: string, onMessage: MessageHandler<BusFrame>): Promise<Unsubscribe> {
     const gate = new FenceGate(this.resetAfterMs);
     return this.bus.subscribe(channel, (message, id) => {
       if (gate.admit(busMessageFence(message))) onMessage(message, id);
@@ -27,7 +27,7 @@ export class FencedLogBus implements ReplayableLogBus {
     });
   }
 
-  async replay(channel: string, afterId?: MessageId): Promise<ReplayResult> {
+  async replay(channel: string, afterId?: MessageId): Promise<ReplayResult<BusFrame>> {
     const { messages, complete } = await this.bus.replay(channel, afterId);
     const gate = new FenceGate(this.resetAfterMs);
     const admitted = messages.filter(({ message }) => gate.admit(busMessageFence(message)));

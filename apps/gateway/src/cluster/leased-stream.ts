@@ -6,6 +6,7 @@
 import type { LogBus, Unsubscribe } from '@tailgate/bus';
 import type { PluginLogger } from '@tailgate/plugin-sdk';
 
+import type { BusFrame } from '../model/bus-message';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import { canResume } from '../model/can-resume';
 import { errorName } from '../model/error-name';
@@ -28,7 +29,7 @@ import type { StreamLeaseKeys } from './stream-lease-keys';
 export interface LeasedStreamContext {
   readonly leases: RedisStreamLeases;
   /** Carries requests to announce targets again (see UpstreamGrant.onAnnounceRequest). */
-  readonly bus: LogBus;
+  readonly bus: LogBus<BusFrame>;
   readonly leaseTtlMs: number;
   /** How long the holder keeps the upstream after no replica has demand. */
   readonly idleGraceMs: number;

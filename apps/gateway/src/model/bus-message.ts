@@ -1,7 +1,8 @@
-// What travels on a stream's bus channel: one JSON message per source event, records already
-// in wire form, so every replica decodes a batch once and emits subsets of it as they are. With
-// Redis, each message also carries the fencing token of the replica that published it (`fence`,
-// written first so receivers can read it without decoding the batch; see cluster/fencing-token).
+// What travels on a stream's bus channel: one message per source event, records already in wire
+// form, so every replica decodes a batch once and emits subsets of it as they are. In one process
+// the bus hands the message object over as it is (a `BusFrame` that is never serialised); on Redis
+// it travels as JSON, and also carries the fencing token of the replica that published it
+// (`fence`, written first so receivers can read it without decoding the batch; see fencing-token).
 import { type EndReason, TARGET_END_REASONS, type WireRecord, type WireTarget } from '@tailgate/contracts';
 import type { LogRecord, TargetRef } from '@tailgate/plugin-sdk';
 import { z } from 'zod';
@@ -38,6 +39,12 @@ export const BusMessageSchema = z.discriminatedUnion('t', [
   z.object({ t: z.literal('end'), reason: z.enum(['complete', 'upstream_failed', 'shutdown']), fence: FenceSchema }),
 ]);
 export type BusMessage = z.output<typeof BusMessageSchema>;
+
+/**
+ * What a bus channel carries: the message itself on the in-process bus (it never left this
+ * process, so it is not checked again), its JSON on Redis (checked field by field on receipt).
+ */
+export type BusFrame = BusMessage | string;
 
 export function toWireTarget(target: TargetRef): WireTarget {
   const { namespace: ns, pod, container, node } = target;
@@ -77,16 +84,18 @@ export function encodeBusMessage(message: BusMessage): string {
   return `${FENCE_HEAD}${fence},${JSON.stringify(rest).slice(1)}`;
 }
 
-/** The fencing token of an encoded message, read from its head without decoding the rest; undefined when it has none. */
-export function busMessageFence(raw: string): number | undefined {
+/** The fencing token of a frame, read from an encoded one's head without decoding the rest; undefined when it has none. */
+export function busMessageFence(raw: BusFrame): number | undefined {
+  if (typeof raw !== 'string') return raw.fence;
   if (!raw.startsWith(FENCE_HEAD)) return undefined;
   const end = raw.indexOf(',', FENCE_HEAD.length);
   const fence = end < 0 ? Number.NaN : Number(raw.slice(FENCE_HEAD.length, end));
   return Number.isSafeInteger(fence) && fence > 0 ? fence : undefined;
 }
 
-/** Undefined for a message that is not ours (logged by the caller, never delivered). */
-export function decodeBusMessage(raw: string): BusMessage | undefined {
+/** The message of a frame; undefined for an encoded one that is not ours (logged by the caller, never delivered). */
+export function decodeBusMessage(raw: BusFrame): BusMessage | undefined {
+  if (typeof raw !== 'string') return raw;
   let value: unknown;
   try {
     value = JSON.parse(raw);

@@ -6,7 +6,7 @@
 import { compareMessageIds, type MessageId } from '@tailgate/bus';
 
 import { fenceAdmission, fenceStanding } from '../model/fencing-token';
-import { busMessageFence } from '../model/bus-message';
+import { type BusFrame, busMessageFence } from '../model/bus-message';
 
 /** How a message reached the fan-out. */
 export type Arrival = 'live' | 'replayed' | 'held';
@@ -20,7 +20,7 @@ const MAX_HELD = 10_000;
 const REPEAT_WINDOW_MS = 30_000;
 
 export interface HeldMessage {
-  readonly raw: string;
+  readonly raw: BusFrame;
   readonly id: MessageId | undefined;
 }
 
@@ -44,7 +44,7 @@ export class ChannelPosition {
   }
 
   /** Holds a message that arrived while the bus was down; false when it may be handled now. */
-  hold(raw: string, id: MessageId | undefined): boolean {
+  hold(raw: BusFrame, id: MessageId | undefined): boolean {
     if (this.held === undefined) return false;
     if (this.held.length >= MAX_HELD) {
       this.held.shift();
@@ -63,7 +63,7 @@ export class ChannelPosition {
     return result;
   }
 
-  admit(raw: string, id: MessageId | undefined, arrival: Arrival): Admission {
+  admit(raw: BusFrame, id: MessageId | undefined, arrival: Arrival): Admission {
     if (id !== undefined) {
       if (this.lastId !== undefined && compareMessageIds(id, this.lastId) <= 0) {
         // A repeat of what a replay brought — or, long after any outage, a channel whose ids

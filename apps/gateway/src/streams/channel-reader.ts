@@ -9,7 +9,7 @@ import type { MessageId, ReplayableLogBus, ReplayResult } from '@tailgate/bus';
 import type { PluginLogger } from '@tailgate/plugin-sdk';
 
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
-import { type BusMessage, decodeBusMessage, type UpstreamEndReason, wireTargetKey } from '../model/bus-message';
+import { type BusFrame, type BusMessage, decodeBusMessage, type UpstreamEndReason, wireTargetKey } from '../model/bus-message';
 import { canResume } from '../model/can-resume';
 import { type Arrival, ChannelPosition } from './channel-position';
 import { type DeliveryFloors, passFloor } from './delivery-floors';
@@ -37,7 +37,7 @@ export interface ChannelSink {
 }
 
 export interface ChannelReaderDeps {
-  readonly bus: ReplayableLogBus;
+  readonly bus: ReplayableLogBus<BusFrame>;
   readonly channel: string;
   readonly metrics: GatewayMetrics;
   readonly logger: PluginLogger;
@@ -85,14 +85,14 @@ export class ChannelReader {
    * published is filled from the source, or reported. `withoutRecords`: its records were read
    * back from the source instead.
    */
-  private async onBusMessage(raw: string, id: MessageId | undefined, arrival: Arrival, withoutRecords = false): Promise<void> {
+  private async onBusMessage(raw: BusFrame, id: MessageId | undefined, arrival: Arrival, withoutRecords = false): Promise<void> {
     const admission = this.position.admit(raw, id, arrival);
     if (admission === 'skip') return;
     if (admission === 'takeover') await this.fillGap('takeover', undefined);
     await this.onMessage(raw, withoutRecords);
   }
 
-  private async onMessage(raw: string, withoutRecords: boolean): Promise<void> {
+  private async onMessage(raw: BusFrame, withoutRecords: boolean): Promise<void> {
     const message: BusMessage | undefined = decodeBusMessage(raw);
     if (!message) {
       this.deps.metrics.recordsDropped.inc({ reason: 'malformed_bus_message' });
@@ -122,7 +122,7 @@ export class ChannelReader {
    */
   private async afterBusOutage(): Promise<void> {
     const { held, overflowed } = this.position.resume();
-    let replayed: ReplayResult | undefined;
+    let replayed: ReplayResult<BusFrame> | undefined;
     const after = this.position.after;
     if (after !== undefined) {
       try {

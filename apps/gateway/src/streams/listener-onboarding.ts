@@ -9,7 +9,7 @@ import type { BacklogOptions, PluginLogger } from '@tailgate/plugin-sdk';
 
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import { waitForRoom } from '../wire/wait-for-room';
-import { wireTargetKey, wireTargetOf } from '../model/bus-message';
+import { type BusFrame, wireTargetKey, wireTargetOf } from '../model/bus-message';
 import { canResume } from '../model/can-resume';
 import type { ClassDelivery } from './class-delivery';
 import { initialFloors, liftPassedFloors, noteLastCursors, passFloor } from './delivery-floors';
@@ -34,7 +34,7 @@ const BACKLOG_BUFFER_SHARE = 0.5;
 
 export interface OnboardingDeps {
   readonly stream: StreamDescriptor;
-  readonly bus: ReplayableLogBus;
+  readonly bus: ReplayableLogBus<BusFrame>;
   readonly channel: string;
   readonly metrics: GatewayMetrics;
   readonly logger: PluginLogger;

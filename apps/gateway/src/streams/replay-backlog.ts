@@ -7,7 +7,7 @@ import type { WireRecord, WireTarget } from '@tailgate/contracts';
 import type { ReplayedMessage } from '@tailgate/bus';
 import { pagesOf, type ResumePoint } from '@tailgate/plugin-sdk';
 
-import { decodeBusMessage, wireTargetKey, wireTargetOf } from '../model/bus-message';
+import { type BusFrame, decodeBusMessage, wireTargetKey, wireTargetOf } from '../model/bus-message';
 import { resumeCursorOf } from './resume-point';
 import type { WireBacklog } from './wire-backlog';
 
@@ -17,7 +17,7 @@ export interface ReplayBacklog {
   readonly complete: boolean;
 }
 
-export function replayWireBacklog(messages: readonly ReplayedMessage[], after: ResumePoint): ReplayBacklog {
+export function replayWireBacklog(messages: readonly ReplayedMessage<BusFrame>[], after: ResumePoint): ReplayBacklog {
   const targets = new Map<string, WireTarget>();
   const held: WireRecord[] = [];
   for (const { message } of messages) {

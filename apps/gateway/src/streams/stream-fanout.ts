@@ -22,7 +22,7 @@ import type { PluginLogger, RecordRule, Subject, TargetRef } from '@tailgate/plu
 import type { AccessService } from '../access/access.service';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import type { LogsNamespace } from '../wire/logs-socket';
-import { fromWireTarget, wireTargetKey, wireTargetOf } from '../model/bus-message';
+import { type BusFrame, fromWireTarget, wireTargetKey, wireTargetOf } from '../model/bus-message';
 import { ChannelReader } from './channel-reader';
 import { ClassDelivery } from './class-delivery';
 import { errorName } from '../model/error-name';
@@ -36,7 +36,7 @@ import type { StreamDescriptor } from '../model/stream-descriptor';
 import { type ListenerRequest, mayRead, type StreamListener } from './stream-listener';
 
 export interface StreamFanoutDeps {
-  readonly bus: ReplayableLogBus;
+  readonly bus: ReplayableLogBus<BusFrame>;
   readonly channel: string;
   readonly access: AccessService;
   readonly rules: ReadonlyMap<string, RecordRule<unknown>>;

@@ -11,8 +11,8 @@ import { type PluginLogger, type SourceEvent, targetKey } from '@tailgate/plugin
 import type { UpstreamGrant } from '../cluster/stream-claim';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import {
+  type BusFrame,
   type BusMessage,
-  encodeBusMessage,
   toWireRecord,
   toWireTarget,
   type UpstreamEndReason,
@@ -26,7 +26,7 @@ import { toWireBacklog } from './wire-backlog';
 
 /** What every publisher of a replica shares. */
 export interface PublisherDeps {
-  readonly bus: LogBus;
+  readonly bus: LogBus<BusFrame>;
   readonly metrics: GatewayMetrics;
   readonly logger: PluginLogger;
   /** Most records in one message of a takeover's catch-up. */
@@ -209,7 +209,7 @@ export class StreamPublisher {
 
   private async write(message: BusMessage): Promise<void> {
     const { channel, grant } = this.run;
-    const sent = this.deps.bus.publish(channel, encodeBusMessage(grant.fence === undefined ? message : { ...message, fence: grant.fence }));
+    const sent = this.deps.bus.publish(channel, grant.fence === undefined ? message : { ...message, fence: grant.fence });
     // Written right behind the publish: a successor resumes after exactly what was published.
     if (grant.published && message.t === 'records') grant.published(lastCursorPerTarget(message.records));
     await sent;

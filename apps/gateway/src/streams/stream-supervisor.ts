@@ -6,6 +6,7 @@
 import type { LogBus } from '@tailgate/bus';
 import type { PluginLogger } from '@tailgate/plugin-sdk';
 
+import type { BusFrame } from '../model/bus-message';
 import type { StreamClaim, StreamClaims, UpstreamGrant } from '../cluster/stream-claim';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import type { UpstreamEndReason } from '../model/bus-message';
@@ -31,7 +32,7 @@ export class StreamSupervisor {
   private stopping = false;
 
   constructor(
-    bus: LogBus,
+    bus: LogBus<BusFrame>,
     private readonly options: StreamSupervisorOptions,
     private readonly claims: StreamClaims,
     private readonly metrics: GatewayMetrics,

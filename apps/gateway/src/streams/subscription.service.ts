@@ -16,6 +16,7 @@ import type { AccessDecision, PluginRegistry, RegisteredSource } from '@tailgate
 import type { AccessScope, BacklogOptions, PluginLogger, Subject, TargetRef } from '@tailgate/plugin-sdk';
 import { z } from 'zod';
 
+import type { BusFrame } from '../model/bus-message';
 import type { AccessService } from '../access/access.service';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import type { QuotaService } from '../quotas/quota.service';
@@ -55,7 +56,7 @@ export interface SubscriptionDependencies {
   readonly registry: PluginRegistry;
   readonly access: AccessService;
   readonly supervisor: StreamSupervisor;
-  readonly bus: ReplayableLogBus;
+  readonly bus: ReplayableLogBus<BusFrame>;
   readonly namespace: LogsNamespace;
   readonly quotas: QuotaService;
   readonly metrics: GatewayMetrics;
