@@ -13,21 +13,41 @@ const NANOS_WIDTH = 20;
 const SEQUENCE_WIDTH = 10;
 const SECONDS_WIDTH = NANOS_WIDTH - 9;
 
+/** The whole-second part of the last timestamp converted: records of one second share it. */
+let lastHead = '';
+let lastZone = '';
+let lastSeconds = '';
+
 /** `2024-05-01T10:00:00.123456789Z` (any fraction, `Z` or `±hh:mm`) → 20-digit epoch nanoseconds. */
 export function toEpochNanos(ts: string): string | undefined {
   if (ts.length < 20 || ts[4] !== '-' || ts[7] !== '-' || ts[10] !== 'T' || ts[13] !== ':' || ts[16] !== ':') return undefined;
-  const parts = [digitsAt(ts, 0, 4), digitsAt(ts, 5, 2), digitsAt(ts, 8, 2), digitsAt(ts, 11, 2), digitsAt(ts, 14, 2), digitsAt(ts, 17, 2)];
-  const [year, month, day, hour, minute, second] = parts;
-  if (year === undefined || month === undefined || day === undefined || hour === undefined || minute === undefined) return undefined;
-  if (second === undefined || month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) return undefined;
   let end = 19;
   if (ts[end] === '.') while (end + 1 < ts.length && isDigit(ts.charCodeAt(end + 1))) end++;
   const fraction = end > 19 ? ts.slice(20, end + 1) : '';
   if (ts[end] === '.' || fraction.length > 9) return undefined;
-  const offsetSeconds = zoneOffsetSeconds(ts, end === 19 ? 19 : end + 1);
+  const zoneAt = end === 19 ? 19 : end + 1;
+  // Hot path (once per record): a timestamp in the same second and zone as the last one.
+  if (ts.startsWith(lastHead) && lastHead.length === 19 && ts.length - zoneAt === lastZone.length && ts.endsWith(lastZone)) {
+    return lastSeconds + fraction.padEnd(9, '0');
+  }
+  const seconds = epochSeconds(ts, zoneAt);
+  if (seconds === undefined) return undefined;
+  lastHead = ts.slice(0, 19);
+  lastZone = ts.slice(zoneAt);
+  lastSeconds = seconds;
+  return seconds + fraction.padEnd(9, '0');
+}
+
+/** The whole seconds of `ts` (its first 19 characters and the zone at `zoneAt`), padded; undefined when invalid. */
+function epochSeconds(ts: string, zoneAt: number): string | undefined {
+  const parts = [digitsAt(ts, 0, 4), digitsAt(ts, 5, 2), digitsAt(ts, 8, 2), digitsAt(ts, 11, 2), digitsAt(ts, 14, 2), digitsAt(ts, 17, 2)];
+  const [year, month, day, hour, minute, second] = parts;
+  if (year === undefined || month === undefined || day === undefined || hour === undefined || minute === undefined) return undefined;
+  if (second === undefined || month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) return undefined;
+  const offsetSeconds = zoneOffsetSeconds(ts, zoneAt);
   if (offsetSeconds === undefined) return undefined;
   const seconds = Date.UTC(year, month - 1, day, hour, minute, second) / 1000 - offsetSeconds;
-  return seconds < 0 ? undefined : String(seconds).padStart(SECONDS_WIDTH, '0') + fraction.padEnd(9, '0');
+  return seconds < 0 ? undefined : String(seconds).padStart(SECONDS_WIDTH, '0');
 }
 
 /** A Date (millisecond precision) in the same 20-digit form, for comparisons with `since`. */

@@ -75,6 +75,22 @@ export function wireTargetKey(target: WireTarget): string {
   return `${target.ns}/${target.pod}/${target.container}`;
 }
 
+/** The target key of each record; a run of records of one target (the usual batch) builds it once. */
+export function wireTargetKeys(records: readonly WireRecord[]): string[] {
+  const keys = new Array<string>(records.length);
+  let last: WireRecord | undefined;
+  let key = '';
+  for (let i = 0; i < records.length; i++) {
+    const record = records[i] as WireRecord;
+    if (last === undefined || record.container !== last.container || record.pod !== last.pod || record.ns !== last.ns) {
+      key = wireTargetKey(record);
+      last = record;
+    }
+    keys[i] = key;
+  }
+  return keys;
+}
+
 const FENCE_HEAD = '{"fence":';
 
 /** JSON; a message's `fence` goes first (see busMessageFence). */

@@ -12,6 +12,7 @@ import type { z } from 'zod';
 
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import type { LogsNamespace, LogsServer } from '../wire/logs-socket';
+import { recordsParser } from '../wire/records-encoder';
 import { connectError } from './connect-error';
 import { isOriginAllowed } from './origin-policy';
 
@@ -35,6 +36,7 @@ export function createLogsServer(server: ServerConfig, metrics: GatewayMetrics):
     maxHttpBufferSize: server.maxPayloadBytes,
     cors: { origin: server.corsOrigins, credentials: false },
     serveClient: false,
+    parser: recordsParser,
     allowRequest: (request, callback) => callback(null, allowsOrigin(request)),
   });
   // Only /logs is served; a socket on the main namespace would be a connection nobody authenticated.

@@ -97,7 +97,10 @@ export class ClassDelivery {
   /** One batch to the listeners of one order: held, emitted once per class room, or caught up. */
   private deliver(order: RecordOrder, records: readonly WireRecord[], keys: readonly string[]): void {
     const lastLive = this.lastLive[order];
-    for (let i = 0; i < records.length; i++) lastLive.set(keys[i] as string, (records[i] as WireRecord).cursor);
+    // The last record of each run of one target is the one that counts.
+    for (let i = 0; i < records.length; i++) {
+      if (keys[i] !== keys[i + 1]) lastLive.set(keys[i] as string, (records[i] as WireRecord).cursor);
+    }
     for (const listener of this.deps.listeners.inPhase('onboarding')) if (listener.order === order) this.hold(listener, records, keys);
     for (const cls of this.classes.values()) {
       if (cls.order !== order) continue;

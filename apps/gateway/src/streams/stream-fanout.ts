@@ -22,7 +22,7 @@ import type { PluginLogger, RecordRule, Subject, TargetRef } from '@tailgate/plu
 import type { AccessService } from '../access/access.service';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import type { LogsNamespace } from '../wire/logs-socket';
-import { type BusFrame, fromWireTarget, wireTargetKey, wireTargetOf } from '../model/bus-message';
+import { type BusFrame, fromWireTarget, wireTargetKey, wireTargetKeys, wireTargetOf } from '../model/bus-message';
 import { ChannelReader } from './channel-reader';
 import { ClassDelivery } from './class-delivery';
 import { errorName } from '../model/error-name';
@@ -226,10 +226,12 @@ export class StreamFanout {
   }
 
   private async onRecords(records: readonly WireRecord[]): Promise<void> {
-    const keys = records.map(wireTargetKey);
+    const keys = wireTargetKeys(records);
     for (let i = 0; i < records.length; i++) {
       // A replica that joined a running stream learns its targets from their records.
-      if (!this.targets.has(keys[i] as string)) await this.addTarget(wireTargetOf(records[i] as WireRecord));
+      if ((i === 0 || keys[i] !== keys[i - 1]) && !this.targets.has(keys[i] as string)) {
+        await this.addTarget(wireTargetOf(records[i] as WireRecord));
+      }
     }
     this.delivery.push(records, keys);
   }

@@ -6,7 +6,7 @@
 // without what that repeated.
 import type { GapCount, WireRecord, WireTarget } from '@tailgate/contracts';
 import type { LogBus } from '@tailgate/bus';
-import { type PluginLogger, type SourceEvent, targetKey } from '@tailgate/plugin-sdk';
+import { type PluginLogger, type SourceEvent, type TargetRef, targetKey } from '@tailgate/plugin-sdk';
 
 import type { UpstreamGrant } from '../cluster/stream-claim';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
@@ -151,10 +151,20 @@ export class StreamPublisher {
     }
     const records: WireRecord[] = [];
     let unannounced = 0;
+    // Hot path: a run of records of one target (sources hand one target object to all of them)
+    // looks its target up once.
+    let target: TargetRef | undefined;
+    let key = '';
+    let announced = false;
+    const floors = this.floors.size > 0 ? this.floors : undefined;
     for (const record of event.records) {
-      const key = targetKey(record.target);
-      if (!this.announced.has(key)) unannounced++;
-      else if (passFloor(this.floors, key, record.cursor)) records.push(toWireRecord(record));
+      if (record.target !== target) {
+        target = record.target;
+        key = targetKey(target);
+        announced = this.announced.has(key);
+      }
+      if (!announced) unannounced++;
+      else if (floors === undefined || passFloor(floors, key, record.cursor)) records.push(toWireRecord(record));
     }
     if (unannounced > 0) this.deps.metrics.recordsDropped.inc({ reason: 'unannounced_target' }, unannounced);
     return records.length === 0 ? undefined : { t: 'records', records };

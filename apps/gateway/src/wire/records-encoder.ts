@@ -1,0 +1,42 @@
+// Socket.IO's packet encoder with one shortcut: a `records` event is written without the walk
+// that looks for binary attachments through every record of the batch (records are strings only),
+// straight to the same text frame the default encoder writes. Every other packet goes through the
+// default encoder unchanged. A broadcast is encoded once per room emit, so this runs once per
+// permission class and batch.
+import type { ServerToClientEvents } from '@tailgate/contracts';
+import { Decoder, Encoder, PacketType, protocol } from 'socket.io-parser';
+
+interface Packet {
+  readonly type: PacketType;
+  readonly nsp: string;
+  readonly data?: unknown;
+  readonly id?: number;
+}
+
+export class RecordsEncoder extends Encoder {
+  override encode(packet: Packet): ReturnType<Encoder['encode']> {
+    if (packet.type === PacketType.EVENT && packet.id === undefined && isRecordsEvent(packet.data)) {
+      const nsp = packet.nsp !== '/' ? `${packet.nsp},` : '';
+      return [`${PacketType.EVENT}${nsp}${JSON.stringify(packet.data)}`];
+    }
+    return super.encode(packet);
+  }
+}
+
+const RECORDS_EVENT = 'records' satisfies keyof ServerToClientEvents;
+
+/** `['records', {sub, batch}]` as the gateway builds it: a plain payload of a string and an array of records. */
+function isRecordsEvent(data: unknown): boolean {
+  if (!Array.isArray(data) || data.length !== 2 || data[0] !== RECORDS_EVENT) return false;
+  const payload = data[1] as { sub?: unknown; batch?: unknown } | null;
+  return (
+    typeof payload === 'object' &&
+    payload !== null &&
+    Object.getPrototypeOf(payload) === Object.prototype &&
+    typeof payload.sub === 'string' &&
+    Array.isArray(payload.batch)
+  );
+}
+
+/** The `parser` option of the Socket.IO server: the default decoder, the records-aware encoder. */
+export const recordsParser = { protocol, PacketType, Encoder: RecordsEncoder, Decoder };
