@@ -7,11 +7,12 @@ import { stat } from 'node:fs/promises';
 
 import { type LogRecord, pagesOf } from '@tailgate/plugin-sdk';
 
-import { CRI_HEADER_BYTES, type ContainerLogDir, type TailerOptions } from './container-file-tailer';
+import type { ContainerLogDir, TailerOptions } from './container-log-dir';
 import { ContainerLogDecoder } from './container-log-decoder';
 import { type ContainerLogFile, isMissing, listLogFiles } from './container-log-files';
 import { parseTimeCursor, toEpochNanos } from './cri-cursor';
-import { LogFileReader } from './log-file-reader';
+import { hasRead, LogFileReader } from './log-file-reader';
+import { rawLineBytes } from './open-tail';
 import { TAIL_RECORD_BYTES, TailWindow } from './tail-window';
 
 export interface BacklogWindow {
@@ -85,10 +86,10 @@ async function* readRecords(
   };
   for (const [index, file] of files.entries()) {
     signal.throwIfAborted();
-    const reader = await openIfPresent(file.path, options.maxLineBytes + CRI_HEADER_BYTES);
+    const reader = await openIfPresent(file.path, rawLineBytes(options));
     if (!reader) continue;
     try {
-      while (left > 0 && (await reader.read(buffer, keep)) > 0) {
+      while (left > 0 && hasRead(await reader.read(buffer, keep))) {
         if (page.length > 0) yield { records: page, file: index };
         page = [];
         signal.throwIfAborted();
@@ -102,7 +103,7 @@ async function* readRecords(
 
 async function openIfPresent(path: string, rawLineBytes: number): Promise<LogFileReader | undefined> {
   try {
-    return await LogFileReader.open(path, 0, rawLineBytes);
+    return await LogFileReader.open(path, rawLineBytes);
   } catch (error) {
     if (isMissing(error)) return undefined; // rotated away or deleted since it was listed
     throw error;

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import { ContainerFileTailer, type LogFileSnapshot } from './container-file-tailer';
+import { ContainerFileTailer } from './container-file-tailer';
+import type { LogFileSnapshot } from './log-file-snapshot';
 import { CriLogWriter } from './testing';
 
 const OPTIONS = { readChunkBytes: 64, maxLineBytes: 1024 };
@@ -66,6 +67,54 @@ describe('ContainerFileTailer', () => {
     expect(await read()).toEqual(['3', '4']);
   });
 
+  it('notices a copytruncate even when the file grew past the old offset again before the next read', async () => {
+    await writer.writeMany(['1', '2']);
+    expect(await read()).toEqual(['1', '2']);
+    await writer.write('3');
+    await writer.truncate();
+    await writer.writeMany(Array.from({ length: 10 }, (_, i) => `after truncation ${i}`));
+    expect(await read()).toEqual(['3', ...Array.from({ length: 10 }, (_, i) => `after truncation ${i}`)]);
+  });
+
+  it('reads the copy first when the file was copied and truncated before anything of it was read', async () => {
+    await writer.rotate();
+    expect(await read()).toEqual([]);
+    await writer.writeMany(['1', '2']);
+    await writer.truncate();
+    await writer.write('3');
+    expect(await read()).toEqual(['1', '2', '3']);
+    expect(tailer.counts.truncations).toBe(1);
+  });
+
+  it('reads every copy when the file was copied and truncated twice between two reads', async () => {
+    await writer.write('1');
+    expect(await read()).toEqual(['1']);
+    await writer.write('2');
+    await writer.truncate();
+    await writer.writeMany(['3', '4']);
+    await writer.truncate();
+    await writer.write('5');
+    expect(await read()).toEqual(['2', '3', '4', '5']);
+  });
+
+  it('does not take its own file, renamed after a copytruncate, for a copy', async () => {
+    await writer.write('1');
+    expect(await read()).toEqual(['1']);
+    await writer.truncate();
+    await writer.write('2');
+    await writer.rotate();
+    await writer.write('3');
+    expect(await read()).toEqual(['2', '3']);
+  });
+
+  it('keeps a position at a line start, after the last record handed out', async () => {
+    await writer.writeMany(['1', '2']);
+    await read();
+    const { size } = await (await import('node:fs/promises')).stat(writer.path);
+    expect(tailer.position).toMatchObject({ path: writer.path, offset: size, cursor: expect.any(String) as string });
+    expect(Buffer.from(tailer.position!.fingerprint, 'base64').toString()).toMatch(/stdout F 2\n$/);
+  });
+
   it('follows a restarted container into <n+1>.log from its start', async () => {
     await writer.write('first life');
     expect(await read()).toEqual(['first life']);
@@ -101,7 +150,10 @@ describe('ContainerFileTailer', () => {
     );
     const snapshot = await snapshotOf(writer.path);
     await writer.writeMany(['new'], { ts });
-    const resumed = new ContainerFileTailer({ target: writer.target, path: writer.containerDirectory }, OPTIONS, snapshot);
+    const resumed = new ContainerFileTailer({ target: writer.target, path: writer.containerDirectory }, OPTIONS, {
+      at: 'end',
+      file: snapshot,
+    });
     const [record] = (await resumed.poll(10)).records;
     await resumed.close();
     expect(record?.line).toBe('new');

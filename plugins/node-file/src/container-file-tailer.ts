@@ -1,33 +1,18 @@
 // Follows one container directory's log across rename rotation, copytruncate and container
-// restarts, decoding what is appended into records. Reusable outside the gateway (the agent).
-import { stat } from 'node:fs/promises';
+// restarts, decoding what is appended into records and keeping the position to resume from.
+// The one tailer behind the agent and the in-gateway node-file source (see AgentTail).
 import { join } from 'node:path';
 
-import type { LogRecord, TargetRef } from '@tailgate/plugin-sdk';
+import type { LogRecord } from '@tailgate/plugin-sdk';
 
-import { ContainerLogDecoder, type DecoderCounts } from './container-log-decoder';
-import { type ContainerLogFile, currentLogFile, isMissing, listLogFiles } from './container-log-files';
-import { LogFileReader } from './log-file-reader';
-
-/** Room for the CRI header in front of a message of maxLineBytes. */
-export const CRI_HEADER_BYTES = 128;
-
-export interface ContainerLogDir {
-  readonly target: TargetRef;
-  readonly path: string;
-}
-
-/** Where the file being written ended when the stream was opened. */
-export interface LogFileSnapshot {
-  readonly path: string;
-  readonly ino: number;
-  readonly size: number;
-}
-
-export interface TailerOptions {
-  readonly readChunkBytes: number;
-  readonly maxLineBytes: number;
-}
+import type { ContainerLogDir, TailerOptions } from './container-log-dir';
+import type { ClockState, ContainerLogDecoder } from './container-log-decoder';
+import { type ContainerLogFile, exists, statOrUndefined } from './container-log-files';
+import { newestRotation, readCopiesBeforeStart, readRestOfCopy } from './copytruncate-copies';
+import { openFilesWrittenAfter, type UnreadFile } from './files-written-after';
+import { hasRead, type LogFileReader, type ReadResult, REWRITTEN } from './log-file-reader';
+import { type OpenedTail, openTail, rawLineBytes } from './open-tail';
+import type { TailerStart, TailPosition } from './tail-position';
 
 export interface TailerPoll {
   readonly records: LogRecord[];
@@ -35,11 +20,28 @@ export interface TailerPoll {
   readonly idle: boolean;
   /** The directory disappeared; everything readable was returned. */
   readonly gone: boolean;
+  /** A saved position was not found again: lines may be missing before these records. */
+  readonly gap: boolean;
 }
 
-interface UnreadFile {
-  readonly reader: LogFileReader;
-  readonly restart: number;
+/** What a tailer has done since it was made; all counts only grow. */
+export interface TailCounts {
+  readonly bytes: number;
+  readonly records: number;
+  readonly malformed: number;
+  readonly truncated: number;
+  readonly rotations: number;
+  readonly truncations: number;
+  readonly gaps: number;
+}
+
+/** A line start with no partial entry pending: where a restart may pick up. */
+interface Checkpoint {
+  readonly path: string;
+  readonly ino: number;
+  readonly offset: number;
+  readonly fingerprint: Buffer;
+  readonly clock: ClockState;
 }
 
 export class ContainerFileTailer {
@@ -47,36 +49,66 @@ export class ContainerFileTailer {
   private restart = 0;
   /** Files written after the one being read, already open, to be read in this order. */
   private unread: UnreadFile[] = [];
-  private decoder: ContainerLogDecoder;
-  private readonly buffer: Buffer;
+  /** The listing `unread` was chosen from. */
+  private unreadListing: readonly ContainerLogFile[] = [];
+  private decoder: ContainerLogDecoder | undefined;
+  private skipThrough: string | undefined;
+  private lastCursor: string | undefined;
+  private checkpoint: Checkpoint | undefined;
+  /** The newest rotated file of this restart accounted for (see copytruncate-copies). */
+  private seenRotation: string | undefined;
+  private readonly counted = { bytes: 0, records: 0, rotations: 0, truncations: 0, gaps: 0 };
 
-  /** @param startAt without it, the directory's files are read from their start. */
+  /**
+   * @param start without it, the file being written is read from its start.
+   * @param buffer reused for every read; tailers polled one at a time may share one.
+   */
   constructor(
     readonly dir: ContainerLogDir,
     private readonly options: TailerOptions,
-    private readonly startAt?: LogFileSnapshot,
+    private readonly start?: TailerStart,
+    private readonly buffer: Buffer = Buffer.allocUnsafe(options.readChunkBytes),
   ) {
-    this.decoder = new ContainerLogDecoder(dir.target, options.maxLineBytes);
-    this.buffer = Buffer.allocUnsafe(options.readChunkBytes);
+    if (start?.at === 'position') this.lastCursor = start.position.cursor;
   }
 
-  get counts(): DecoderCounts {
-    return this.decoder.counts;
+  get counts(): TailCounts {
+    const decoded = this.decoder?.counts ?? { malformed: 0, truncated: 0 };
+    return { ...this.counted, ...decoded };
+  }
+
+  /** Where to resume so that the next record is the one after the last handed out. */
+  get position(): TailPosition | undefined {
+    const at = this.checkpoint;
+    if (!at) return this.start?.at === 'position' ? this.start.position : undefined;
+    const { path, ino, offset, clock } = at;
+    const position = { path, ino, offset, fingerprint: at.fingerprint.toString('base64'), clock };
+    return this.lastCursor === undefined ? position : { ...position, cursor: this.lastCursor };
   }
 
   /** Reads until end of file or until at least `maxRecords` records were decoded. */
   async poll(maxRecords: number): Promise<TailerPoll> {
     const records: LogRecord[] = [];
+    let gap = false;
     if (!this.reader) {
-      const opened = await this.openFirst();
-      if (opened !== 'open') return { records, idle: true, gone: opened === 'gone' };
+      const opened = await openTail(this.dir, this.start, this.options, this.buffer);
+      if (opened === 'none' || opened === 'gone') return { records, idle: true, gone: opened === 'gone', gap };
+      gap = this.adopt(opened);
     }
-    while (records.length < maxRecords) {
-      if ((await this.readChunk(records)) > 0) continue;
-      const next = await this.followRotation(records);
-      if (next !== 'switched') return { records, idle: true, gone: next === 'gone' };
+    try {
+      while (records.length < maxRecords) {
+        const read = await this.readChunk(records);
+        if (read === REWRITTEN) await this.startOverTruncated(records);
+        else if (read > 0) continue;
+        else {
+          const next = await this.followRotation(records);
+          if (next !== 'switched') return { records, idle: true, gone: next === 'gone', gap };
+        }
+      }
+      return { records, idle: false, gone: false, gap };
+    } finally {
+      this.counted.records += records.length;
     }
-    return { records, idle: false, gone: false };
   }
 
   async close(): Promise<void> {
@@ -86,55 +118,56 @@ export class ContainerFileTailer {
     await Promise.all(readers.map((reader) => reader.close()));
   }
 
-  private async openFirst(): Promise<'open' | 'none' | 'gone'> {
-    const files = await listLogFiles(this.dir.path);
-    if (!files) return 'gone';
-    const file = currentLogFile(files);
-    if (!file) return 'none';
-    const resumeAt = this.startAt?.path === file.path ? this.startAt : undefined;
-    this.restart = file.restart;
-    if (resumeAt) await this.resume(resumeAt);
-    if (!this.reader) this.reader = await LogFileReader.open(file.path, 0, this.rawLineBytes);
-    return 'open';
+  private adopt(opened: OpenedTail): boolean {
+    this.reader = opened.reader;
+    this.restart = opened.restart;
+    this.decoder = opened.decoder;
+    this.skipThrough = opened.skipThrough;
+    this.seenRotation = opened.seenRotation;
+    if (opened.gap) this.counted.gaps++;
+    this.takeCheckpoint();
+    return opened.gap;
   }
 
-  /**
-   * Opens the file at the end recorded at open, after replaying the lines before it to set up
-   * cursor and partial-line state. The replayed window grows while it holds a single timestamp,
-   * so sequence numbers match a reader that started at the top of the file.
-   */
-  private async resume(at: LogFileSnapshot): Promise<void> {
-    for (let window = this.buffer.length; ; window *= 2) {
-      const reader = await LogFileReader.open(at.path, at.size - window, this.rawLineBytes);
-      if (reader.ino !== at.ino) return void (await reader.close());
-      this.decoder = new ContainerLogDecoder(this.dir.target, this.options.maxLineBytes);
-      const instants: string[] = [];
-      const replay = (line: Buffer, cut: boolean): void => {
-        const record = this.decoder.decode(line, cut);
-        if (record) instants.push(record.cursor.slice(0, 20));
-      };
-      while ((await reader.read(this.buffer, replay, at.size)) > 0);
-      if (window >= at.size || (instants.length > 0 && instants[0] !== instants.at(-1))) {
-        this.decoder.resetCounts();
-        this.reader = reader;
-        return;
-      }
-      await reader.close();
+  private async readChunk(records: LogRecord[]): Promise<ReadResult> {
+    const reader = this.reader;
+    if (!reader) return 0;
+    const decode = (line: Buffer, overflowed: boolean): void => this.decodeInto(records, line, overflowed);
+    // copytruncate happens to the file being written; a rotated file in the queue is read as it is.
+    if (reader.atStart && reader.path === this.currentPath) {
+      const { seen, copies } = await readCopiesBeforeStart(this.dir.path, this.restart, reader, this.seenRotation, this.buffer, decode);
+      this.seenRotation = seen;
+      this.counted.truncations += copies;
+      if (copies > 0) this.takeCheckpoint();
     }
-  }
-
-  private async readChunk(records: LogRecord[]): Promise<number> {
-    if (!this.reader) return 0;
-    return this.reader.read(this.buffer, (line, overflowed) => this.decodeInto(records, line, overflowed));
+    const read = await reader.read(this.buffer, decode);
+    if (read !== REWRITTEN && read > 0) {
+      this.counted.bytes += read;
+      this.takeCheckpoint();
+    }
+    return read;
   }
 
   private decodeInto(records: LogRecord[], line: Buffer, overflowed: boolean): void {
-    const record = this.decoder.decode(line, overflowed);
-    if (record) records.push(record);
+    const record = this.decoder?.decode(line, overflowed);
+    if (!record) return;
+    if (this.skipThrough !== undefined) {
+      if (record.cursor <= this.skipThrough) return;
+      this.skipThrough = undefined;
+    }
+    records.push(record);
+    this.lastCursor = record.cursor;
+  }
+
+  private takeCheckpoint(): void {
+    const reader = this.reader;
+    if (!reader || !this.decoder || reader.midLine || this.decoder.hasPending) return;
+    const { path, ino, offset } = reader;
+    this.checkpoint = { path, ino, offset, fingerprint: reader.fingerprint(), clock: this.decoder.clockState };
   }
 
   private async drain(records: LogRecord[]): Promise<void> {
-    while ((await this.readChunk(records)) > 0);
+    while (hasRead(await this.readChunk(records)));
   }
 
   /**
@@ -148,89 +181,49 @@ export class ContainerFileTailer {
       const change = await this.changeOf(reader);
       if (change === 'same' || change === 'gone') return change;
       if (change === 'truncated') {
-        await this.readTruncatedCopy(records);
-        reader.rewind();
+        await this.startOverTruncated(records);
         return 'switched';
       }
       await this.drain(records);
-      this.unread = await this.filesAfter(reader.ino);
+      const after = await openFilesWrittenAfter(this.dir.path, reader.ino, rawLineBytes(this.options));
+      this.unread = after.unread;
+      this.unreadListing = after.listed;
     }
     const next = this.unread.shift();
     if (!next) return 'same';
     await reader.close();
     this.reader = next.reader;
     this.restart = next.restart;
+    this.seenRotation = newestRotation(this.unreadListing, next.restart);
+    this.counted.rotations++;
+    this.takeCheckpoint();
     return 'switched';
+  }
+
+  /** The file the container instance being read writes to. */
+  private get currentPath(): string {
+    return join(this.dir.path, `${this.restart}.log`);
   }
 
   private async changeOf(reader: LogFileReader): Promise<'same' | 'moved' | 'truncated' | 'gone'> {
     if (await exists(join(this.dir.path, `${this.restart + 1}.log`))) return 'moved';
-    const current = await statOrUndefined(reader.path);
+    const currentPath = this.currentPath;
+    // Reading a rotated file (resumed from a saved position): the files after it come next.
+    if (reader.path !== currentPath) return (await exists(this.dir.path)) ? 'moved' : 'gone';
+    const current = await statOrUndefined(currentPath);
     if (!current) return (await exists(this.dir.path)) ? 'same' : 'gone';
     if (current.ino !== reader.ino) return 'moved';
     return current.size < reader.offset ? 'truncated' : 'same';
   }
 
-  /**
-   * The files written after the one with inode `ino` (just the current one if that is gone), opened
-   * right away so that further renames cannot slip another file past us; retried if one happens
-   * between listing and opening.
-   */
-  private async filesAfter(ino: number): Promise<UnreadFile[]> {
-    for (let attempt = 0; ; attempt++) {
-      const files = (await listLogFiles(this.dir.path)) ?? [];
-      const listed = await Promise.all(files.map(async (file) => ({ file, ino: (await statOrUndefined(file.path))?.ino })));
-      const position = listed.findIndex((entry) => entry.ino === ino);
-      const current = currentLogFile(files);
-      const wanted = position >= 0 ? listed.slice(position + 1) : listed.filter((entry) => entry.file === current);
-      const opened = await Promise.all(wanted.map((entry) => this.openUnread(entry.file)));
-      const stable = opened.every((file, i) => file !== undefined && file.reader.ino === wanted[i]?.ino);
-      if (stable || attempt >= 5) return opened.flatMap((file) => file ?? []);
-      await Promise.all(opened.flatMap((file) => (file ? [file.reader.close()] : [])));
-    }
-  }
-
-  private async openUnread(file: ContainerLogFile): Promise<UnreadFile | undefined> {
-    try {
-      return { reader: await LogFileReader.open(file.path, 0, this.rawLineBytes), restart: file.restart };
-    } catch (error) {
-      if (isMissing(error)) return undefined; // compressed or deleted meanwhile
-      throw error;
-    }
-  }
-
-  /**
-   * copytruncate: what was appended between our last read and the truncation is only in the copy,
-   * taken to be the newest rotated file of this restart when it is at least as long as what we read.
-   */
-  private async readTruncatedCopy(records: LogRecord[]): Promise<void> {
+  /** copytruncate (or any rewrite in place): finish from the copy, then start over at the top. */
+  private async startOverTruncated(records: LogRecord[]): Promise<void> {
     const reader = this.reader;
-    const copy = (await listLogFiles(this.dir.path))?.filter((f) => f.restart === this.restart && f.rotatedAt !== undefined).at(-1);
-    if (!reader || !copy) return;
-    const copyReader = await reader.continueIn(copy.path).catch(() => undefined);
-    if (!copyReader) return;
-    try {
-      if ((await copyReader.size()) < reader.offset) return;
-      while ((await copyReader.read(this.buffer, (line, cut) => this.decodeInto(records, line, cut))) > 0);
-    } finally {
-      await copyReader.close();
-    }
+    if (!reader) return;
+    const decode = (line: Buffer, cut: boolean): void => this.decodeInto(records, line, cut);
+    this.seenRotation = await readRestOfCopy(this.dir.path, this.restart, reader, this.seenRotation, this.buffer, decode);
+    reader.rewind();
+    this.counted.truncations++;
+    this.takeCheckpoint();
   }
-
-  private get rawLineBytes(): number {
-    return this.options.maxLineBytes + CRI_HEADER_BYTES;
-  }
-}
-
-async function statOrUndefined(path: string): Promise<{ ino: number; size: number } | undefined> {
-  try {
-    return await stat(path);
-  } catch (error) {
-    if (isMissing(error)) return undefined;
-    throw error;
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  return (await statOrUndefined(path)) !== undefined;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { ContainerLogDecoder, utf8PrefixLength } from './container-log-decoder';
+import { ContainerLogDecoder, TRUNCATED_LINE_MARKER, utf8PrefixLength } from './container-log-decoder';
 
 const target = { namespace: 'acme', pod: 'web-0', container: 'app' };
 const TS = '2024-05-01T10:00:00Z';
@@ -33,6 +33,12 @@ describe('ContainerLogDecoder', () => {
     expect(record?.line).toBe('grüße');
   });
 
+  it('turns invalid UTF-8 into U+FFFD instead of failing', () => {
+    const decoder = new ContainerLogDecoder(target, 1024);
+    const line = Buffer.concat([Buffer.from(`${TS} stdout F ok `), Buffer.from([0xff, 0xc3, 0x28, 0xe2, 0x82]), Buffer.from(' end')]);
+    expect(decoder.decode(line)?.line).toBe('ok \ufffd\ufffd(\ufffd end');
+  });
+
   it('skips and counts malformed lines', () => {
     const decoder = new ContainerLogDecoder(target, 1024);
     const records = decodeAll(decoder, ['not cri', `${TS} stdout F ok`, `${TS} stdin F no`]);
@@ -40,7 +46,7 @@ describe('ContainerLogDecoder', () => {
     expect(decoder.counts).toEqual({ malformed: 2, truncated: 0 });
   });
 
-  it('truncates lines longer than maxLineBytes, single or reassembled, and counts them', () => {
+  it('caps lines longer than maxLineBytes with the marker, single or reassembled, and counts them', () => {
     const decoder = new ContainerLogDecoder(target, 8);
     const records = decodeAll(decoder, [
       `${TS} stdout F 0123456789`,
@@ -49,14 +55,15 @@ describe('ContainerLogDecoder', () => {
       `${TS} stdout F ab`,
       `${TS} stdout F 01234567`,
     ]);
-    expect(records.map((r) => r.line)).toEqual(['01234567', '01234567', '01234567']);
+    const capped = `01234567${TRUNCATED_LINE_MARKER}`;
+    expect(records.map((r) => r.line)).toEqual([capped, capped, '01234567']);
     expect(decoder.counts).toEqual({ malformed: 0, truncated: 2 });
   });
 
-  it('truncates at a character boundary and counts a line cut before it arrived', () => {
+  it('caps at a character boundary and counts a line cut before it arrived', () => {
     const decoder = new ContainerLogDecoder(target, 6);
-    expect(decoder.decode(Buffer.from(`${TS} stdout F aaaaaé`))?.line).toBe('aaaaa');
-    expect(decoder.decode(Buffer.from(`${TS} stdout F short`), true)?.line).toBe('short');
+    expect(decoder.decode(Buffer.from(`${TS} stdout F aaaaaé`))?.line).toBe(`aaaaa${TRUNCATED_LINE_MARKER}`);
+    expect(decoder.decode(Buffer.from(`${TS} stdout F short`), true)?.line).toBe(`short${TRUNCATED_LINE_MARKER}`);
     expect(decoder.counts.truncated).toBe(2);
   });
 });

@@ -1,9 +1,22 @@
-// Turns one container's raw CRI lines into LogRecords: reassembles `P` entries, truncates lines
-// longer than maxLineBytes (counting them), skips malformed lines (counting them), stamps cursors.
+// Turns one container's raw CRI lines into LogRecords: reassembles `P` entries, caps lines longer
+// than maxLineBytes with a marker (counting them), skips malformed lines (counting them), stamps
+// cursors. Invalid UTF-8 becomes U+FFFD, never an error.
 import type { LogRecord, TargetRef } from '@tailgate/plugin-sdk';
 
 import { CursorClock } from './cri-cursor';
 import { type CriStream, parseCriLine } from './cri-parser';
+
+/**
+ * Ends a line that was longer than maxLineBytes: the record keeps its first maxLineBytes bytes (cut
+ * at a character boundary), then this marker.
+ */
+export const TRUNCATED_LINE_MARKER = '…[truncated]';
+
+/** Where a decoder's cursor clock stands: the last cursor's instant and sequence. */
+export interface ClockState {
+  readonly epochNanos: string;
+  readonly sequence: number;
+}
 
 interface PendingLine {
   readonly parts: Buffer[];
@@ -17,7 +30,7 @@ export interface DecoderCounts {
 }
 
 export class ContainerLogDecoder {
-  private readonly clock = new CursorClock();
+  private readonly clock: CursorClock;
   private readonly pending: Record<CriStream, PendingLine | undefined> = { stdout: undefined, stderr: undefined };
   private malformed = 0;
   private truncated = 0;
@@ -25,7 +38,19 @@ export class ContainerLogDecoder {
   constructor(
     readonly target: TargetRef,
     private readonly maxLineBytes: number,
-  ) {}
+    clock?: ClockState,
+  ) {
+    this.clock = clock ? new CursorClock(clock.epochNanos, clock.sequence) : new CursorClock();
+  }
+
+  get clockState(): ClockState {
+    return this.clock.last;
+  }
+
+  /** A `P` entry waits for the rest of its line. */
+  get hasPending(): boolean {
+    return this.pending.stdout !== undefined || this.pending.stderr !== undefined;
+  }
 
   get counts(): DecoderCounts {
     return { malformed: this.malformed, truncated: this.truncated };
@@ -57,7 +82,7 @@ export class ContainerLogDecoder {
   private single(message: Buffer, overflowed: boolean): string {
     if (message.length <= this.maxLineBytes && !overflowed) return message.toString('utf8');
     this.truncated++;
-    return message.toString('utf8', 0, utf8PrefixLength(message, this.maxLineBytes));
+    return message.toString('utf8', 0, utf8PrefixLength(message, this.maxLineBytes)) + TRUNCATED_LINE_MARKER;
   }
 
   private append(line: PendingLine, message: Buffer, overflowed: boolean): PendingLine {
@@ -70,9 +95,10 @@ export class ContainerLogDecoder {
   }
 
   private finish(line: PendingLine): string {
-    if (line.truncated) this.truncated++;
     const joined = Buffer.concat(line.parts, line.bytes);
-    return joined.toString('utf8', 0, line.truncated ? utf8PrefixLength(joined, joined.length) : joined.length);
+    if (!line.truncated) return joined.toString('utf8');
+    this.truncated++;
+    return joined.toString('utf8', 0, utf8PrefixLength(joined, joined.length)) + TRUNCATED_LINE_MARKER;
   }
 }
 

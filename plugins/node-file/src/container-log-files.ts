@@ -1,7 +1,7 @@
 // The log files kubelet keeps in one container directory: `<restart>.log`, rotated ones as
 // `<restart>.log.<YYYYMMDD-HHMMSS>` (compressed `.gz` ones are not read), in the order written.
 import { readdirSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export interface ContainerLogFile {
@@ -53,6 +53,20 @@ export function listLogFilesSync(dir: string): ContainerLogFile[] | undefined {
     if (isMissing(error)) return undefined;
     throw error;
   }
+}
+
+/** Undefined when nothing is at `path`. */
+export async function statOrUndefined(path: string): Promise<{ ino: number; size: number } | undefined> {
+  try {
+    return await stat(path);
+  } catch (error) {
+    if (isMissing(error)) return undefined;
+    throw error;
+  }
+}
+
+export async function exists(path: string): Promise<boolean> {
+  return (await statOrUndefined(path)) !== undefined;
 }
 
 export function isMissing(error: unknown): boolean {

@@ -1,12 +1,16 @@
-// Parses one CRI log line (`<RFC3339Nano ts> <stdout|stderr> <F|P> <message>`) with indexOf, no regex.
+// Parses one CRI log line (`<RFC3339Nano ts> <stdout|stderr> <F|P> <message>`) byte by byte:
+// indexOf for the timestamp, fixed offsets after it, no regex; only the timestamp becomes a string.
 import { toEpochNanos } from './cri-cursor';
 
 const SPACE = 0x20;
+const FULL = 0x46; // F
+const PARTIAL = 0x50; // P
+const STREAM_LENGTH = 6; // stdout | stderr
 
 export type CriStream = 'stdout' | 'stderr';
 
 export interface CriEntry {
-  /** The timestamp as written. */
+  /** The timestamp exactly as written (cursor-safe: nothing is rounded). */
   readonly ts: string;
   /** The same instant as 20-digit epoch nanoseconds (see cri-cursor). */
   readonly epochNanos: string;
@@ -21,22 +25,27 @@ export interface CriEntry {
 export function parseCriLine(line: Buffer): CriEntry | undefined {
   const tsEnd = line.indexOf(SPACE);
   if (tsEnd <= 0) return undefined;
-  const streamEnd = line.indexOf(SPACE, tsEnd + 1);
-  if (streamEnd < 0) return undefined;
-  const stream = streamName(line, tsEnd + 1, streamEnd);
+  const stream = streamAt(line, tsEnd + 1);
   if (stream === undefined) return undefined;
-  const tagEnd = line.indexOf(SPACE, streamEnd + 1);
-  const tag = line.toString('latin1', streamEnd + 1, tagEnd < 0 ? line.length : tagEnd);
-  if (tag !== 'F' && tag !== 'P') return undefined;
+  const tagAt = tsEnd + STREAM_LENGTH + 2;
+  const tag = line[tagAt];
+  if ((tag !== FULL && tag !== PARTIAL) || (tagAt + 1 < line.length && line[tagAt + 1] !== SPACE)) return undefined;
   const ts = line.toString('latin1', 0, tsEnd);
   const epochNanos = toEpochNanos(ts);
   if (epochNanos === undefined) return undefined;
-  const message = tagEnd < 0 ? line.subarray(line.length) : line.subarray(tagEnd + 1);
-  return { ts, epochNanos, stream, partial: tag === 'P', message };
+  const message = line.subarray(Math.min(line.length, tagAt + 2));
+  return { ts, epochNanos, stream, partial: tag === PARTIAL, message };
 }
 
-function streamName(line: Buffer, start: number, end: number): CriStream | undefined {
-  if (end - start !== 6) return undefined;
-  const name = line.toString('latin1', start, end);
-  return name === 'stdout' || name === 'stderr' ? name : undefined;
+/** `stdout` or `stderr` followed by a space at `start`. */
+function streamAt(line: Buffer, start: number): CriStream | undefined {
+  if (line[start + STREAM_LENGTH] !== SPACE || line[start] !== 0x73 || line[start + 1] !== 0x74 || line[start + 2] !== 0x64) {
+    return undefined;
+  }
+  const a = line[start + 3];
+  const b = line[start + 4];
+  const c = line[start + 5];
+  if (a === 0x6f && b === 0x75 && c === 0x74) return 'stdout';
+  if (a === 0x65 && b === 0x72 && c === 0x72) return 'stderr';
+  return undefined;
 }

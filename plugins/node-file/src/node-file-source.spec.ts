@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm, utimes } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, symlink, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -7,6 +7,7 @@ import { collectBacklog, collectStream, describeLogSource, registerForTest, type
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { containerBacklog } from './container-backlog';
+import { TRUNCATED_LINE_MARKER } from './container-log-decoder';
 import { formatCursor, toEpochNanos } from './cri-cursor';
 import { NodeFileConfigSchema } from './node-file-config';
 import { PodDirectoryScanner } from './pod-directory-scanner';
@@ -165,7 +166,7 @@ describe('node-file pods source', () => {
     await expect.poll(() => warnings.length, { timeout: 2_000 }).toBeGreaterThan(0);
     controller.abort();
     await done;
-    expect(seen).toEqual(['secret-secret-se', 'done']);
+    expect(seen).toEqual([`secret-secret-se${TRUNCATED_LINE_MARKER}`, 'done']);
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatchObject({ fields: { target: writer.target, malformedLines: 1, truncatedLines: 1 } });
     expect(JSON.stringify(warnings)).not.toContain('secret');
@@ -181,6 +182,29 @@ describe('node-file pods source', () => {
     expect(await openDescriptors()).toBeGreaterThanOrEqual(before + 3);
     await collector.stop();
     expect(await openDescriptors()).toBe(before);
+  });
+
+  it('keeps running on a root it cannot list, logging its code once', async () => {
+    await setUp();
+    const warnings: { fields: object; message?: string }[] = [];
+    const logger = { ...silentLogger, warn: (fields: object, message?: string) => void warnings.push({ fields, message }) };
+    // Root ignores file modes; a symlink loop cannot be listed by anyone.
+    const loop = join(root, 'loop');
+    await symlink(loop, loop);
+    const source = await makeSource(loop);
+    const controller = new AbortController();
+    const events: SourceEvent[] = [];
+    const done = (async () => {
+      for await (const event of source.open({}, { signal: controller.signal, logger })) events.push(event);
+    })();
+    await expect.poll(() => warnings.length, { timeout: 2_000 }).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 3 * FAST.scanIntervalMs));
+    controller.abort();
+    await done;
+    expect(warnings).toEqual([
+      { fields: { path: loop, code: 'ELOOP' }, message: 'log directory unreadable; skipped until it can be read' },
+    ]);
+    expect(events).toEqual([]);
   });
 
   it('describes its selector as a scope and a deterministic stream key', async () => {

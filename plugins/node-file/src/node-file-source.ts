@@ -1,6 +1,4 @@
 // The `pods` log source: live CRI logs and backlogs from a /var/log/pods-style directory.
-import { setTimeout as sleep } from 'node:timers/promises';
-
 import {
   type AccessScope,
   type Backlog,
@@ -16,7 +14,6 @@ import {
 import { containerBacklog } from './container-backlog';
 import { dateToEpochNanos } from './cri-cursor';
 import type { NodeFileConfig } from './node-file-config';
-import { ChangeWakeup } from './change-wakeup';
 import { NodeFileStream } from './node-file-stream';
 import { PodDirectoryScanner } from './pod-directory-scanner';
 import { podScope, type PodSelector, PodSelectorSchema, podStreamKey } from './pod-selector';
@@ -56,12 +53,11 @@ export class NodeFileSource implements LogSource<PodSelector> {
 
   /** Starts where the selected files end now (synchronously, so no write races the first read). */
   open(selector: PodSelector, ctx: StreamContext): AsyncIterable<SourceEvent> {
-    return runStream(new NodeFileStream(selector, this.config, ctx.logger), this.config, ctx.signal);
+    return runStream(new NodeFileStream(selector, this.config, ctx.logger), ctx.signal);
   }
 }
 
-async function* runStream(stream: NodeFileStream, config: NodeFileConfig, signal: AbortSignal): AsyncGenerator<SourceEvent> {
-  const wakeup = config.watchFiles ? new ChangeWakeup() : undefined;
+async function* runStream(stream: NodeFileStream, signal: AbortSignal): AsyncGenerator<SourceEvent> {
   try {
     while (!signal.aborted) {
       const { events, busy } = await stream.step();
@@ -69,13 +65,9 @@ async function* runStream(stream: NodeFileStream, config: NodeFileConfig, signal
         if (signal.aborted) return;
         yield event;
       }
-      wakeup?.sync(stream.followedDirectories());
-      if (busy) continue;
-      if (wakeup) await wakeup.wait(config.pollIntervalMs, signal);
-      else await sleep(config.pollIntervalMs, undefined, { signal }).catch(() => undefined);
+      if (!busy) await stream.wait(signal);
     }
   } finally {
-    wakeup?.close();
     await stream.close();
   }
 }

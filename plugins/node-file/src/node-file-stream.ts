@@ -1,13 +1,13 @@
-// One live stream of the `pods` source: which container directories it follows, started where
-// their files ended when the stream was opened, and what each step yields.
-import { statSync } from 'node:fs';
+// One live stream of the `pods` source: which container directories it follows (an AgentTail),
+// started where their files ended when the stream was opened, and what each step yields.
+import type { PluginLogger, SourceEvent, TargetRef } from '@tailgate/plugin-sdk';
+import { targetKey } from '@tailgate/plugin-sdk';
 
-import { type LogRecord, type PluginLogger, type SourceEvent, type TargetRef, targetKey } from '@tailgate/plugin-sdk';
-
-import { type ContainerLogDir, ContainerFileTailer, type LogFileSnapshot, type TailerPoll } from './container-file-tailer';
-import { currentLogFile, isMissing, listLogFilesSync } from './container-log-files';
+import { AgentTail, type AgentTailEvent } from './agent-tail';
+import type { TailCounts } from './container-file-tailer';
+import type { ContainerLogDir } from './container-log-dir';
 import type { NodeFileConfig } from './node-file-config';
-import { PodDirectoryScanner } from './pod-directory-scanner';
+import { PodDirectoryScanner, type UnreadableDirectory } from './pod-directory-scanner';
 import type { PodSelector } from './pod-selector';
 
 export interface StreamStep {
@@ -16,133 +16,111 @@ export interface StreamStep {
   readonly busy: boolean;
 }
 
-interface Followed {
-  readonly tailer: ContainerFileTailer;
-  reported: { malformed: number; truncated: number };
-  /** Code of the last read error, so a persisting one is logged once. */
-  failing?: string;
+interface Reported {
+  malformed: number;
+  truncated: number;
 }
-
-const nothingRead = (): TailerPoll => ({ records: [], idle: true, gone: false });
 
 export class NodeFileStream {
   private readonly scanner: PodDirectoryScanner;
-  /** Container directory → where its file ended at open; taken synchronously so no write races it. */
-  private readonly snapshot: Map<string, LogFileSnapshot | undefined>;
-  private readonly followed = new Map<string, Followed>();
+  private readonly tail: AgentTail;
+  /** Followed directories not announced yet: those present at open, before the first step. */
+  private unannounced: ContainerLogDir[];
   /** Directories per target: a pod recreated under the same name has two until kubelet cleans up. */
   private readonly targetDirs = new Map<string, number>();
+  private readonly reported = new Map<string, Reported>();
+  private readonly unreadable = new Set<string>();
   private lastScan = Number.NEGATIVE_INFINITY;
 
+  /** Files present now start at their current end, taken synchronously so no write races it. */
   constructor(
     selector: PodSelector,
     private readonly config: NodeFileConfig,
     private readonly logger: PluginLogger,
   ) {
-    this.scanner = new PodDirectoryScanner(config.root, selector);
-    this.snapshot = new Map(this.scanner.scanSync().map((dir) => [dir.path, snapshotOf(dir.path)]));
+    this.scanner = new PodDirectoryScanner(config.root, selector, (dir) => this.reportUnreadable(dir));
+    this.tail = new AgentTail(config);
+    this.unannounced = this.scanner.scanSync();
+    for (const dir of this.unannounced) this.tail.start(dir, 'end');
   }
 
   async step(): Promise<StreamStep> {
     const events: SourceEvent[] = [];
     if (Date.now() - this.lastScan >= this.config.scanIntervalMs) await this.rescan(events);
-    const records: LogRecord[] = [];
+    const { events: tailEvents, busy } = await this.tail.step();
     const removed: TargetRef[] = [];
-    let busy = false;
-    for (const [path, followed] of this.followed) {
-      const poll = await this.poll(followed);
-      records.push(...poll.records);
-      busy ||= !poll.idle;
-      if (poll.gone) removed.push(...(await this.unfollow(path)));
-    }
-    for (let i = 0; i < records.length; i += this.config.maxBatchRecords) {
-      events.push({ type: 'records', records: records.slice(i, i + this.config.maxBatchRecords) });
-    }
-    // kubelet removes a pod's directory when the pod is deleted.
+    for (const event of tailEvents) this.translate(event, events, removed);
+    // kubelet removes a pod's directory when the pod is deleted: after its last records.
     for (const target of removed) events.push({ type: 'target', op: 'removed', target, reason: 'deleted' });
     return { events, busy };
   }
 
-  /** The container directories being followed now. */
-  followedDirectories(): ReadonlySet<string> {
-    return new Set(this.followed.keys());
+  /** Resolves on a change in a followed directory, after the poll interval, or on abort. */
+  wait(signal: AbortSignal): Promise<void> {
+    return this.tail.wait(signal);
   }
 
   async close(): Promise<void> {
-    const tailers = [...this.followed.values()].map((f) => f.tailer);
-    this.followed.clear();
-    await Promise.allSettled(tailers.map((tailer) => tailer.close()));
+    await this.tail.close();
   }
 
-  private async poll(followed: Followed): Promise<TailerPoll> {
-    try {
-      const poll = await followed.tailer.poll(this.config.maxBatchRecords);
-      followed.failing = undefined;
-      return poll;
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? 'unknown';
-      if (followed.failing !== code) this.logger.warn({ target: followed.tailer.dir.target, code }, 'container log unreadable; retrying');
-      followed.failing = code;
-      return nothingRead();
-    }
+  private translate(event: AgentTailEvent, events: SourceEvent[], removed: TargetRef[]): void {
+    const { target } = event.dir;
+    if (event.type === 'records') events.push({ type: 'records', records: event.records });
+    else if (event.type === 'gone') removed.push(...this.forget(event.dir));
+    else if (event.type === 'unreadable') this.logger.warn({ target, code: event.code }, 'container log unreadable; retrying');
   }
 
   private async rescan(events: SourceEvent[]): Promise<void> {
     this.lastScan = Date.now();
+    for (const dir of this.unannounced) this.announce(dir, events);
+    this.unannounced = [];
+    const followed = this.tail.paths();
     for (const dir of await this.scanner.scan()) {
-      if (this.followed.has(dir.path)) continue;
-      // Files present at open start at their end; any other file starts at its beginning.
-      this.follow(dir, this.snapshot.get(dir.path), events);
+      // Any file that appears after open is new: read it from its beginning.
+      if (!followed.has(dir.path) && this.tail.start(dir, 'beginning')) this.announce(dir, events);
     }
-    this.snapshot.clear();
     this.reportCounts();
   }
 
-  private follow(dir: ContainerLogDir, startAt: LogFileSnapshot | undefined, events: SourceEvent[]): void {
-    this.followed.set(dir.path, { tailer: new ContainerFileTailer(dir, this.config, startAt), reported: { malformed: 0, truncated: 0 } });
+  private announce(dir: ContainerLogDir, events: SourceEvent[]): void {
     const key = targetKey(dir.target);
     const count = this.targetDirs.get(key) ?? 0;
     this.targetDirs.set(key, count + 1);
     if (count === 0) events.push({ type: 'target', op: 'added', target: dir.target });
   }
 
-  private async unfollow(path: string): Promise<TargetRef[]> {
-    const followed = this.followed.get(path);
-    if (!followed) return [];
-    this.followed.delete(path);
-    await followed.tailer.close();
-    const key = targetKey(followed.tailer.dir.target);
+  /** The targets that lost their last directory. */
+  private forget(dir: ContainerLogDir): TargetRef[] {
+    this.reported.delete(dir.path);
+    const key = targetKey(dir.target);
     const count = (this.targetDirs.get(key) ?? 1) - 1;
     if (count > 0) {
       this.targetDirs.set(key, count);
       return [];
     }
     this.targetDirs.delete(key);
-    return [followed.tailer.dir.target];
+    return [dir.target];
+  }
+
+  private reportUnreadable({ path, code }: UnreadableDirectory): void {
+    const key = `${code} ${path}`;
+    if (this.unreadable.has(key)) return;
+    this.unreadable.add(key);
+    this.logger.warn({ path, code }, 'log directory unreadable; skipped until it can be read');
   }
 
   /** Problems are logged as counts per target, never with the lines themselves. */
   private reportCounts(): void {
-    for (const followed of this.followed.values()) {
-      const { malformed, truncated } = followed.tailer.counts;
-      const newMalformed = malformed - followed.reported.malformed;
-      const newTruncated = truncated - followed.reported.truncated;
-      if (newMalformed === 0 && newTruncated === 0) continue;
-      followed.reported = { malformed, truncated };
-      const fields = { target: followed.tailer.dir.target, malformedLines: newMalformed, truncatedLines: newTruncated };
+    for (const { path, target } of this.tail.dirs()) {
+      const counts: TailCounts | undefined = this.tail.countsOf(path);
+      if (!counts) continue;
+      const { malformed, truncated } = counts;
+      const before = this.reported.get(path) ?? { malformed: 0, truncated: 0 };
+      if (malformed === before.malformed && truncated === before.truncated) continue;
+      this.reported.set(path, { malformed, truncated });
+      const fields = { target, malformedLines: malformed - before.malformed, truncatedLines: truncated - before.truncated };
       this.logger.warn({ ...fields, maxLineBytes: this.config.maxLineBytes }, 'skipped malformed or truncated over-long CRI log lines');
     }
-  }
-}
-
-function snapshotOf(dirPath: string): LogFileSnapshot | undefined {
-  const file = currentLogFile(listLogFilesSync(dirPath) ?? []);
-  if (!file) return undefined;
-  try {
-    const { ino, size } = statSync(file.path);
-    return { path: file.path, ino, size };
-  } catch (error) {
-    if (isMissing(error)) return undefined;
-    throw error;
   }
 }

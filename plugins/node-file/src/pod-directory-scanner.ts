@@ -1,12 +1,22 @@
 // Finds the container directories under a `/var/log/pods`-style root that a selector matches:
-// `<root>/<namespace>_<pod>_<uid>/<container>/`.
+// `<root>/<namespace>_<pod>_<uid>/<container>/`. A directory that cannot be listed (EACCES: some
+// distributions make /var/log/pods mode 750) is reported to `onUnreadable` and skipped; without
+// that handler, the error is thrown.
 import { type Dirent, readdirSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import type { ContainerLogDir } from './container-file-tailer';
+import type { ContainerLogDir } from './container-log-dir';
 import { isMissing } from './container-log-files';
 import { type PodSelector, selects } from './pod-selector';
+
+export interface UnreadableDirectory {
+  readonly path: string;
+  /** The errno code: EACCES, EPERM, EIO, … */
+  readonly code: string;
+}
+
+export type UnreadableHandler = (directory: UnreadableDirectory) => void;
 
 interface PodDir {
   readonly namespace: string;
@@ -22,22 +32,29 @@ export function parsePodDirName(name: string): { namespace: string; pod: string;
   return { namespace: name.slice(0, first), pod: name.slice(first + 1, last), uid: name.slice(last + 1) };
 }
 
+/** The errno code of a file-system error other than "not there"; undefined for anything else. */
+export function unreadableCode(error: unknown): string | undefined {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === 'string' && !isMissing(error) ? code : undefined;
+}
+
 export class PodDirectoryScanner {
   constructor(
     private readonly root: string,
     private readonly selector: PodSelector,
+    private readonly onUnreadable?: UnreadableHandler,
   ) {}
 
   async scan(): Promise<ContainerLogDir[]> {
-    const pods = this.matchPods(await listDirectories(this.root));
-    const containers = await Promise.all(pods.map((pod) => listDirectories(pod.path)));
+    const pods = this.matchPods(await this.listDirectories(this.root));
+    const containers = await Promise.all(pods.map((pod) => this.listDirectories(pod.path)));
     return pods.flatMap((pod, i) => this.matchContainers(pod, containers[i] ?? []));
   }
 
   /** For the snapshot taken when a stream opens; see NodeFileStream. */
   scanSync(): ContainerLogDir[] {
-    const pods = this.matchPods(listDirectoriesSync(this.root));
-    return pods.flatMap((pod) => this.matchContainers(pod, listDirectoriesSync(pod.path)));
+    const pods = this.matchPods(this.listDirectoriesSync(this.root));
+    return pods.flatMap((pod) => this.matchContainers(pod, this.listDirectoriesSync(pod.path)));
   }
 
   private matchPods(names: readonly string[]): PodDir[] {
@@ -55,23 +72,29 @@ export class PodDirectoryScanner {
         : [],
     );
   }
-}
 
-async function listDirectories(path: string): Promise<string[]> {
-  try {
-    return directoryNames(await readdir(path, { withFileTypes: true }));
-  } catch (error) {
-    if (isMissing(error)) return [];
-    throw error;
+  private async listDirectories(path: string): Promise<string[]> {
+    try {
+      return directoryNames(await readdir(path, { withFileTypes: true }));
+    } catch (error) {
+      return this.nothingListed(path, error);
+    }
   }
-}
 
-function listDirectoriesSync(path: string): string[] {
-  try {
-    return directoryNames(readdirSync(path, { withFileTypes: true }));
-  } catch (error) {
+  private listDirectoriesSync(path: string): string[] {
+    try {
+      return directoryNames(readdirSync(path, { withFileTypes: true }));
+    } catch (error) {
+      return this.nothingListed(path, error);
+    }
+  }
+
+  private nothingListed(path: string, error: unknown): string[] {
     if (isMissing(error)) return [];
-    throw error;
+    const code = unreadableCode(error);
+    if (code === undefined || !this.onUnreadable) throw error;
+    this.onUnreadable({ path, code });
+    return [];
   }
 }
 

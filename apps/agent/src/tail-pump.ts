@@ -1,0 +1,92 @@
+// Runs the agent's AgentTail: steps it whenever a followed file changes (or the poll interval
+// passes), hands each step's events to the sink, feeds the metrics from the engine's totals,
+// reports unreadable files once, and saves resume positions on an interval and when stopped.
+// Positions are taken after the sink took the records, so an orderly restart neither loses nor
+// repeats a record; after a crash, records since the last save come again (with the same cursors).
+// A sink that throws loses that step's records: logged by code, and the loop goes on.
+import type { AgentTail, AgentTailEvent } from '@tailgate/plugin-node-file';
+import type { Logger } from 'pino';
+
+import { errorCode } from './agent-error';
+import type { AgentMetrics } from './agent-metrics';
+import type { PositionStore } from './position-store';
+
+/** Where the records go: in-process for now (tests, the embedded mode); the bus publisher next. */
+export type TailSink = (events: readonly AgentTailEvent[]) => Promise<void> | void;
+
+export class TailPump {
+  private readonly controller = new AbortController();
+  private loop: Promise<void> | undefined;
+  private lastSave = performance.now();
+
+  constructor(
+    private readonly tail: AgentTail,
+    private readonly positions: PositionStore,
+    private readonly sink: TailSink,
+    private readonly metrics: AgentMetrics,
+    private readonly logger: Logger,
+    private readonly checkpointIntervalMs: number,
+  ) {}
+
+  start(): void {
+    this.loop ??= this.run(this.controller.signal);
+  }
+
+  /** Stops after the step in flight, then saves every position. */
+  async stop(): Promise<void> {
+    this.controller.abort();
+    await this.loop;
+    await this.checkpoint();
+  }
+
+  /** Stops one container, keeping its position for a later start. */
+  async release(path: string): Promise<void> {
+    const position = await this.tail.stop(path);
+    if (position) this.positions.set(path, position);
+  }
+
+  /** Saves the positions of the followed containers now. */
+  async checkpoint(): Promise<void> {
+    this.lastSave = performance.now();
+    for (const [path, position] of this.tail.positions()) this.positions.set(path, position);
+    try {
+      await this.positions.save();
+      this.metrics.positionSaves.inc({ result: 'ok' });
+    } catch (error) {
+      this.metrics.positionSaves.inc({ result: 'error' });
+      this.logger.error({ code: errorCode(error), file: this.positions.file }, 'saving resume positions failed; retrying');
+    }
+  }
+
+  private async run(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      try {
+        const { events, busy } = await this.tail.step();
+        if (events.length > 0) await this.deliver(events);
+        this.metrics.observeTail(this.tail.totals(), this.tail.paths().size);
+        if (performance.now() - this.lastSave >= this.checkpointIntervalMs) await this.checkpoint();
+        if (!busy) await this.tail.wait(signal);
+      } catch (error) {
+        this.logger.error({ code: errorCode(error) }, 'tailing step failed; retrying');
+        await this.tail.wait(signal);
+      }
+    }
+  }
+
+  private async deliver(events: readonly AgentTailEvent[]): Promise<void> {
+    for (const event of events) this.observe(event);
+    await this.sink(events);
+  }
+
+  private observe(event: AgentTailEvent): void {
+    const { path, target } = event.dir;
+    if (event.type === 'unreadable') {
+      this.metrics.readErrors.inc({ kind: 'file', code: event.code });
+      this.logger.warn({ code: 'log_unreadable', errno: event.code, path, target }, 'container log unreadable; retrying');
+    } else if (event.type === 'gap') {
+      this.logger.warn({ code: 'position_gap', path, target }, 'saved position no longer found; resumed at the oldest file left');
+    } else if (event.type === 'gone') {
+      this.positions.delete(path);
+    }
+  }
+}

@@ -1,0 +1,199 @@
+// The node agent as its own process, on the TypeScript sources (tsx as a loader, so the PID is the
+// agent's): health, readiness and metrics on loopback, SIGTERM by PID runs the named shutdown,
+// bad settings are refused with config_invalid, and unreadable directories (EACCES — the agent runs
+// as `nobody` when the suite runs as root, since root reads through file modes) are reported,
+// counted and survived.
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { CriLogWriter } from '@tailgate/plugin-node-file/testing';
+import { freePort } from '@tailgate/testing';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+const repository = join(__dirname, '../..');
+const AGENT = ['--import', 'tsx', '--conditions=@tailgate/source', 'apps/agent/src/main.ts'];
+const ENV = { PATH: process.env.PATH, TSX_TSCONFIG_PATH: 'tsconfig.base.json' };
+const NOBODY = 65_534;
+const runsAsRoot = process.getuid?.() === 0;
+
+interface AgentProcess {
+  readonly url: string;
+  readonly child: ChildProcess;
+  readonly exited: Promise<number | NodeJS.Signals>;
+  log(): string;
+  metric(series: string): Promise<number | undefined>;
+}
+
+describe('agent process', () => {
+  let base: string;
+  const running: AgentProcess[] = [];
+
+  beforeEach(() => {
+    base = mkdtempSync(join(tmpdir(), 'agent-process-'));
+    // Traversable by `nobody`; what must be unreadable is made so by each test.
+    chmodSync(base, 0o755);
+    mkdirSync(join(base, 'pods'), { mode: 0o755 });
+    mkdirSync(join(base, 'state'), { mode: 0o777 });
+    chmodSync(join(base, 'state'), 0o777);
+  });
+
+  afterEach(async () => {
+    for (const agent of running.splice(0)) {
+      if (agent.child.exitCode === null && agent.child.signalCode === null) process.kill(agent.child.pid!, 'SIGKILL');
+      await agent.exited;
+    }
+    rmSync(base, { recursive: true, force: true });
+  });
+
+  async function spawnAgent(args: readonly string[], asUser?: number): Promise<AgentProcess> {
+    const port = await freePort();
+    const logFile = join(base, `agent-${running.length}.log`);
+    const out = openSync(logFile, 'w');
+    const flags = ['--node-name=node-1', `--root=${join(base, 'pods')}`, `--state-dir=${join(base, 'state')}`, '--http-host=127.0.0.1'];
+    const child = spawn(process.execPath, [...AGENT, ...flags, `--http-port=${port}`, ...args], {
+      cwd: repository,
+      env: ENV,
+      stdio: ['ignore', out, out],
+      ...(asUser === undefined ? {} : { uid: asUser, gid: asUser }),
+    });
+    closeSync(out);
+    const exited = new Promise<number | NodeJS.Signals>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
+    const url = `http://127.0.0.1:${port}`;
+    const agent: AgentProcess = {
+      url,
+      child,
+      exited,
+      log: () => readFileSync(logFile, 'utf8'),
+      async metric(series) {
+        const text = await (await fetch(`${url}/metrics`)).text();
+        const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+        return line === undefined ? undefined : Number(line.slice(series.length + 1));
+      },
+    };
+    running.push(agent);
+    await expect
+      .poll(
+        () =>
+          fetch(`${url}/healthz`).then(
+            (r) => r.status,
+            () => (child.exitCode === null ? 0 : -child.exitCode),
+          ),
+        { timeout: 30_000, interval: 100 },
+      )
+      .toBe(200);
+    return agent;
+  }
+
+  const readiness = async (agent: AgentProcess) => {
+    const response = await fetch(`${agent.url}/readyz`);
+    return { status: response.status, body: await response.json() };
+  };
+
+  it('serves /healthz, /readyz and /metrics on loopback, and exits 0 on SIGTERM after its named shutdown', async () => {
+    const writer = new CriLogWriter(join(base, 'pods'), { namespace: 'acme', pod: 'web-0', container: 'app' });
+    await writer.write('secret line');
+    const agent = await spawnAgent(['--scan-interval-ms=100']);
+    await expect.poll(() => readiness(agent), { timeout: 10_000 }).toEqual({ status: 200, body: { status: 'ready' } });
+    expect(await agent.metric('tailgate_agent_containers')).toBe(1);
+    expect(await agent.metric('tailgate_agent_ready')).toBe(1);
+    expect(await agent.metric('process_resident_memory_bytes')).toBeGreaterThan(0);
+    process.kill(agent.child.pid!, 'SIGTERM');
+    expect(await agent.exited).toBe(0);
+    const steps = agent
+      .log()
+      .split('\n')
+      .flatMap((line) => (line.includes('"shutdown step done"') ? [(JSON.parse(line) as { step: string }).step] : []));
+    expect(steps).toEqual(['readiness', 'tailing', 'container inventory', 'positions', 'health server', 'log']);
+    expect(existsSync(join(base, 'state', 'positions.json'))).toBe(true);
+    expect(agent.log()).not.toContain('secret');
+  });
+
+  it('refuses bad settings at once, listing each under config_invalid', () => {
+    const result = spawnSync(process.execPath, [...AGENT, '--http-port=70000', '--max-line-bytes=lots'], {
+      cwd: repository,
+      env: { ...ENV, TAILGATE_AGENT_READ_BUFFER_BYTES: '1' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('tailgate-agent config_invalid: agent configuration has 4 problem(s)');
+    for (const flag of ['--node-name', '--http-port', '--max-line-bytes', '--read-buffer-bytes'])
+      expect(result.stderr).toContain(`  - ${flag} (`);
+  });
+
+  it('counts an unreadable pod directory (EACCES) and serves the rest; an unreadable root makes it unready, never dead', async () => {
+    const readable = new CriLogWriter(join(base, 'pods'), { namespace: 'acme', pod: 'web-0', container: 'app' });
+    const hidden = new CriLogWriter(join(base, 'pods'), { namespace: 'acme', pod: 'db-0', container: 'db' });
+    for (const path of [readable.podDirectory, readable.containerDirectory]) chmodSync(path, 0o755);
+    chmodSync(hidden.podDirectory, runsAsRoot ? 0o700 : 0o000);
+    const agent = await spawnAgent(
+      ['--scan-interval-ms=100', `--containers-dir=${join(base, 'containers')}`],
+      runsAsRoot ? NOBODY : undefined,
+    );
+    await expect.poll(() => agent.metric('tailgate_agent_read_errors_total{kind="directory",code="EACCES"}'), { timeout: 10_000 }).toBe(1);
+    expect(await agent.metric('tailgate_agent_containers')).toBe(1);
+    expect(await readiness(agent)).toEqual({ status: 200, body: { status: 'ready' } });
+    expect(agent.log()).toContain('"code":"directory_unreadable","errno":"EACCES"');
+
+    chmodSync(join(base, 'pods'), runsAsRoot ? 0o700 : 0o000);
+    await expect
+      .poll(() => readiness(agent), { timeout: 10_000 })
+      .toEqual({ status: 503, body: { status: 'not_ready', problems: ['root_unreadable'] } });
+    expect((await fetch(`${agent.url}/healthz`)).status).toBe(200);
+    expect(await agent.metric('tailgate_agent_read_errors_total{kind="directory",code="EACCES"}')).toBe(2);
+    chmodSync(join(base, 'pods'), 0o755);
+    chmodSync(hidden.podDirectory, 0o755);
+    process.kill(agent.child.pid!, 'SIGTERM');
+    expect(await agent.exited).toBe(0);
+  });
+
+  it('reports a container directory it may not read (EACCES) once, then reads it when it may', async () => {
+    const hidden = new CriLogWriter(join(base, 'pods'), { namespace: 'acme', pod: 'db-0', container: 'db' });
+    await hidden.writeMany(['secret 1', 'secret 2']);
+    chmodSync(hidden.podDirectory, 0o755);
+    chmodSync(hidden.containerDirectory, runsAsRoot ? 0o700 : 0o000);
+    const child = spawn(process.execPath, [...AGENT.slice(0, 3), '--input-type=module', '-e', TAIL_STEPS], {
+      cwd: repository,
+      env: { ...ENV, DIR: hidden.containerDirectory },
+      stdio: ['pipe', 'pipe', 'inherit'],
+      ...(runsAsRoot ? { uid: NOBODY, gid: NOBODY } : {}),
+    });
+    const reports: unknown[] = [];
+    let pending = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      pending += chunk.toString();
+      for (let end = pending.indexOf('\n'); end >= 0; end = pending.indexOf('\n')) {
+        reports.push(JSON.parse(pending.slice(0, end)));
+        pending = pending.slice(end + 1);
+      }
+    });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    await expect.poll(() => reports.length, { timeout: 30_000 }).toBe(2);
+    chmodSync(hidden.containerDirectory, 0o755);
+    child.stdin.end('go\n');
+    await expect.poll(() => reports.length, { timeout: 10_000 }).toBe(3);
+    expect(await exited).toBe(0);
+    expect(reports).toEqual([[{ type: 'unreadable', code: 'EACCES' }], [], [{ type: 'records', count: 2 }]]);
+  });
+});
+
+/** Steps an AgentTail on $DIR twice, then once more after a line on stdin; prints each step's events. */
+const TAIL_STEPS = `
+const { createRequire } = await import('node:module');
+const { AgentTail } = createRequire(process.cwd() + '/')('@tailgate/plugin-node-file');
+const tail = new AgentTail({ readChunkBytes: 65536, maxLineBytes: 65536, maxBatchRecords: 100, pollIntervalMs: 50, watchFiles: false });
+tail.start({ target: { namespace: 'acme', pod: 'db-0', container: 'db' }, path: process.env.DIR }, 'beginning');
+const report = async () => {
+  const { events } = await tail.step();
+  const shown = events.map((e) => (e.type === 'records' ? { type: e.type, count: e.records.length } : { type: e.type, code: e.code }));
+  process.stdout.write(JSON.stringify(shown) + '\\n');
+};
+await report();
+await report();
+process.stdin.once('data', async () => {
+  await report();
+  await tail.close();
+});
+`;
