@@ -1,22 +1,29 @@
 // B1, the framework baseline: plain Socket.IO, every listener in one room, each batch of wire
-// records broadcast once with `to(room).emit`. No authorization at all, and no Redis adapter
-// (@socket.io/redis-adapter is not installed), so it is a lower bound on the framework's cost.
+// records broadcast once with `to(room).emit`. No authorization at all. By default no Redis
+// adapter, so it is a lower bound on the framework's cost; with `redis` (B1-redis, S1-redis's
+// denominator) the server uses `@socket.io/redis-adapter`, so each broadcast is also published.
 // With `roomPerPod` (S3), listener i joins the room of pod i only and each batch goes to its pod's room.
 import type { WireRecord } from '@tailgate/contracts';
 
 import { createBenchFiles } from './bench-files';
 import type { BaselineOptions } from './baseline-raw-chain';
 import { CriFileTail } from './cri-file-tail';
-import type { BenchPod, PipelineUnderTest } from './pipeline-under-test';
+import type { BenchPod, PipelineUnderTest, RedisHandle } from './pipeline-under-test';
 import { startPlainSocketIo } from './socket-io-server';
 
 const ROOM = 'everyone';
 
 const roomOf = (pod: { readonly namespace: string; readonly name: string }): string => `${pod.namespace}/${pod.name}`;
 
-export async function startRoomBroadcast(options: BaselineOptions & { readonly roomPerPod?: boolean }): Promise<PipelineUnderTest> {
+export interface RoomBroadcastOptions extends BaselineOptions {
+  readonly roomPerPod?: boolean;
+  /** Socket.IO with `@socket.io/redis-adapter` on this Redis; default the in-memory adapter. */
+  readonly redis?: RedisHandle;
+}
+
+export async function startRoomBroadcast(options: RoomBroadcastOptions): Promise<PipelineUnderTest> {
   const files = createBenchFiles('b1', options.pods);
-  const server = await startPlainSocketIo();
+  const server = await startPlainSocketIo(options.redis && { redisUrl: options.redis.url });
   const logs = server.io.of('/logs');
   const perPod = options.roomPerPod === true;
   // Per pod, the listener names its room as its handshake token: a baseline without authentication.
@@ -28,12 +35,12 @@ export async function startRoomBroadcast(options: BaselineOptions & { readonly r
   };
   const tail = await CriFileTail.follow(files.writers, emit, options);
   return {
-    label: perPod ? 'B1 Socket.IO room per pod, no authz' : 'B1 Socket.IO room broadcast, no authz',
+    label: `B1 Socket.IO ${perPod ? 'room per pod' : 'room broadcast'}, no authz${options.redis ? ', redis-adapter' : ''}`,
     url: server.url,
     wire: 'socket.io',
     namespace: '/logs',
     writers: files.writers,
-    processes: {},
+    processes: options.redis ? { redis: options.redis.pid } : {},
     listener: (index) => (perPod ? { token: roomOf(options.pods[index % options.pods.length] as BenchPod) } : {}),
     sees: (index, pod) => !perPod || options.pods.indexOf(pod) === index % options.pods.length,
     async close() {

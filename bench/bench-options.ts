@@ -1,4 +1,6 @@
-// Command-line options of bench/run.ts: which scenarios, which size, how many runs.
+// Command-line options of bench/run.ts: which scenarios, which size, how many runs, and where
+// the processes under test run (client-fleet processes per capacity case, Tailgate in the runner
+// or in its own process with extra node flags, e.g. for a CPU profile).
 import { parseArgs } from 'node:util';
 
 import { BENCH_SIZES, type BenchSize } from './bench-size';
@@ -6,26 +8,48 @@ import { BENCH_SIZES, type BenchSize } from './bench-size';
 export const SCENARIOS = ['S1', 'S2', 'S3', 'S4', 'S5', 'S6', 'S8', 'S10'] as const;
 export type ScenarioId = (typeof SCENARIOS)[number];
 
+/** Where the capacity scenarios (S1–S3) run their processes. */
+export interface ProcessLayout {
+  /** Client-fleet processes per capacity case; `auto` (the default) picks by listeners and cores (`clientProcessesFor`). */
+  readonly clientProcesses: number | 'auto';
+  /** Node flags for Tailgate in its own process (gateway-process.ts); undefined: Tailgate runs in the runner (the default). */
+  readonly gatewayProcess: { readonly nodeFlags: readonly string[] } | undefined;
+}
+
 export interface BenchOptions {
   readonly scenarios: ReadonlySet<ScenarioId>;
   readonly size: BenchSize;
+  readonly layout: ProcessLayout;
 }
 
 export const USAGE = `usage: bench/run.ts [--scenario S1,S2,S3,S4,S5,S6,S8,S10] [--size smoke|full] [--runs N]
-  S1   one source → one listener, with B0, B1, B2 (capacity)
+                    [--client-processes auto|N] [--gateway runner|process] [--gateway-flags="<node flags>"]
+  S1   one source → one listener, with B0, B1, B2 (capacity); full size also S1-redis with B1-redis
   S2   one stream → N listeners with mixed permissions, with B1 and B2 at the same N
   S3   P sources → P listeners, each its own stream, with B1 (a room per pod)
   S4   latency at 10/50/80% of S1's capacity, one listener; and N listeners at 50% of S1's
        deliveries/s (runs S1 first for that capacity)
-  S5   memory per listener, idle and active
+  S5   memory per listener, idle and active, median over fresh gateway processes
   S6   reconnect storm: N listeners of I identities drop at once onto a fresh gateway
   S8   one slow consumer among N listeners: the others' p99 with it ÷ without it
-  S10  two gateway replicas on one Redis against one, same listeners (capacity, latency, upstreams)`;
+  S10  two gateway replicas on one Redis against one, same listeners (capacity, latency, upstreams)
+  --client-processes  client-fleet processes per S1–S3 capacity case (default auto: one below
+                      200 listeners, else one per 250 listeners up to one per core)
+  --gateway process   Tailgate of S1–S3 in its own process (default runner: in the runner's)
+  --gateway-flags     node flags for that process, e.g. --gateway-flags="--cpu-prof --cpu-prof-dir=/tmp/prof"
+                      (implies --gateway process)`;
 
 export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   const { values } = parseArgs({
     args: [...argv],
-    options: { scenario: { type: 'string' }, size: { type: 'string', default: 'full' }, runs: { type: 'string' } },
+    options: {
+      scenario: { type: 'string' },
+      size: { type: 'string', default: 'full' },
+      runs: { type: 'string' },
+      'client-processes': { type: 'string', default: 'auto' },
+      gateway: { type: 'string', default: 'runner' },
+      'gateway-flags': { type: 'string' },
+    },
     strict: true,
   });
   const size = BENCH_SIZES[values.size as BenchSize['name']] as BenchSize | undefined;
@@ -48,6 +72,37 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
       stormRuns: given ? runs : size.stormRuns,
       replicaRuns: given ? runs : size.replicaRuns,
       replicaLatencyRuns: given ? runs : size.replicaLatencyRuns,
+      memoryRuns: given ? runs : size.memoryRuns,
     },
+    layout: parseLayout(values['client-processes'], values.gateway, values['gateway-flags']),
   };
+}
+
+function parseLayout(clientProcesses: string, gateway: string, gatewayFlags: string | undefined): ProcessLayout {
+  const count = Number(clientProcesses);
+  if (clientProcesses !== 'auto' && (!Number.isInteger(count) || count < 1 || count > 16))
+    throw new Error(`--client-processes must be auto or an integer from 1 to 16\n${USAGE}`);
+  if (gateway !== 'runner' && gateway !== 'process') throw new Error(`--gateway must be runner or process\n${USAGE}`);
+  const nodeFlags = (gatewayFlags ?? '').split(/\s+/).filter((flag) => flag.length > 0);
+  if (nodeFlags.some((flag) => !flag.startsWith('--')))
+    throw new Error(`--gateway-flags takes node flags only (each --name[=value])\n${USAGE}`);
+  return {
+    clientProcesses: clientProcesses === 'auto' ? 'auto' : count,
+    gatewayProcess: gateway === 'process' || nodeFlags.length > 0 ? { nodeFlags } : undefined,
+  };
+}
+
+/** Below this many listeners one client process keeps up with any pipeline here. */
+const ONE_PROCESS_BELOW = 200;
+const LISTENERS_PER_PROCESS = 250;
+
+/**
+ * Client-fleet processes for a capacity case of `listeners`: the fixed count, or for `auto` one
+ * below 200 listeners, else one per 250 listeners and at most one per core. More processes than
+ * cores only add context switches: the clients then compete with the server for the same cores.
+ */
+export function clientProcessesFor(setting: ProcessLayout['clientProcesses'], listeners: number, cores: number): number {
+  if (setting !== 'auto') return Math.max(1, Math.min(setting, listeners));
+  if (listeners < ONE_PROCESS_BELOW) return 1;
+  return Math.max(1, Math.min(Math.ceil(listeners / LISTENERS_PER_PROCESS), cores));
 }

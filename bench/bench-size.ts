@@ -16,8 +16,9 @@ export interface BenchSize {
   readonly latencyWarmupMs: number;
   /** S4@N: listeners at 50% load (same runs, duration and warm-up as S4). */
   readonly latencyListeners: number;
-  /** S5: listeners held open. */
+  /** S5: listeners held open, and fresh gateway processes measured (the result is their median). */
   readonly memoryListeners: number;
+  readonly memoryRuns: number;
   /** S8: listeners on the stream, one of them slow in every other run, and the live rate in lines/s. */
   readonly slowConsumerListeners: number;
   readonly slowConsumerRatePerSec: number;
@@ -54,6 +55,7 @@ export const BENCH_SIZES: Readonly<Record<BenchSize['name'], BenchSize>> = {
     latencyWarmupMs: 200,
     latencyListeners: 50,
     memoryListeners: 200,
+    memoryRuns: 1,
     slowConsumerListeners: 50,
     slowConsumerRatePerSec: 1_000,
     slowConsumerRuns: 2,
@@ -86,6 +88,7 @@ export const BENCH_SIZES: Readonly<Record<BenchSize['name'], BenchSize>> = {
     latencyWarmupMs: 1_000,
     latencyListeners: 1_000,
     memoryListeners: 1_000,
+    memoryRuns: 5,
     slowConsumerListeners: 1_000,
     // At 1,000 listeners nearly every line is a frame to each: 20 lines/s is 20 k frames/s.
     slowConsumerRatePerSec: 20,

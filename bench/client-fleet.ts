@@ -1,6 +1,7 @@
 // The runner's handle on one client-fleet child process: forks it (TypeScript through tsx),
 // sends commands and waits for each answer with a deadline, and stops it by PID. Scenarios with
-// many listeners split them over several fleets (`startFleets`, `openSplit`: S4@N, S6).
+// many listeners split them over several fleets (`startFleets`, `openSplit`: S6; fleet-group.ts drives
+// several as one for the capacity runs and S4@N).
 import { type ChildProcess, fork } from 'node:child_process';
 import { join } from 'node:path';
 

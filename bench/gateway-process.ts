@@ -1,24 +1,38 @@
-// Entry point of a gateway replica in its own process (S10): starts Tailgate with the world the
-// runner describes (bench-world.ts), reports its address, answers metric queries over IPC, and
-// closes on `stop` or when its parent goes away.
+// Entry point of a gateway in its own process (S10's replicas, S5's fresh gateways, and S1–S3
+// with `--gateway process`): starts Tailgate with the world the runner describes (bench-world.ts),
+// reports its address, answers metric and memory queries over IPC, and closes on `stop` or when
+// its parent goes away.
 import 'reflect-metadata';
+
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 
 import { startGateway, type RunningGateway } from '../apps/gateway/src/start-gateway';
 import { createGatewayWorld, type GatewayWorld, type WorldSpec } from './bench-world';
+import { sumMetric } from './gateway-host';
 
 export type ReplicaCommand =
   | { readonly type: 'start'; readonly spec: WorldSpec }
   | { readonly type: 'metric'; readonly id: number; readonly name: string; readonly label?: readonly [string, string] }
+  | { readonly type: 'memory' }
   | { readonly type: 'stop' };
 
 export type ReplicaReport =
   | { readonly type: 'started'; readonly url: string }
   | { readonly type: 'metric'; readonly id: number; readonly value: number }
+  | ({ readonly type: 'memory' } & SettledMemory)
   | { readonly type: 'stopped' }
   | { readonly type: 'error'; readonly message: string };
 
+/** Bytes in use after forced garbage collections. */
+export interface SettledMemory {
+  readonly rss: number;
+  readonly heapUsed: number;
+}
+
 let gateway: RunningGateway | undefined;
 let world: GatewayWorld | undefined;
+let collect: (() => void) | undefined;
 
 function send(report: ReplicaReport): void {
   process.send?.(report);
@@ -30,16 +44,30 @@ async function stop(): Promise<void> {
   gateway = undefined;
 }
 
+/** RSS and heap once three forced full collections, 50 ms apart, let go of what they could. */
+async function settledMemory(): Promise<SettledMemory> {
+  if (!collect) {
+    setFlagsFromString('--expose-gc');
+    collect = runInNewContext('gc') as () => void;
+  }
+  for (let i = 0; i < 3; i++) {
+    collect();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  const usage = process.memoryUsage();
+  return { rss: usage.rss, heapUsed: usage.heapUsed };
+}
+
 async function handle(command: ReplicaCommand): Promise<void> {
   if (command.type === 'start') {
     world = createGatewayWorld(command.spec);
     gateway = await startGateway({ config: world.config, logDestination: process.stderr });
     send({ type: 'started', url: gateway.url });
   } else if (command.type === 'metric') {
-    const values = (await gateway?.metrics.registry.getSingleMetric(command.name)?.get())?.values ?? [];
-    const label = command.label;
-    const value = values.filter((v) => label === undefined || v.labels[label[0]] === label[1]).reduce((sum, v) => sum + v.value, 0);
+    const value = gateway ? await sumMetric(gateway, command.name, command.label) : 0;
     send({ type: 'metric', id: command.id, value });
+  } else if (command.type === 'memory') {
+    send({ type: 'memory', ...(await settledMemory()) });
   } else {
     await stop();
     send({ type: 'stopped' });

@@ -1,14 +1,17 @@
 // The runner's handle on one gateway replica process (gateway-process.ts): forks it through tsx
-// with the workspace's source condition, waits for its address, queries its metrics, and stops
-// it by PID if it does not close in time.
+// with the workspace's source condition (and any extra node flags, e.g. `--cpu-prof`), waits for
+// its address, queries its metrics and memory, and stops it by PID if it does not close in time.
 import { type ChildProcess, fork } from 'node:child_process';
 import { join, resolve } from 'node:path';
 
 import type { WorldSpec } from './bench-world';
-import type { ReplicaCommand, ReplicaReport } from './gateway-process';
+import type { ReplicaCommand, ReplicaReport, SettledMemory } from './gateway-process';
 
 const START_TIMEOUT_MS = 60_000;
 const ANSWER_TIMEOUT_MS = 10_000;
+/** Writing a CPU profile of a long run takes a while at exit; only then is the process killed. */
+const EXIT_TIMEOUT_MS = 2_000;
+const PROFILED_EXIT_TIMEOUT_MS = 60_000;
 
 export class GatewayReplica {
   private readonly waiting = new Map<string, (report: ReplicaReport) => void>();
@@ -18,11 +21,13 @@ export class GatewayReplica {
   private constructor(
     private readonly child: ChildProcess,
     readonly url: string,
+    private readonly exitTimeoutMs: number,
   ) {}
 
-  static async start(spec: WorldSpec): Promise<GatewayReplica> {
+  /** Forks a replica; `nodeFlags` go to its node before the bench's own (e.g. `--cpu-prof --cpu-prof-dir=…`). */
+  static async start(spec: WorldSpec, nodeFlags: readonly string[] = []): Promise<GatewayReplica> {
     const child = fork(join(__dirname, 'gateway-process.ts'), [], {
-      execArgv: ['--conditions=@tailgate/source', '--import', 'tsx'],
+      execArgv: [...nodeFlags, '--conditions=@tailgate/source', '--import', 'tsx'],
       env: { ...process.env, TSX_TSCONFIG_PATH: resolve(__dirname, '..', 'tsconfig.base.json') },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
@@ -39,7 +44,8 @@ export class GatewayReplica {
       if (child.pid !== undefined && child.exitCode === null) process.kill(child.pid, 'SIGKILL');
       throw error;
     });
-    const replica = new GatewayReplica(child, started);
+    const profiled = nodeFlags.some((flag) => flag.startsWith('--cpu-prof') || flag.startsWith('--heap-prof'));
+    const replica = new GatewayReplica(child, started, profiled ? PROFILED_EXIT_TIMEOUT_MS : EXIT_TIMEOUT_MS);
     child.removeAllListeners('message');
     child.removeAllListeners('exit');
     child.on('message', (report: ReplicaReport) => replica.onReport(report));
@@ -61,6 +67,13 @@ export class GatewayReplica {
     return report.type === 'metric' ? report.value : Number.NaN;
   }
 
+  /** RSS and heap in use after forced garbage collections in the replica. */
+  async memory(): Promise<SettledMemory> {
+    const report = await this.ask('memory', { type: 'memory' });
+    if (report.type !== 'memory') throw new Error('unexpected replica report');
+    return { rss: report.rss, heapUsed: report.heapUsed };
+  }
+
   async stop(): Promise<void> {
     if (this.exited) return;
     try {
@@ -68,7 +81,7 @@ export class GatewayReplica {
     } catch {
       // It did not answer; the kill below ends it.
     }
-    const deadline = Date.now() + 2_000;
+    const deadline = Date.now() + this.exitTimeoutMs;
     while (!this.exited && Date.now() < deadline) await new Promise((resolveWait) => setTimeout(resolveWait, 20));
     if (!this.exited && this.child.pid !== undefined) process.kill(this.child.pid, 'SIGKILL');
   }

@@ -1,12 +1,13 @@
 // Tailgate itself as a pipeline under test: the demo world's chain (static tokens, namespace
 // allowlist + pod-label policy, node-file source) with the bench's identities and pods
-// (bench-world.ts), started in this process on a free loopback port, on the in-process bus or on Redis.
+// (bench-world.ts), started on a free loopback port in this process (or, with `ownProcess`, in
+// its own), on the in-process bus or on Redis.
 import 'reflect-metadata';
 
-import { startGateway } from '../apps/gateway/src/start-gateway';
 import { createBenchFiles } from './bench-files';
-import { allows, type BenchIdentity, createGatewayWorld, demoIdentities, STREAM_DEFAULTS } from './bench-world';
+import { allows, type BenchIdentity, demoIdentities, STREAM_DEFAULTS } from './bench-world';
 import type { ListenerSpec } from './fleet-protocol';
+import { type GatewayPlacement, startGatewayHost } from './gateway-host';
 import { type BenchPod, type PipelineUnderTest, userOf } from './pipeline-under-test';
 
 export { STREAM_DEFAULTS };
@@ -33,6 +34,8 @@ export interface GatewayOptions {
   readonly identities?: readonly BenchIdentity[];
   /** Per-listener identity and selector, over `user` and `selector`. */
   readonly plan?: (index: number, identities: readonly BenchIdentity[]) => ListenerPlan;
+  /** In its own process with these node flags (gateway-process.ts); default in the runner's process. */
+  readonly ownProcess?: GatewayPlacement;
 }
 
 /** What listener `index` sends and may see, for a gateway started with these identities and options. */
@@ -59,31 +62,31 @@ export function listenerPlanner(options: GatewayOptions, identities: readonly Be
 export async function startGatewayPipeline(options: GatewayOptions): Promise<PipelineUnderTest> {
   const files = createBenchFiles('gateway', options.pods);
   const identities = options.identities ?? demoIdentities();
-  const world = createGatewayWorld({
+  const spec = {
     podsRoot: files.podsRoot,
     pods: options.pods.flatMap((pod) => (pod.labels ? [{ ...pod, labels: pod.labels }] : [])),
     identities,
     ...(options.redis && { redis: options.redis }),
     ...(options.nodeFile && { nodeFile: options.nodeFile }),
     ...(options.streams && { streams: options.streams }),
+  };
+  const gateway = await startGatewayHost(spec, options.ownProcess).catch((error: unknown) => {
+    files.remove();
+    throw error;
   });
-  const gateway = await startGateway({ config: world.config, logDestination: process.stderr });
+  const ownPid = gateway.pid;
   return {
-    label: options.label,
+    label: ownPid === undefined ? options.label : `${options.label} (own process)`,
     url: gateway.url,
     wire: 'socket.io',
     namespace: '/logs',
     writers: files.writers,
-    processes: options.redis ? { redis: options.redis.pid } : {},
+    processes: { ...(options.redis && { redis: options.redis.pid }), ...(ownPid !== undefined && { gateway: ownPid }) },
+    ...(ownPid !== undefined && { servers: ['gateway'] }),
     ...listenerPlanner(options, identities),
-    async metric(name, label) {
-      const values = (await gateway.metrics.registry.getSingleMetric(name)?.get())?.values ?? [];
-      const matching = values.filter((v) => label === undefined || v.labels[label[0]] === label[1]);
-      return matching.reduce((sum, v) => sum + v.value, 0);
-    },
+    metric: (name, label) => gateway.metric(name, label),
     async close() {
-      await gateway.close();
-      world.remove();
+      await gateway.stop();
       files.remove();
     },
   };

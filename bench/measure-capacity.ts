@@ -1,19 +1,29 @@
 // One capacity run (closed at the file: everything is appended up front, as fast as the disk
 // takes it): deliveries per second from the first record any listener received to the last,
-// per-listener counts checked against what each may see, CPU per process and event-loop delay.
+// per-listener counts checked against what each may see, CPU per process (with the split that
+// tells which process limited the run, bottleneck.ts) and event-loop delay.
+import { availableParallelism } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 
-import type { ClientFleet } from './client-fleet';
+import type { CpuSplit } from './bottleneck';
 import { writeCapacityLoad } from './cri-load';
+import type { FleetGroup } from './fleet-group';
 import type { BenchPod, PipelineUnderTest } from './pipeline-under-test';
-import { startCpuMeter } from './process-cpu';
+import { startCpuMeter, startMachineMeter } from './process-cpu';
 
 export interface CapacitySample {
   /** Record-deliveries to listeners per second. */
   readonly deliveriesPerSec: number;
   /** Lines written per second of delivery time (deliveries ÷ listeners for an allow-all pipeline). */
   readonly linesPerSec: number;
+  /** By role: runner, the pipeline's own processes, and `clients` summed over the client processes. */
   readonly cpuPercent: Readonly<Record<string, number>>;
+  readonly cpu: CpuSplit;
+  /**
+   * Server CPU time per record delivered, in ns: what the server itself spends, whichever process
+   * limited the rate (two pipelines' servers compare by it even when both runs were client-bound).
+   */
+  readonly serverNsPerDelivery: number;
   readonly loopDelayP99Ms: number;
   /** Why the run does not count (timeout, wrong counts); undefined when it does. */
   readonly problem?: string;
@@ -21,7 +31,7 @@ export interface CapacitySample {
 
 export interface CapacityRun {
   readonly pipeline: PipelineUnderTest;
-  readonly fleet: ClientFleet;
+  readonly fleets: FleetGroup;
   readonly pods: readonly BenchPod[];
   readonly listeners: number;
   readonly linesPerWriter: number;
@@ -29,20 +39,25 @@ export interface CapacityRun {
 }
 
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+const CORES = availableParallelism();
 
 export async function measureCapacity(run: CapacityRun): Promise<CapacitySample> {
-  const { pipeline, fleet, pods, listeners } = run;
+  const { pipeline, fleets, pods, listeners } = run;
   const perWriter = Math.ceil(run.linesPerWriter / 500) * 500;
   const expected = Array.from({ length: listeners }, (_, i) => pods.filter((pod) => pipeline.sees(i, pod)).length * perWriter);
   const expectTotal = expected.reduce((a, b) => a + b, 0);
-  await fleet.arm(expectTotal);
-  const meter = startCpuMeter({ runner: process.pid, clients: fleet.pid, ...pipeline.processes });
+  await fleets.arm(expected);
+  const clientRoles = Object.fromEntries(fleets.pids.map((pid, f) => [`client ${f + 1}`, pid]));
+  const meter = startCpuMeter({ runner: process.pid, ...pipeline.processes, ...clientRoles });
+  const machine = startMachineMeter();
   loopDelay.reset();
   loopDelay.enable();
   const started = Date.now();
   await writeCapacityLoad(pipeline.writers, perWriter);
-  const { complete, tally } = await fleet.waitDone(run.timeoutMs);
-  const cpuPercent = meter.stop(Date.now() - started);
+  const { complete, tally } = await fleets.waitDone(run.timeoutMs);
+  const wallMs = Date.now() - started;
+  const measured = meter.stop(wallMs);
+  const machinePercent = machine.stop(wallMs);
   loopDelay.disable();
   const total = tally.counts.reduce((a, b) => a + b, 0);
   const seconds = (tally.lastAt - tally.firstAt) / 1000;
@@ -54,11 +69,40 @@ export async function measureCapacity(run: CapacityRun): Promise<CapacitySample>
       : undefined;
   const deliveriesPerSec = seconds > 0 ? total / seconds : Number.NaN;
   const perListener = expectTotal / (perWriter * pods.length);
+  const { cpuPercent, cpu } = splitCpu(measured, machinePercent, Object.keys(clientRoles), pipeline.servers ?? ['runner']);
   return {
     deliveriesPerSec,
     linesPerSec: deliveriesPerSec / perListener,
     cpuPercent,
+    cpu,
+    serverNsPerDelivery: total > 0 ? ((cpu.server / 100) * wallMs * 1e6) / total : Number.NaN,
     loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
     ...(problem && { problem }),
+  };
+}
+
+/** Folds the client processes into one `clients` role, and sums up server, clients and all. */
+function splitCpu(
+  measured: Readonly<Record<string, number>>,
+  machine: number,
+  clientRoles: readonly string[],
+  serverRoles: readonly string[],
+): { cpuPercent: Record<string, number>; cpu: CpuSplit } {
+  const of = (role: string): number => measured[role] ?? Number.NaN;
+  const clients = clientRoles.map(of);
+  const cpuPercent: Record<string, number> = {};
+  for (const [role, pct] of Object.entries(measured)) if (!clientRoles.includes(role)) cpuPercent[role] = pct;
+  cpuPercent.clients = clients.reduce((a, b) => a + b, 0);
+  return {
+    cpuPercent,
+    cpu: {
+      server: Math.max(...serverRoles.map(of)),
+      clients: cpuPercent.clients,
+      busiestClient: Math.max(...clients),
+      clientProcesses: clientRoles.length,
+      total: Object.values(measured).reduce((a, b) => a + b, 0),
+      machine,
+      cores: CORES,
+    },
   };
 }

@@ -14,6 +14,12 @@ export interface BenchPod {
   readonly labels?: Readonly<Record<string, string>>;
 }
 
+/** The suite's redis-server: its address, and its PID for CPU figures. */
+export interface RedisHandle {
+  readonly url: string;
+  readonly pid: number;
+}
+
 export interface PipelineUnderTest {
   readonly label: string;
   readonly url: string;
@@ -21,8 +27,10 @@ export interface PipelineUnderTest {
   readonly namespace: string;
   /** One writer per pod, in the order of the scenario's pods. */
   readonly writers: readonly CriLogWriter[];
-  /** Other processes this pipeline runs on, by role (e.g. redis). */
+  /** Other processes this pipeline runs on, by role (e.g. redis, gateway). */
   readonly processes: Readonly<Record<string, number>>;
+  /** The roles in `processes` that serve the listeners; default `runner`: the server runs in the runner's process. */
+  readonly servers?: readonly string[];
   /** What listener `index` (of `count`) sends to connect and subscribe. */
   listener(index: number): ListenerSpec;
   /** May listener `index` see records of this pod? */

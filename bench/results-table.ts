@@ -1,6 +1,7 @@
 // Renders a bench outcome as plain-text tables for the terminal (and for docs/performance.md).
+import type { CapacityResult } from './interleaved-runs';
 import type { LatencySpread, Spread } from './percentiles';
-import type { BenchOutcome, GateCheck, TargetCheck } from './targets';
+import { BASELINE_OF, type BenchOutcome, type GateCheck, ratioToBaseline, type TargetCheck } from './targets';
 
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -17,16 +18,29 @@ export function renderOutcome(outcome: BenchOutcome, targets: readonly TargetChe
   if (outcome.capacity.length > 0) {
     parts.push(
       table(
-        ['case', 'pipeline', 'N', 'deliveries/s median [min–max]', 'lines/s', 'CPU % by process', 'loop p99 ms', 'runs'],
+        [
+          'case',
+          'pipeline',
+          'N',
+          'deliveries/s median [min–max]',
+          'lines/s',
+          'vs baseline',
+          'CPU % by process',
+          'bound by',
+          'server ns/delivery',
+          'loop p99 ms',
+          'runs',
+        ],
         outcome.capacity.map((r) => [
           r.key,
           r.label,
           String(r.listeners),
           range(r.deliveriesPerSec, k),
           k(r.linesPerSec.median),
-          Object.entries(r.cpuPercent)
-            .map(([role, pct]) => `${role} ${Math.round(pct)}`)
-            .join(', '),
+          BASELINE_OF[r.key] === undefined ? '' : `${ratioToBaseline(outcome.capacity, r.key).toFixed(2)}× ${BASELINE_OF[r.key]}`,
+          cpuCell(r),
+          r.bottleneck,
+          Number.isFinite(r.serverNsPerDelivery.median) ? String(Math.round(r.serverNsPerDelivery.median)) : '—',
           ms(r.loopDelayP99Ms.median),
           `${r.deliveriesPerSec.runs}${r.problems.length > 0 ? ` (${r.problems.length} bad)` : ''}`,
         ]),
@@ -49,17 +63,27 @@ export function renderOutcome(outcome: BenchOutcome, targets: readonly TargetChe
   }
   const m = outcome.memory;
   if (m) {
+    const kib = (v: number): string => (Number.isFinite(v) ? v.toFixed(1) : '—');
     parts.push(
       table(
-        ['case', 'listeners', 'idle RSS KiB/listener', 'idle heap KiB/listener', 'active RSS KiB/listener', 'active heap KiB/listener'],
+        [
+          'case',
+          'listeners',
+          'fresh processes',
+          'idle RSS KiB/listener',
+          'idle heap KiB/listener',
+          'active RSS KiB/listener',
+          'active heap KiB/listener',
+        ],
         [
           [
             m.key,
             String(m.listeners),
-            String(m.idleRssKiBPerListener),
-            String(m.idleHeapKiBPerListener),
-            String(m.activeRssKiBPerListener),
-            String(m.activeHeapKiBPerListener),
+            String(m.processes),
+            range(m.idleRssKiBPerListener, kib),
+            range(m.idleHeapKiBPerListener, kib),
+            range(m.activeRssKiBPerListener, kib),
+            range(m.activeHeapKiBPerListener, kib),
           ],
         ],
       ),
@@ -154,6 +178,14 @@ export function renderOutcome(outcome: BenchOutcome, targets: readonly TargetChe
     );
   }
   return parts.join('\n\n');
+}
+
+/** CPU % of one core by role (`clients` summed, with its process count), then the whole machine's, other jobs included. */
+function cpuCell(r: CapacityResult): string {
+  const roles = Object.entries(r.cpuPercent).map(
+    ([role, pct]) => `${role} ${Math.round(pct)}${role === 'clients' && r.cpu.clientProcesses > 1 ? ` in ${r.cpu.clientProcesses}` : ''}`,
+  );
+  return `${roles.join(', ')}; machine ${Number.isFinite(r.cpu.machine) ? Math.round(r.cpu.machine) : '?'}`;
 }
 
 /** p50, p99 (with its spread), p99.9, max and samples of a latency measurement. */

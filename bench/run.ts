@@ -1,5 +1,6 @@
 // Entry point of the benchmark suite (issue 7, performance.md §8):
 //   tsx --tsconfig tsconfig.base.json --conditions=@tailgate/source bench/run.ts [--scenario S1,S2,S3,S4,S5,S6,S8,S10] [--size smoke|full] [--runs N]
+//     [--client-processes auto|N] [--gateway runner|process] [--gateway-flags="<node flags>"]  (see bench-options.ts)
 // Starts a real redis-server on a free loopback port, runs the scenarios and their baselines
 // interleaved, prints tables, writes bench/results/<timestamp>.json, and exits non-zero only
 // when a CI gate (a gross ratio regression) fails.
@@ -47,7 +48,7 @@ async function runScenarios(options: BenchOptions): Promise<ScenariosRun> {
     const redisVersion = /redis_version:(\S+)/.exec(await info.info('server'))?.[1] ?? 'unknown';
     info.disconnect();
     const handle = { url: redis.url, pid: redis.pid };
-    const { scenarios, size } = options;
+    const { scenarios, size, layout } = options;
     const seconds: Partial<Record<ScenarioId, number>> = {};
     const step = async (id: ScenarioId, headline: string, body: () => Promise<void>): Promise<void> => {
       if (!scenarios.has(id)) return;
@@ -57,18 +58,21 @@ async function runScenarios(options: BenchOptions): Promise<ScenariosRun> {
       seconds[id] = Math.round((Date.now() - started) / 100) / 10;
       log(`  ${id} took ${seconds[id]} s`);
     };
-    // S5 first: RSS only shows a delta while the process has not yet grown for other scenarios.
-    await step('S5', `S5: memory per listener, ${size.memoryListeners} listeners`, async () => {
-      memory = await runMemory(size, log);
-    });
+    await step(
+      'S5',
+      `S5: memory per listener, ${size.memoryListeners} listeners, ${size.memoryRuns} fresh gateway process(es)`,
+      async () => {
+        memory = await runMemory(size, log);
+      },
+    );
     await step('S1', 'S1: one source → one listener, with B0, B1, B2', async () => {
-      capacity.push(...(await runThroughput(size, handle, log)));
+      capacity.push(...(await runThroughput(size, handle, layout, log)));
     });
     await step('S2', `S2: one stream → ${size.fanOutListeners} listeners, mixed permissions, with B1 and B2 at the same N`, async () => {
-      capacity.push(...(await runFanOut(size, size.name === 'full' ? handle : undefined, log)));
+      capacity.push(...(await runFanOut(size, size.name === 'full' ? handle : undefined, layout, log)));
     });
     await step('S3', `S3: ${size.sources} sources → ${size.sources} listeners, each its own stream, with B1 (a room per pod)`, async () => {
-      capacity.push(...(await runManySources(size, size.name === 'full' ? handle : undefined, log)));
+      capacity.push(...(await runManySources(size, size.name === 'full' ? handle : undefined, layout, log)));
     });
     await step('S4', `S4: latency at fixed rates, one listener and ${size.latencyListeners} listeners`, async () => {
       const s1 = capacity.find((r) => r.key === 'S1')?.linesPerSec.median ?? Number.NaN;
@@ -93,7 +97,7 @@ async function runScenarios(options: BenchOptions): Promise<ScenariosRun> {
       },
     );
     await step('S10', `S10: ${size.replicaListeners} listeners on two gateway replicas against one, Redis bus`, async () => {
-      replicas = await runReplicas(size, handle, log);
+      replicas = await runReplicas(size, handle, layout.clientProcesses, log);
       capacity.push(...replicas.capacity);
     });
     return {
@@ -110,7 +114,12 @@ async function main(): Promise<number> {
   const options = parseBenchOptions(process.argv.slice(2));
   const started = Date.now();
   const machine = describeMachine(REPO_ROOT);
-  log(`Tailgate bench, size ${options.size.name}, ${options.size.runs} runs, scenarios ${[...options.scenarios].join(',')}`);
+  const { layout } = options;
+  const flags = layout.gatewayProcess?.nodeFlags.join(' ') ?? '';
+  const gatewayAt = layout.gatewayProcess ? `in its own process${flags ? ` (${flags})` : ''}` : 'in the runner';
+  log(
+    `Tailgate bench, size ${options.size.name}, ${options.size.runs} runs, scenarios ${[...options.scenarios].join(',')}; client processes ${layout.clientProcesses}, S1–S3 gateway ${gatewayAt}`,
+  );
   const { outcome, redisVersion, seconds } = await runScenarios(options);
   const targets = checkTargets(outcome);
   const gates = options.size.name === 'smoke' ? checkGates(outcome) : [];
@@ -126,6 +135,7 @@ async function main(): Promise<number> {
     scenarioSeconds: seconds,
     command: `bench/run.ts ${process.argv.slice(2).join(' ')}`.trim(),
     size: options.size,
+    layout,
     machine: { ...machine, packages: { ...machine.packages, 'redis-server': redisVersion } },
     ...outcome,
     targets,

@@ -5,9 +5,10 @@
 // S4@N: the same with N listeners (all alice on that pod: one permission class, every listener
 // gets every line) split over two client-fleet processes, at 50% of S1's capacity in
 // record-deliveries per second, i.e. 0.5 × S1 ÷ N lines/s; the fleets' histograms are merged.
-import { ClientFleet, openSplit, startFleets } from './client-fleet';
+import { ClientFleet } from './client-fleet';
 import type { BenchSize } from './bench-size';
 import { linesAtRate, writeAtRate } from './cri-load';
+import { FleetGroup } from './fleet-group';
 import { epochMs } from './fleet-protocol';
 import { startGatewayPipeline } from './gateway-under-test';
 import { type LatencySpread, spreadLatency, summarizeLatency } from './percentiles';
@@ -89,7 +90,7 @@ export async function runLatencyFanOut(size: BenchSize, capacityPerSec: number, 
   const rate = Math.max(1, Math.round((capacityPerSec * FAN_OUT_LOAD) / n));
   const started = Date.now();
   // The fleets load (tsx, about a second each) while the gateway starts.
-  const fleets = startFleets(Math.min(FAN_OUT_FLEETS, n));
+  const fleets = FleetGroup.start(Math.min(FAN_OUT_FLEETS, n));
   let pipeline: PipelineUnderTest | undefined;
   try {
     const gateway = await startGatewayPipeline({
@@ -101,7 +102,7 @@ export async function runLatencyFanOut(size: BenchSize, capacityPerSec: number, 
     pipeline = gateway;
     const writer = gateway.writers[0];
     if (!writer) throw new Error('no writer');
-    const shares = await openSplit(fleets, {
+    await fleets.open({
       url: gateway.url,
       wire: gateway.wire,
       namespace: gateway.namespace,
@@ -114,18 +115,18 @@ export async function runLatencyFanOut(size: BenchSize, capacityPerSec: number, 
       const durationMs = size.latencyMs + size.latencyWarmupMs;
       const lines = linesAtRate(rate, durationMs);
       const from = epochMs() + size.latencyWarmupMs;
-      await Promise.all(fleets.map((fleet, f) => fleet.arm(lines * (shares[f] ?? 0), true, from)));
+      await fleets.arm(new Array<number>(n).fill(lines), true, from);
       const written = await writeAtRate(writer, rate, durationMs);
-      const done = await Promise.all(fleets.map((fleet) => fleet.waitDone(size.timeoutMs)));
-      const received = done.reduce((sum, d) => sum + d.tally.counts.reduce((a, b) => a + b, 0), 0);
-      if (done.some((d) => !d.complete)) problems.push(`run ${run + 1}: ${received} of ${written * n} deliveries`);
-      runs.push(summarizeLatency(...done.map((d) => d.tally.latency)));
+      const { complete, tally } = await fleets.waitDone(size.timeoutMs);
+      const received = tally.counts.reduce((a, b) => a + b, 0);
+      if (!complete) problems.push(`run ${run + 1}: ${received} of ${written * n} deliveries`);
+      runs.push(summarizeLatency(tally.latency));
     }
     const result = latencyResult(variant, n, FAN_OUT_LOAD, rate, runs, problems, log);
     log(`  ${variant.key} took ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return result;
   } finally {
-    for (const fleet of fleets) await fleet.stop();
+    await fleets.stop();
     await pipeline?.close();
   }
 }

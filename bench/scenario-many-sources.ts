@@ -5,11 +5,11 @@
 // exception for their listener, so the pod-label policy decides both ways. Compared with B1 where
 // each listener joins its pod's room (no authorization), in record-deliveries (= lines) per second.
 import { startRoomBroadcast } from './baseline-room-broadcast';
+import type { ProcessLayout } from './bench-options';
 import type { BenchSize } from './bench-size';
 import { STREAM_DEFAULTS, startGatewayPipeline } from './gateway-under-test';
 import { type CapacityResult, runInterleaved } from './interleaved-runs';
-import type { BenchPod } from './pipeline-under-test';
-import type { RedisHandle } from './scenario-throughput';
+import type { BenchPod, RedisHandle } from './pipeline-under-test';
 
 /** Pod i and the demo user that follows it. */
 export function manySources(count: number): { pods: BenchPod[]; users: string[] } {
@@ -29,6 +29,7 @@ export function manySources(count: number): { pods: BenchPod[]; users: string[] 
 export async function runManySources(
   size: BenchSize,
   redis: RedisHandle | undefined,
+  layout: ProcessLayout,
   log: (line: string) => void,
 ): Promise<CapacityResult[]> {
   const { pods, users } = manySources(size.sources);
@@ -40,6 +41,7 @@ export async function runManySources(
       pods,
       selector: {},
       ...(bus && { redis: { ...bus, keyPrefix: 'bench-s3:' } }),
+      ownProcess: layout.gatewayProcess,
       plan: (index, identities) => {
         const pod = pods[index % pods.length] as BenchPod;
         const identity = identities.find((id) => id.name === users[index % pods.length]);
@@ -47,8 +49,8 @@ export async function runManySources(
         return { identity, selector: { namespace: pod.namespace, pod: pod.name } };
       },
     });
-  return runInterleaved(
-    [
+  return runInterleaved({
+    cases: [
       { key: 'B1@P', start: () => startRoomBroadcast({ ...baseline, roomPerPod: true }), listeners: pods.length, linesPerWriter: lines },
       { key: 'S3', start: gateway('S3 Tailgate, in-process bus', undefined), listeners: pods.length, linesPerWriter: lines },
       ...(redis
@@ -56,8 +58,9 @@ export async function runManySources(
         : []),
     ],
     pods,
-    size.sourceRuns,
-    size.timeoutMs,
+    runs: size.sourceRuns,
+    timeoutMs: size.timeoutMs,
+    clientProcesses: layout.clientProcesses,
     log,
-  );
+  });
 }

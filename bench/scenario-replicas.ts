@@ -7,19 +7,18 @@
 // Measured: capacity (deliveries/s, CPU per process), then latency at a fixed rate (open loop,
 // HDR histogram), and the upstreams each pipeline opened, summed over its replicas: the stream
 // lease must let exactly one replica read the files for everyone.
-import { startGateway } from '../apps/gateway/src/start-gateway';
+import type { ProcessLayout } from './bench-options';
 import type { BenchSize } from './bench-size';
 import { createBenchFiles } from './bench-files';
-import { createGatewayWorld, demoIdentities, type WorldSpec } from './bench-world';
+import { demoIdentities } from './bench-world';
 import { linesAtRate, writeAtRate } from './cri-load';
 import { epochMs } from './fleet-protocol';
-import { GatewayReplica } from './gateway-replica';
+import { type GatewayHost, startGatewayHost } from './gateway-host';
 import { listenerPlanner } from './gateway-under-test';
 import { type CapacityResult, runInterleaved, type StartedCase } from './interleaved-runs';
 import { type LatencySpread, spreadLatency, summarizeLatency } from './percentiles';
-import type { PipelineUnderTest } from './pipeline-under-test';
+import type { PipelineUnderTest, RedisHandle } from './pipeline-under-test';
 import { S2_PODS } from './scenario-fan-out';
-import type { RedisHandle } from './scenario-throughput';
 
 export interface ReplicaLatency extends LatencySpread {
   readonly key: string;
@@ -39,39 +38,13 @@ export interface ReplicasResult {
   readonly problems: readonly string[];
 }
 
-/** What the scenario needs of a replica, in its own process or in the runner's. */
-interface Replica {
-  readonly url: string;
-  /** Undefined when it runs in the runner's process. */
-  readonly pid: number | undefined;
-  metric(name: string, label?: readonly [string, string]): Promise<number>;
-  stop(): Promise<void>;
-}
-
 const LIVE_POD = S2_PODS[0];
-
-async function startInRunner(spec: WorldSpec): Promise<Replica> {
-  const world = createGatewayWorld(spec);
-  const gateway = await startGateway({ config: world.config, logDestination: process.stderr });
-  return {
-    url: gateway.url,
-    pid: undefined,
-    async metric(name, label) {
-      const values = (await gateway.metrics.registry.getSingleMetric(name)?.get())?.values ?? [];
-      return values.filter((v) => label === undefined || v.labels[label[0]] === label[1]).reduce((sum, v) => sum + v.value, 0);
-    },
-    async stop() {
-      await gateway.close();
-      world.remove();
-    },
-  };
-}
 
 async function startReplicated(count: number, redis: RedisHandle, keyPrefix: string, inRunner: boolean): Promise<PipelineUnderTest> {
   const files = createBenchFiles(`s10-${count}`, S2_PODS);
   const identities = demoIdentities();
   const spec = { podsRoot: files.podsRoot, pods: [], identities, redis: { url: redis.url, keyPrefix } };
-  const start = (): Promise<Replica> => (inRunner ? startInRunner(spec) : GatewayReplica.start(spec));
+  const start = (): Promise<GatewayHost> => startGatewayHost(spec, inRunner ? undefined : { nodeFlags: [] });
   const started = await Promise.allSettled(Array.from({ length: count }, start));
   const replicas = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
   const failed = started.find((s) => s.status === 'rejected');
@@ -81,18 +54,17 @@ async function startReplicated(count: number, redis: RedisHandle, keyPrefix: str
     throw failed.reason;
   }
   const planner = listenerPlanner({ label: 'S10', pods: S2_PODS, selector: {} }, identities);
+  const own = replicas.flatMap((r, i): [string, number][] => (r.pid === undefined ? [] : [[`gateway ${i + 1}`, r.pid]]));
   let closed = false;
   return {
     label: `S10 ${count === 1 ? 'one replica' : `${count} replicas`}, Redis bus${inRunner ? ', in the runner' : ', own processes'}`,
-    url: (replicas[0] as Replica).url,
+    url: (replicas[0] as GatewayHost).url,
     wire: 'socket.io',
     namespace: '/logs',
     writers: files.writers,
-    processes: {
-      redis: redis.pid,
-      ...Object.fromEntries(replicas.flatMap((r, i) => (r.pid === undefined ? [] : [[`gateway ${i + 1}`, r.pid]]))),
-    },
-    listener: (index) => ({ ...planner.listener(index), url: (replicas[index % count] as Replica).url }),
+    processes: { redis: redis.pid, ...Object.fromEntries(own) },
+    ...(own.length > 0 && { servers: own.map(([role]) => role) }),
+    listener: (index) => ({ ...planner.listener(index), url: (replicas[index % count] as GatewayHost).url }),
     sees: planner.sees,
     async metric(name, label) {
       const values = await Promise.all(replicas.map((r) => r.metric(name, label)));
@@ -107,7 +79,12 @@ async function startReplicated(count: number, redis: RedisHandle, keyPrefix: str
   };
 }
 
-export async function runReplicas(size: BenchSize, redis: RedisHandle, log: (line: string) => void): Promise<ReplicasResult> {
+export async function runReplicas(
+  size: BenchSize,
+  redis: RedisHandle,
+  clientProcesses: ProcessLayout['clientProcesses'],
+  log: (line: string) => void,
+): Promise<ReplicasResult> {
   const n = size.replicaListeners;
   const prefix = `bench-s10-${process.pid}`;
   const inRunner = !size.replicaProcesses;
@@ -125,9 +102,15 @@ export async function runReplicas(size: BenchSize, redis: RedisHandle, log: (lin
       for (const entry of run % 2 === 0 ? cases : [...cases].reverse()) {
         const writer = entry.pipeline.writers[0];
         if (!writer || !LIVE_POD) throw new Error('no writer');
-        const seeing = Array.from({ length: n }, (_, i) => entry.pipeline.sees(i, LIVE_POD)).filter(Boolean).length;
+        const sees = Array.from({ length: n }, (_, i) => entry.pipeline.sees(i, LIVE_POD));
+        const seeing = sees.filter(Boolean).length;
         const durationMs = size.latencyMs + size.latencyWarmupMs;
-        await entry.fleet.arm(linesAtRate(rate, durationMs) * seeing, true, epochMs() + size.latencyWarmupMs);
+        const lines = linesAtRate(rate, durationMs);
+        await entry.fleet.arm(
+          sees.map((s) => (s ? lines : 0)),
+          true,
+          epochMs() + size.latencyWarmupMs,
+        );
         const written = await writeAtRate(writer, rate, durationMs);
         const { complete, tally } = await entry.fleet.waitDone(size.timeoutMs);
         if (!complete)
@@ -151,17 +134,18 @@ export async function runReplicas(size: BenchSize, redis: RedisHandle, log: (lin
     }
   };
   try {
-    const capacity = await runInterleaved(
-      [
+    const capacity = await runInterleaved({
+      cases: [
         { key: 'S10-1', start: () => Promise.resolve(one), listeners: n, linesPerWriter: size.fanOutLinesPerPod },
         { key: 'S10-2', start: () => Promise.resolve(two), listeners: n, linesPerWriter: size.fanOutLinesPerPod },
       ],
-      S2_PODS,
-      size.replicaRuns,
-      size.timeoutMs,
+      pods: S2_PODS,
+      runs: size.replicaRuns,
+      timeoutMs: size.timeoutMs,
+      clientProcesses,
       log,
       afterRuns,
-    );
+    });
     log(`  S10 upstreams opened: one replica ${upstreamsOpened['S10-1']}, two replicas ${upstreamsOpened['S10-2']} (summed)`);
     return { key: 'S10', listeners: n, inRunner, capacity, latency, upstreamsOpened, problems };
   } finally {
