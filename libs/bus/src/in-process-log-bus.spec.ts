@@ -24,6 +24,23 @@ describe('InProcessLogBus', () => {
     expect(events).toEqual(['publish returned', 'handle first', 'handled first', 'handle second', 'handled second']);
   });
 
+  it('hands messages over as the objects they are, and keeps no replay copy of those published with replay: false', async () => {
+    const bus = new InProcessLogBus<{ readonly n: number }>();
+    const heard: [{ readonly n: number }, string | undefined][] = [];
+    await bus.subscribe('c', (message, id) => heard.push([message, id]));
+    const kept = { n: 1 };
+    const passing = { n: 2 };
+    await bus.publish('c', kept);
+    await bus.publish('c', passing, { replay: false });
+    await drainMicrotasks();
+    expect(heard[0]?.[0]).toBe(kept);
+    expect(heard[0]?.[1]).toMatch(/^\d+-\d+$/);
+    expect(heard[1]).toEqual([passing, undefined]);
+    expect(heard[1]?.[0]).toBe(passing);
+    expect((await bus.replay('c')).messages.map(({ message }) => message)).toEqual([kept]);
+    await bus.close();
+  });
+
   it('hears only itself on a private hub', async () => {
     const [a, b] = [new InProcessLogBus(), new InProcessLogBus()];
     const heard = vi.fn();

@@ -1,7 +1,7 @@
 // The embedded default bus (no REDIS_URL): one process serves everything, messages never leave it.
 import { reportHandlerErrorToConsole, type LogBusHooks } from './handler-errors';
 import { InProcessLogHub, type HubEndpoint, type InProcessLogHubOptions } from './in-process-log-hub';
-import type { MessageHandler, ReplayableLogBus, ReplayResult, Unsubscribe } from './log-bus';
+import type { MessageHandler, PublishOptions, ReplayableLogBus, ReplayResult, Unsubscribe } from './log-bus';
 import { LogBusClosedError } from './log-bus-errors';
 import { LocalFanOut } from './local-fan-out';
 import { assertMessageId, type MessageId } from './message-ids';
@@ -34,9 +34,9 @@ export class InProcessLogBus<M = string> implements ReplayableLogBus<M> {
     this.fanOut = new LocalFanOut<M>(link, onHandlerError);
   }
 
-  async publish(channel: string, message: M): Promise<void> {
+  async publish(channel: string, message: M, options?: PublishOptions): Promise<void> {
     if (this.closed) throw new LogBusClosedError('publish');
-    this.hub.publish(channel, message);
+    this.hub.publish(channel, message, options?.replay !== false);
   }
 
   async subscribe(channel: string, onMessage: MessageHandler<M>): Promise<Unsubscribe> {

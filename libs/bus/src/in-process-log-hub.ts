@@ -49,12 +49,12 @@ export class InProcessLogHub<M = string> {
   }
 
   /**
-   * Keeps the message in the channel's replay buffer, then queues delivery to the endpoints
+   * Keeps the message in the channel's replay buffer (unless `keep` is false), then queues delivery to the endpoints
    * attached right now. Delivery runs in a microtask, so a handler never runs inside `publish`,
    * and microtasks run in queue order, so order is kept.
    */
-  publish(channel: string, message: M): void {
-    const id = this.buffers.append(channel, message);
+  publish(channel: string, message: M, keep = true): void {
+    const id = keep ? this.buffers.append(channel, message) : undefined;
     const attached = this.endpoints.get(channel);
     if (attached === undefined) return;
     const recipients = [...attached];

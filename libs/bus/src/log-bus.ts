@@ -18,9 +18,18 @@ export type Unsubscribe = () => Promise<void>;
  * `M` is what a message is: a string (serialised) on Redis; the in-process bus carries any value
  * as it is, so one process never serialises what it hands itself.
  */
+export interface PublishOptions {
+  /**
+   * False: its subscribers can read what they miss back from where it came from, so the
+   * in-process bus keeps no replay copy (and hands it to subscribers without an id). The Redis
+   * bus keeps every message: its buffer also carries replicas across a Redis outage.
+   */
+  readonly replay?: boolean;
+}
+
 export interface LogBus<M = string> {
   /** Publishes one message (an already-serialised batch) on an exact channel. Resolves when Redis accepted it. */
-  publish(channel: string, message: M): Promise<void>;
+  publish(channel: string, message: M, options?: PublishOptions): Promise<void>;
   /**
    * Exact-channel subscription; messages arrive in publish order per channel. Resolves once the
    * subscription is active. Returns a function that removes this handler (the Redis SUBSCRIBE ends

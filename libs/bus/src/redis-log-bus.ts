@@ -10,7 +10,7 @@ import { ChannelSubscriptions, type ChannelRouter } from './channel-subscription
 import { ConnectionStateTracker } from './connection-state';
 import { reportHandlerErrorToConsole, type LogBusHooks } from './handler-errors';
 import { LocalFanOut } from './local-fan-out';
-import type { ConnectionState, MessageHandler, ReplayableLogBus, ReplayResult, Unsubscribe } from './log-bus';
+import type { ConnectionState, MessageHandler, PublishOptions, ReplayableLogBus, ReplayResult, Unsubscribe } from './log-bus';
 import { InvalidChannelError, LogBusClosedError } from './log-bus-errors';
 import { assertMessageId, type MessageId } from './message-ids';
 import { RedisChannelLog } from './redis-channel-log';
@@ -71,7 +71,8 @@ export class RedisLogBus implements ReplayableLogBus {
     this.fanOut = new LocalFanOut({ open: (c) => this.subscriptions.add(c), close: (c) => this.subscriptions.remove(c) }, onHandlerError);
   }
 
-  async publish(channel: string, message: string): Promise<void> {
+  /** Keeps every message for replay, whatever `options` say (see PublishOptions). */
+  async publish(channel: string, message: string, _options?: PublishOptions): Promise<void> {
     this.assertUsable('publish', channel);
     await this.channelLog.publish(channel, message);
   }

@@ -57,7 +57,14 @@ export function dateToEpochNanos(date: Date): string {
 }
 
 export function formatCursor(epochNanos: string, sequence: number): string {
-  return `${epochNanos}-${String(sequence).padStart(SEQUENCE_WIDTH, '0')}`;
+  return `${epochNanos}-${paddedSequence(sequence)}`;
+}
+
+/** The sequences most instants have, padded once. */
+const PADDED_SEQUENCES = Array.from({ length: 256 }, (_, i) => String(i).padStart(SEQUENCE_WIDTH, '0'));
+
+function paddedSequence(sequence: number): string {
+  return PADDED_SEQUENCES[sequence] ?? String(sequence).padStart(SEQUENCE_WIDTH, '0');
 }
 
 const CURSOR = /^(\d{20})-(\d{10})$/;
@@ -81,10 +88,15 @@ export function epochNanosToRfc3339(epochNanos: string): string {
  * -1: the first record of that instant gets 0).
  */
 export class CursorClock {
+  /** `<lastNanos>-`, built once per instant. */
+  private prefix: string;
+
   constructor(
     private lastNanos = '',
     private sequence = 0,
-  ) {}
+  ) {
+    this.prefix = `${lastNanos}-`;
+  }
 
   /** The last cursor's instant and sequence ('' before the first record). */
   get last(): { readonly epochNanos: string; readonly sequence: number } {
@@ -94,11 +106,12 @@ export class CursorClock {
   next(epochNanos: string): string {
     if (epochNanos > this.lastNanos) {
       this.lastNanos = epochNanos;
+      this.prefix = `${epochNanos}-`;
       this.sequence = 0;
     } else {
       this.sequence++;
     }
-    return formatCursor(this.lastNanos, this.sequence);
+    return this.prefix + paddedSequence(this.sequence);
   }
 }
 

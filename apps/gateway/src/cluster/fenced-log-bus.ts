@@ -1,7 +1,15 @@
 // The bus as the fan-outs see it with Redis: every subscription gets its own fence gate (one
 // channel is one stream), so messages of a deposed holder never reach listeners, live or replayed
 // (the rules: fencing-token).
-import type { ConnectionState, MessageHandler, MessageId, ReplayableLogBus, ReplayResult, Unsubscribe } from '@tailgate/bus';
+import type {
+  ConnectionState,
+  MessageHandler,
+  MessageId,
+  PublishOptions,
+  ReplayableLogBus,
+  ReplayResult,
+  Unsubscribe,
+} from '@tailgate/bus';
 
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import { type BusFrame, busMessageFence } from '../model/bus-message';
@@ -15,8 +23,8 @@ export class FencedLogBus implements ReplayableLogBus<BusFrame> {
     private readonly metrics: GatewayMetrics,
   ) {}
 
-  publish(channel: string, message: BusFrame): Promise<void> {
-    return this.bus.publish(channel, message);
+  publish(channel: string, message: BusFrame, options?: PublishOptions): Promise<void> {
+    return this.bus.publish(channel, message, options);
   }
 
   subscribe(channel: string, onMessage: MessageHandler<BusFrame>): Promise<Unsubscribe> {

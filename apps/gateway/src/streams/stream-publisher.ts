@@ -5,7 +5,7 @@
 // not, read back from the source after the last cursors it published, then the live stream
 // without what that repeated.
 import type { GapCount, WireRecord, WireTarget } from '@tailgate/contracts';
-import type { LogBus } from '@tailgate/bus';
+import type { LogBus, PublishOptions } from '@tailgate/bus';
 import { type PluginLogger, type SourceEvent, type TargetRef, targetKey } from '@tailgate/plugin-sdk';
 
 import type { UpstreamGrant } from '../cluster/stream-claim';
@@ -20,6 +20,7 @@ import {
   wireTargetOf,
 } from '../model/bus-message';
 import { type DeliveryFloors, initialFloors, noteLastCursors, passFloor } from './delivery-floors';
+import { canResume } from '../model/can-resume';
 import { errorName } from '../model/error-name';
 import type { StreamDescriptor } from '../model/stream-descriptor';
 import { toWireBacklog } from './wire-backlog';
@@ -62,11 +63,15 @@ export class StreamPublisher {
   private outage: PublishOutage | undefined;
   /** Per target, the cursor live records must exceed: the catch-up published up to it. */
   private floors: DeliveryFloors = new Map();
+  /** A source that reads back after a cursor itself needs no replay copy in this process (see PublishOptions). */
+  private readonly publishOptions: PublishOptions | undefined;
 
   constructor(
     private readonly deps: PublisherDeps,
     private readonly run: PublisherRun,
-  ) {}
+  ) {
+    this.publishOptions = canResume(run.stream.source.source) ? { replay: false } : undefined;
+  }
 
   /**
    * A takeover: publishes what the previous holder had not (the source's records after its last
@@ -219,7 +224,8 @@ export class StreamPublisher {
 
   private async write(message: BusMessage): Promise<void> {
     const { channel, grant } = this.run;
-    const sent = this.deps.bus.publish(channel, grant.fence === undefined ? message : { ...message, fence: grant.fence });
+    const frame = grant.fence === undefined ? message : { ...message, fence: grant.fence };
+    const sent = this.deps.bus.publish(channel, frame, this.publishOptions);
     // Written right behind the publish: a successor resumes after exactly what was published.
     if (grant.published && message.t === 'records') grant.published(lastCursorPerTarget(message.records));
     await sent;
