@@ -64,7 +64,10 @@ export function formatCursor(epochNanos: string, sequence: number): string {
 const PADDED_SEQUENCES = Array.from({ length: 256 }, (_, i) => String(i).padStart(SEQUENCE_WIDTH, '0'));
 
 function paddedSequence(sequence: number): string {
-  return PADDED_SEQUENCES[sequence] ?? String(sequence).padStart(SEQUENCE_WIDTH, '0');
+  // Checked first: reading past the table's end would slow every later read.
+  return sequence >= 0 && sequence < PADDED_SEQUENCES.length
+    ? (PADDED_SEQUENCES[sequence] as string)
+    : String(sequence).padStart(SEQUENCE_WIDTH, '0');
 }
 
 const CURSOR = /^(\d{20})-(\d{10})$/;

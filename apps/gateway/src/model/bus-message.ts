@@ -95,6 +95,11 @@ const FENCE_HEAD = '{"fence":';
 
 /** JSON; a message's `fence` goes first (see busMessageFence). */
 export function encodeBusMessage(message: BusMessage): string {
+  // Hot path (once per batch): the records' JSON in a head written by hand, no copy of the message.
+  if (message.t === 'records') {
+    const head = message.fence === undefined ? '{' : `${FENCE_HEAD}${message.fence},`;
+    return `${head}"t":"records","records":${JSON.stringify(message.records)}}`;
+  }
   if (message.fence === undefined) return JSON.stringify(message);
   const { fence, ...rest } = message;
   return `${FENCE_HEAD}${fence},${JSON.stringify(rest).slice(1)}`;

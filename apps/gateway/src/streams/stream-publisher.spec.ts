@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 
 import type { UpstreamGrant } from '../cluster/stream-claim';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
-import { type BusMessage, busMessageFence, decodeBusMessage } from '../model/bus-message';
+import { type BusFrame, type BusMessage, busMessageFence, decodeBusMessage } from '../model/bus-message';
 import type { StreamDescriptor } from '../model/stream-descriptor';
 import { StreamPublisher } from './stream-publisher';
 import { wireRecord as wire } from './testing/wire-record';
@@ -23,13 +23,15 @@ interface Setup {
   /** The source's backlog, for a takeover's catch-up. */
   readonly backlog?: (options: BacklogOptions) => Backlog;
   readonly maxBatchRecords?: number;
+  /** When the bus acknowledges a publish; default at once. */
+  readonly acknowledge?: () => Promise<void>;
 }
 
 function publisherOn(setup: Setup = {}) {
-  const raw: string[] = [];
-  const publish = (_channel: string, message: string) => {
+  const raw: BusFrame[] = [];
+  const publish = (_channel: string, message: BusFrame) => {
     raw.push(message);
-    return Promise.resolve();
+    return setup.acknowledge ? setup.acknowledge() : Promise.resolve();
   };
   const bus = { publish } as unknown as LogBus;
   const source = { backlog: setup.backlog && (async (_selector: unknown, options: BacklogOptions) => setup.backlog?.(options)) };
@@ -42,7 +44,46 @@ function publisherOn(setup: Setup = {}) {
   return { publisher, raw, messages, metrics };
 }
 
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
 describe('StreamPublisher', () => {
+  it('keeps up to 8 record batches on their way to the bus unacknowledged; other messages and the end wait for the batches before them', async () => {
+    const acks: (() => void)[] = [];
+    const acknowledge = () => new Promise<void>((resolve) => acks.push(resolve));
+    const { publisher, messages } = publisherOn({ acknowledge });
+    const announced = publisher.publish({ type: 'target', op: 'added', target: a });
+    await settle();
+    acks.shift()?.();
+    await announced;
+    const batches = Array.from({ length: 10 }, (_, i) => publisher.publish({ type: 'records', records: [line(a, String(i))] }));
+    const removed = publisher.publish({ type: 'target', op: 'removed', target: a });
+    await settle();
+    expect(messages().length).toBe(1 + 8);
+    acks.shift()?.();
+    await settle();
+    expect(messages().length).toBe(1 + 9);
+    acks.shift()?.();
+    await settle();
+    // Every batch is out; the removal waits until those still unacknowledged are.
+    expect(messages().length).toBe(1 + 10);
+    expect(acks.length).toBe(8);
+    for (const ack of acks.splice(0)) ack();
+    await settle();
+    expect(messages().length).toBe(1 + 10 + 1);
+    await Promise.all(batches);
+    expect(messages().map((m) => (m?.t === 'records' ? m.records[0]?.line : m?.t))).toEqual([
+      'target',
+      ...Array.from({ length: 10 }, (_, i) => String(i)),
+      'target',
+    ]);
+    const ending = publisher.end('complete');
+    for (const ack of acks.splice(0)) ack();
+    await settle();
+    acks.shift()?.();
+    await Promise.all([removed, ending]);
+    expect(messages().at(-1)).toEqual({ t: 'end', reason: 'complete' });
+  });
+
   it('publishes the records of announced targets as wire records, and drops and counts those of targets never announced', async () => {
     const { publisher, messages, metrics } = publisherOn();
     await publisher.publish({ type: 'target', op: 'added', target: a });

@@ -17,6 +17,7 @@ import {
   toWireTarget,
   type UpstreamEndReason,
   wireTargetKey,
+  wireTargetKeys,
   wireTargetOf,
 } from '../model/bus-message';
 import { type DeliveryFloors, initialFloors, noteLastCursors, passFloor } from './delivery-floors';
@@ -46,6 +47,8 @@ export interface PublisherRun {
 /** Tries after the first to publish a stream's end, 250 ms apart and doubling (about 16 s in all). */
 const END_ATTEMPTS = 6;
 const END_RETRY_MS = 250;
+/** Record batches sent on and not yet acknowledged by the bus, at most: a slow bus still slows the source. */
+const MAX_IN_FLIGHT = 8;
 
 interface PublishOutage {
   /** Per target key, the records lost. */
@@ -59,6 +62,8 @@ export class StreamPublisher {
   private readonly announced = new Map<string, WireTarget>();
   /** Publishes in order: live messages and re-announcements never overtake each other. */
   private queue: Promise<void> = Promise.resolve();
+  /** Record batches sent and not yet acknowledged (each settles as published or counted as lost). */
+  private readonly inFlight = new Set<Promise<void>>();
   /** While the bus is unreachable: what could not be published, told to the fan-outs once it is back. */
   private outage: PublishOutage | undefined;
   /** Per target, the cursor live records must exceed: the catch-up published up to it. */
@@ -108,7 +113,10 @@ export class StreamPublisher {
     this.floors = initialFloors(after, grant.resumeAfter.keys(), last, () => true);
   }
 
-  /** One event of the live stream; resolves once it is published or counted as lost. */
+  /**
+   * One event of the live stream; resolves once it is on its way to the bus (record batches: with
+   * at most MAX_IN_FLIGHT of them unacknowledged) or counted as lost.
+   */
   async publish(event: SourceEvent): Promise<void> {
     const message = this.toMessage(event);
     if (message) await this.send(message);
@@ -129,6 +137,7 @@ export class StreamPublisher {
   async end(reason: UpstreamEndReason): Promise<void> {
     const message: BusMessage = { t: 'end', reason };
     await this.queue;
+    await this.settleInFlight();
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.publishAfterOutage(message);
@@ -181,9 +190,28 @@ export class StreamPublisher {
    * preceded by a `gap` message saying what was lost, so the fan-outs can fill or report it.
    */
   private send(message: BusMessage): Promise<void> {
-    const sent = this.queue.then(() => this.publishAfterOutage(message)).catch((error: unknown) => this.lost(message, error));
+    const sent = this.queue.then(() => this.dispatch(message));
     this.queue = sent;
     return sent;
+  }
+
+  /**
+   * Record batches go out without waiting for the acknowledgement of the ones before them (the
+   * bus connection keeps their order); every other message, and anything after a refusal, waits
+   * until the batches before it are acknowledged or counted as lost. A batch refused while later
+   * ones were already on their way has its gap told right after those.
+   */
+  private async dispatch(message: BusMessage): Promise<void> {
+    if (message.t !== 'records' || this.outage) await this.settleInFlight();
+    while (this.inFlight.size >= MAX_IN_FLIGHT) await Promise.race(this.inFlight);
+    const sent = this.publishAfterOutage(message).catch((error: unknown) => this.lost(message, error));
+    if (message.t !== 'records') return sent;
+    this.inFlight.add(sent);
+    void sent.then(() => this.inFlight.delete(sent));
+  }
+
+  private async settleInFlight(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
   }
 
   /** Publishes, first telling what an outage lost if one is pending; rejects while the bus refuses. */
@@ -232,8 +260,12 @@ export class StreamPublisher {
   }
 }
 
+/** The last record of each run of one target is the one that counts. */
 function lastCursorPerTarget(records: readonly WireRecord[]): Map<string, string> {
   const cursors = new Map<string, string>();
-  for (const record of records) cursors.set(wireTargetKey(record), record.cursor);
+  const keys = wireTargetKeys(records);
+  for (let i = 0; i < records.length; i++) {
+    if (keys[i] !== keys[i + 1]) cursors.set(keys[i] as string, (records[i] as WireRecord).cursor);
+  }
   return cursors;
 }
