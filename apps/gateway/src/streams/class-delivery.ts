@@ -3,10 +3,11 @@
 // behind (their slow lanes get the batch); onboarding listeners have it held, catching-up ones
 // get their own filtered copy. Time-ordered listeners get their batches through the reorder
 // window, also once per class room.
-import { type RecordOrder, recordsEvent, type WireRecord } from '@tailgate/contracts';
+import { type RecordOrder, type RecordsEvent, recordsEvent, type WireRecord } from '@tailgate/contracts';
 
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import type { LogsNamespace } from '../wire/logs-socket';
+import { encodeOnce } from '../wire/records-encoder';
 import { batchBytes } from './batch-bytes';
 import { ClassRooms } from './class-rooms';
 import { passFloor } from './delivery-floors';
@@ -30,6 +31,12 @@ export interface ClassDeliveryDeps {
   readonly schedule: (task: () => void) => void;
   /** A catching-up listener's floors are all passed: it can go live. */
   readonly onFloorsPassed: (listener: StreamListener) => void;
+}
+
+interface ClassShare {
+  readonly cls: PermissionClass;
+  readonly payload: RecordsEvent;
+  readonly batch: WireRecord[];
 }
 
 export class ClassDelivery {
@@ -102,12 +109,29 @@ export class ClassDelivery {
       if (keys[i] !== keys[i + 1]) lastLive.set(keys[i] as string, (records[i] as WireRecord).cursor);
     }
     for (const listener of this.deps.listeners.inPhase('onboarding')) if (listener.order === order) this.hold(listener, records, keys);
+    for (const { cls, payload, batch } of this.classShares(order, records, keys)) this.emitToClass(cls, payload, batch);
+    for (const listener of this.deps.listeners.inPhase('catching-up')) if (listener.order === order) this.catchUp(listener, records, keys);
+  }
+
+  /** Each class room's share of a batch; the classes that may read all of it share one payload, serialised once for all. */
+  private classShares(order: RecordOrder, records: readonly WireRecord[], keys: readonly string[]): ClassShare[] {
+    const shares: ClassShare[] = [];
+    let whole: RecordsEvent | undefined;
+    let wholeShares = 0;
     for (const cls of this.classes.values()) {
       if (cls.order !== order) continue;
       const batch = filterForClass(records, keys, cls);
-      if (batch.length > 0) this.emitToClass(cls, batch);
+      if (batch.length === 0) continue;
+      const all = batch.length === records.length;
+      if (all) wholeShares++;
+      shares.push({
+        cls,
+        payload: all ? (whole ??= recordsEvent(this.deps.streamId, batch)) : recordsEvent(this.deps.streamId, batch),
+        batch,
+      });
     }
-    for (const listener of this.deps.listeners.inPhase('catching-up')) if (listener.order === order) this.catchUp(listener, records, keys);
+    if (whole !== undefined && wholeShares > 1) encodeOnce(whole);
+    return shares;
   }
 
   /**
@@ -123,13 +147,13 @@ export class ClassDelivery {
   }
 
   /** One emit to the class room, without its members whose connection is behind: their slow lanes get the batch. */
-  private emitToClass(cls: PermissionClass, batch: WireRecord[]): void {
+  private emitToClass(cls: PermissionClass, payload: RecordsEvent, batch: WireRecord[]): void {
     const { slow } = this.deps;
     const behind = slow.behindAmong(cls.members, this.deps.listeners);
     const current = cls.members.size - behind.length;
     if (current > 0) {
       const room = this.deps.namespace.local.to(cls.room);
-      (slow.size > 0 ? room.except(slow.room) : room).emit('records', recordsEvent(this.deps.streamId, batch));
+      (slow.size > 0 ? room.except(slow.room) : room).emit('records', payload);
       this.deps.metrics.recordsDelivered.inc(batch.length * current);
     }
     if (behind.length > 0) slow.queueRecords(behind, batch);

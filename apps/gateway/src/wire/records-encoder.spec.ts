@@ -2,7 +2,7 @@ import { recordsEvent, type WireRecord } from '@tailgate/contracts';
 import { Decoder, Encoder, PacketType } from 'socket.io-parser';
 import { describe, expect, it } from 'vitest';
 
-import { RecordsEncoder } from './records-encoder';
+import { encodeOnce, RecordsEncoder } from './records-encoder';
 
 const record = (line: string): WireRecord => ({
   ts: '2026-12-07T10:00:00.000000001Z',
@@ -32,6 +32,15 @@ describe('RecordsEncoder', () => {
       expect(frames).toEqual(new Encoder().encode(packet));
       expect(decode(frames[0] as string)).toEqual(packet);
     }
+  });
+
+  it('writes a payload serialised once for several rooms as the same frame, each time', () => {
+    const payload = recordsEvent('sub-1', batch);
+    encodeOnce(payload);
+    const packet = { type: PacketType.EVENT, nsp: '/logs', data: ['records', payload] };
+    const encoder = new RecordsEncoder();
+    expect(encoder.encode(packet)).toEqual(new Encoder().encode(packet));
+    expect(encoder.encode(packet)).toEqual(new Encoder().encode(packet));
   });
 
   it('leaves every other packet to the default encoder: other events, acknowledgements, binary', () => {

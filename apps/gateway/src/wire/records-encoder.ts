@@ -3,7 +3,7 @@
 // straight to the same text frame the default encoder writes. Every other packet goes through the
 // default encoder unchanged. A broadcast is encoded once per room emit, so this runs once per
 // permission class and batch.
-import type { ServerToClientEvents } from '@tailgate/contracts';
+import type { RecordsEvent, ServerToClientEvents } from '@tailgate/contracts';
 import { Decoder, Encoder, PacketType, protocol } from 'socket.io-parser';
 
 interface Packet {
@@ -13,11 +13,24 @@ interface Packet {
   readonly id?: number;
 }
 
+/** Payloads emitted to several rooms, with their JSON (see encodeOnce). */
+const encodedPayloads = new WeakMap<object, string>();
+
+/**
+ * Serialises a records payload now, once, for every room it is about to be emitted to (classes
+ * that may read a whole batch share one payload); the encoder then writes that text.
+ */
+export function encodeOnce(payload: RecordsEvent): void {
+  encodedPayloads.set(payload, JSON.stringify(payload));
+}
+
 export class RecordsEncoder extends Encoder {
   override encode(packet: Packet): ReturnType<Encoder['encode']> {
     if (packet.type === PacketType.EVENT && packet.id === undefined && isRecordsEvent(packet.data)) {
       const nsp = packet.nsp !== '/' ? `${packet.nsp},` : '';
-      return [`${PacketType.EVENT}${nsp}${JSON.stringify(packet.data)}`];
+      const payload = (packet.data as [string, RecordsEvent])[1];
+      const json = encodedPayloads.get(payload) ?? JSON.stringify(payload);
+      return [`${PacketType.EVENT}${nsp}["${RECORDS_EVENT}",${json}]`];
     }
     return super.encode(packet);
   }
