@@ -85,17 +85,25 @@ export class ConnectionAdmission {
     }
     const user = result.subject.user;
     if (!this.users.tryOpen(user)) return this.refuse('user_connections', REFUSALS.user_connections, { address, user });
-    let open = true;
-    const release = (): void => {
-      if (open) this.users.close(user);
-      open = false;
-    };
     return {
       ok: true,
       subject: result.subject,
       token: handshake.token ?? '',
       ...(result.expiresAt && { expiresAt: result.expiresAt }),
-      release,
+      release: this.slotOf(user),
+    };
+  }
+
+  /**
+   * Gives one of `user`'s slots back, once however often it is called. Returned unnamed: it lives
+   * as long as its connection, and a function given a name under tsx/esbuild (keepNames) carries
+   * a dictionary of properties, about 250 bytes more per connection.
+   */
+  private slotOf(user: string): () => void {
+    let open = true;
+    return () => {
+      if (open) this.users.close(user);
+      open = false;
     };
   }
 

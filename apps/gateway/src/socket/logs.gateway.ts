@@ -8,6 +8,7 @@ import {
   Ack as AckCallback,
   ConnectedSocket,
   MessageBody,
+  type OnGatewayConnection,
   type OnGatewayDisconnect,
   type OnGatewayInit,
   SubscribeMessage,
@@ -20,6 +21,7 @@ import { GATEWAY_LOGGER } from '../logging/gateway-logger';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { SubscriptionService } from '../streams/subscription.service';
 import type { LogsNamespace, LogsSocket } from '../wire/logs-socket';
+import { SubscriptionIds } from '../wire/subscription-ids';
 import { connectError } from './connect-error';
 import { guardRequests } from './request-guard';
 import { SocketSettings } from './socket-settings';
@@ -27,7 +29,7 @@ import { SocketSettings } from './socket-settings';
 type AckFn<T extends object> = ((result: Ack<T>) => void) | undefined;
 
 @WebSocketGateway({ namespace: LOGS_NAMESPACE })
-export class LogsGateway implements OnGatewayInit<LogsNamespace>, OnGatewayDisconnect<LogsSocket> {
+export class LogsGateway implements OnGatewayInit<LogsNamespace>, OnGatewayConnection<LogsSocket>, OnGatewayDisconnect<LogsSocket> {
   constructor(
     @Inject(ConnectionAdmission) private readonly admission: ConnectionAdmission,
     @Inject(SubscriptionService) private readonly subscriptions: SubscriptionService,
@@ -42,14 +44,19 @@ export class LogsGateway implements OnGatewayInit<LogsNamespace>, OnGatewayDisco
       void this.admission.admit({ peer: address, headers, auth }).then(
         (admitted) => {
           if (!admitted.ok) return next(connectError(admitted.error));
-          releaseWhenGone(socket, admitted.release);
+          // One literal with every field: added one by one to Socket.IO's empty object, they would
+          // spill into a separate property store on every connection.
+          socket.data = {
+            subject: admitted.subject,
+            token: admitted.token,
+            subscriptions: new SubscriptionIds(),
+            listenerBufferBytes: this.settings.listenerBufferBytes,
+            queuedBytes: { capBytes: this.settings.connectionBufferBytes, usedBytes: 0 },
+            releaseSlot: admitted.release,
+            ...(admitted.expiresAt && { expiresAt: admitted.expiresAt.getTime() }),
+          };
+          holdSlotUntilConnected(socket);
           guardRequests(socket);
-          socket.data.subject = admitted.subject;
-          socket.data.token = admitted.token;
-          socket.data.subscriptions = new Set();
-          socket.data.listenerBufferBytes = this.settings.listenerBufferBytes;
-          socket.data.queuedBytes = { capBytes: this.settings.connectionBufferBytes, usedBytes: 0 };
-          if (admitted.expiresAt) socket.data.expiresAt = admitted.expiresAt.getTime();
           this.metrics.connections.inc();
           this.logger.info({ user: admitted.subject.user, socket: socket.id }, 'client connected');
           next();
@@ -62,7 +69,13 @@ export class LogsGateway implements OnGatewayInit<LogsNamespace>, OnGatewayDisco
     });
   }
 
+  /** From here on its disconnect gives the slot back (handleDisconnect), not its connection's close. */
+  handleConnection(socket: LogsSocket): void {
+    socket.conn.off('close', socket.data.releaseSlot);
+  }
+
   handleDisconnect(socket: LogsSocket): void {
+    socket.data.releaseSlot();
     if (socket.data.subscriptions) this.subscriptions.disconnect(socket);
   }
 
@@ -96,14 +109,14 @@ function reply<T extends object>(ack: AckFn<T>, result: Ack<T>): void {
 }
 
 /**
- * Gives the user's connection slot back when the socket disconnects, or when its connection
- * closes before the socket ever connected (Socket.IO then drops it without a disconnect).
+ * Keeps the user's connection slot (`socket.data.releaseSlot`) with the socket. Until the socket
+ * connects, only its connection's close can give the slot back (Socket.IO drops a socket whose
+ * connection closed before it connected, without a disconnect); once connected, its disconnect
+ * does (handleConnection, handleDisconnect). No listener pair per socket for the whole
+ * connection: with their `once` wrappers they cost about 300 bytes on every connection.
  */
-function releaseWhenGone(socket: LogsSocket, release: () => void): void {
+function holdSlotUntilConnected(socket: LogsSocket): void {
+  const release = socket.data.releaseSlot;
   if (socket.conn.readyState !== 'open') return release();
   socket.conn.once('close', release);
-  socket.once('disconnect', () => {
-    socket.conn.off('close', release);
-    release();
-  });
 }

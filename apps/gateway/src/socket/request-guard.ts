@@ -22,10 +22,16 @@ export function checkRequestPacket(packet: readonly unknown[]): WireError | unde
 
 /** Runs every packet of `socket` through checkRequestPacket before any handler sees it. */
 export function guardRequests(socket: LogsSocket): void {
-  socket.use((packet, next) => {
-    const error = checkRequestPacket(packet);
-    if (!error) return next();
-    const ack: unknown = packet.at(-1);
-    if (typeof ack === 'function') (ack as (answer: unknown) => void)(errorAck(error));
-  });
+  socket.use(guardPacket);
+}
+
+/** A decoded packet as Socket.IO hands it to a socket's middleware. */
+type Packet = Parameters<Parameters<LogsSocket['use']>[0]>[0];
+
+/** One middleware for every socket: a closure per socket would cost memory on every connection. */
+function guardPacket(packet: Packet, next: (error?: Error) => void): void {
+  const error = checkRequestPacket(packet);
+  if (!error) return next();
+  const ack: unknown = packet.at(-1);
+  if (typeof ack === 'function') (ack as (answer: unknown) => void)(errorAck(error));
 }

@@ -16,6 +16,7 @@ import { initialFloors, liftPassedFloors, noteLastCursors, passFloor } from './d
 import { errorName } from '../model/error-name';
 import { BacklogProgress, BacklogRead, heldRuns, type ListenerBacklog, missedTargetChanges } from './listener-backlog';
 import type { ListenerAccess } from './listener-access';
+import type { ListenerPhase } from './listener-phase';
 import type { ListenerRegistry } from './listener-registry';
 import { replayWireBacklog } from './replay-backlog';
 import type { SlowListeners } from './slow-listeners';
@@ -31,6 +32,8 @@ import { toWireBacklog } from './wire-backlog';
 const CATCH_UP_LIMIT_MS = 10_000;
 /** Share of a connection's buffer (`listenerBufferBytes`) a backlog fills before it waits for the client. */
 const BACKLOG_BUFFER_SHARE = 0.5;
+/** The live phase carries no data: every live listener shares this one (an object each would be held per listener). */
+const LIVE: ListenerPhase = Object.freeze({ kind: 'live' });
 
 export interface OnboardingDeps {
   readonly stream: StreamDescriptor;
@@ -77,7 +80,7 @@ export class ListenerOnboarding {
   /** The live stream is past the listener's floors (or it waited long enough): into its class. */
   endCatchUp(listener: StreamListener, expired = false): void {
     const phase = listener.phase;
-    const live = this.deps.listeners.move(listener, { type: expired ? 'catch-up-expired' : 'floors-passed' }, () => ({ kind: 'live' }));
+    const live = this.deps.listeners.move(listener, { type: expired ? 'catch-up-expired' : 'floors-passed' }, () => LIVE);
     if (!live) return;
     if (phase.kind === 'catching-up') clearTimeout(phase.timer);
     this.deps.delivery.join(listener, this.deps.liveTargetKeys());
@@ -214,7 +217,7 @@ export class ListenerOnboarding {
       this.emitOwn(listener, records);
     }
     const next = listeners.move(listener, { type: 'backlog-sent', floorsLeft: floors.size > 0 }, (kind) => {
-      if (kind === 'live') return { kind };
+      if (kind === 'live') return LIVE;
       const timer = setTimeout(() => void this.deps.enqueue(() => this.endCatchUp(listener, true)), CATCH_UP_LIMIT_MS);
       timer.unref();
       return { kind: 'catching-up', floors, timer };

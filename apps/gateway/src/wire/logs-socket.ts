@@ -4,6 +4,7 @@ import type { Subject } from '@tailgate/plugin-sdk';
 import type { Namespace, Server, Socket } from 'socket.io';
 
 import type { SharedBytes } from './shared-bytes';
+import type { SubscriptionIds } from './subscription-ids';
 
 export interface SocketData {
   subject: Subject;
@@ -12,7 +13,9 @@ export interface SocketData {
   /** Kept in memory only, to re-review the connection; never logged (the logger redacts `token`). */
   token: string;
   /** Ids of this socket's subscriptions (stream ids). */
-  subscriptions: Set<string>;
+  subscriptions: SubscriptionIds;
+  /** Gives the user's connection slot back (see connections/connection-admission.ts); more calls do nothing. */
+  releaseSlot: () => void;
   /**
    * Bytes that may wait to be written to this connection before its subscriptions count as slow
    * (`streams.listenerBufferBytes`); it is the connection's buffer that fills, whichever stream fills it.
