@@ -29,8 +29,19 @@ describe('parseAgentConfig', () => {
       scanIntervalMs: 5000,
       checkpointIntervalMs: 1000,
       watchFiles: true,
+      redisUrl: '',
+      redisKeyPrefix: 'tailgate:',
+      maxContainersPerDemand: 100,
+      maxDemands: 1000,
+      maxBatchBytes: 1024 * 1024,
       logLevel: 'info',
     });
+  });
+
+  it('refuses a Redis URL of another scheme without echoing it', () => {
+    const refused = () => parseAgentConfig(['--node-name=node-1', '--redis-url=http://user:s3cret@redis:6379'], {});
+    expect(refused).toThrow(/--redis-url \(TAILGATE_AGENT_REDIS_URL\): must be a redis:\/\/ or rediss:\/\/ URL/);
+    expect(refused).not.toThrow(/s3cret/);
   });
 
   it('reads the environment, and a flag wins over it', () => {

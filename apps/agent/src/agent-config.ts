@@ -44,6 +44,24 @@ export const AgentConfigSchema = z.strictObject({
     .default('true')
     .transform((value) => value === 'true')
     .describe('Wake on inotify events of followed directories (polling stays as the fallback).'),
+  redisUrl: z
+    .string()
+    .regex(/^(rediss?:\/\/.+)?$/, 'must be a redis:// or rediss:// URL')
+    .default('')
+    .describe('Redis the gateways use (redis.url): demand comes and records go through it. Empty: no bus (records stay in-process).'),
+  redisKeyPrefix: z
+    .string()
+    .min(1)
+    .regex(/^[^{}]*$/, 'must not contain "{" or "}"')
+    .default('tailgate:')
+    .describe("The gateways' redis.keyPrefix: the agent's channels are under <prefix>plugins:agent-pod-logs:."),
+  maxContainersPerDemand: integer(1, 10_000, 100).describe(
+    'Most containers of this node one stream is served for; the first ones by path.',
+  ),
+  maxDemands: integer(1, 100_000, 1_000).describe('Most streams served at once; more are refused (too_many_demands).'),
+  maxBatchBytes: integer(4 * KIB, 64 * MIB, MIB).describe(
+    'Largest record message published, in bytes (a single longer record goes alone).',
+  ),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Level of the JSON log.'),
 });
 export type AgentConfig = z.output<typeof AgentConfigSchema>;

@@ -1,5 +1,6 @@
 // Prometheus metrics of one agent, in a registry of its own (tests run several agents in a process).
 // Counters of the tailing engine are fed from its running totals, so a scrape costs the hot path nothing.
+import type { DemandServerCounts } from '@tailgate/plugin-agent-pod-logs';
 import type { TailCounts } from '@tailgate/plugin-node-file';
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 
@@ -46,6 +47,25 @@ export class AgentMetrics {
     truncations: this.counter('truncations_total', 'Log files truncated or rewritten in place (copytruncate), read again from the start.'),
     gaps: this.counter('position_gaps_total', 'Saved positions whose file was gone at resume: lines may be missing.'),
   };
+  readonly demands: Gauge = new Gauge({
+    name: 'tailgate_agent_demands',
+    help: 'Streams (demand runs) this agent serves now.',
+    registers: [this.registry],
+    collect: () => this.demandFeed?.(),
+  });
+  private demandFeed: (() => void) | undefined;
+  readonly demandsRefused = new Counter({
+    name: 'tailgate_agent_demands_refused_total',
+    help: 'Demand messages refused, by code (invalid_demand, too_many_containers, too_many_demands).',
+    labelNames: ['code'] as const,
+    registers: [this.registry],
+  });
+  private readonly demandCounters = {
+    recordsPublished: this.counter('records_published_total', 'Records published to gateways (after the filters of each stream).'),
+    recordsFiltered: this.counter('records_filtered_total', "Records a stream's filters (stream, include, exclude) kept off the bus."),
+    publishFailures: this.counter('publish_failures_total', 'Messages the bus did not take (Redis down): their records are lost.'),
+  };
+  private lastDemandCounts = { recordsPublished: 0, recordsFiltered: 0, publishFailures: 0, refused: {} as Record<string, number> };
   private lastTotals: TailCounts | undefined;
   private isReady: (() => boolean) | undefined;
 
@@ -67,6 +87,27 @@ export class AgentMetrics {
     }
     this.lastTotals = totals;
     this.containersTailed.set(tailed);
+  }
+
+  /** Runs `feed` before each scrape. */
+  observeDemandOnScrape(feed: () => void): void {
+    this.demandFeed = feed;
+  }
+
+  /** Feeds the demand counters from the server's running counts. */
+  observeDemand(counts: DemandServerCounts, runs: number): void {
+    const last = this.lastDemandCounts;
+    for (const key of ['recordsPublished', 'recordsFiltered', 'publishFailures'] as const) {
+      const delta = counts[key] - last[key];
+      if (delta > 0) this.demandCounters[key].inc(delta);
+      last[key] = counts[key];
+    }
+    for (const [code, value] of Object.entries(counts.demandsRefused)) {
+      const delta = value - (last.refused[code] ?? 0);
+      if (delta > 0) this.demandsRefused.inc({ code }, delta);
+      last.refused[code] = value;
+    }
+    this.demands.set(runs);
   }
 
   private counter(name: string, help: string): Counter {

@@ -38,6 +38,20 @@ describe('PositionStore', () => {
     expect(reopened.store.size).toBe(1);
   });
 
+  it('keeps the demand runs a directory was tailed for with its position, and forgets both together', async () => {
+    const run = 'c'.repeat(32);
+    const { store } = await PositionStore.open(stateDir);
+    store.set('/dir/a', position);
+    store.setRuns('/dir/a', [run]);
+    store.set('/dir/b', position);
+    store.setRuns('/dir/b', [run]);
+    store.delete('/dir/b');
+    await store.save();
+    const { store: reopened } = await PositionStore.open(stateDir);
+    expect(reopened.runsOf('/dir/a')).toEqual([run]);
+    expect(reopened.runsOf('/dir/b')).toBeUndefined();
+  });
+
   it('writes only when something changed, and never two writes at once', async () => {
     const { store } = await PositionStore.open(stateDir);
     const file = join(stateDir, POSITIONS_FILE);

@@ -16,6 +16,8 @@ export const POSITIONS_FILE = 'positions.json';
 const PositionsFileSchema = z.strictObject({
   version: z.literal(1),
   positions: z.record(z.string().min(1), TailPositionSchema),
+  /** Per directory, the demand runs it was tailed for: a restart resumes it for those runs only. */
+  runs: z.record(z.string().min(1), z.array(z.string().regex(/^[0-9a-f]{32}$/)).max(10_000)).optional(),
 });
 
 /** What opening found: `unreadable` when a file was there but could not be used. */
@@ -31,13 +33,14 @@ export class PositionStore {
   private constructor(
     readonly file: string,
     private readonly positions: Map<string, TailPosition>,
+    private readonly runs: Map<string, readonly string[]>,
   ) {}
 
   /** Loads the saved positions and proves the directory writable by saving them back. */
   static async open(stateDir: string): Promise<OpenedPositions> {
     const file = join(stateDir, POSITIONS_FILE);
     const loaded = await load(file);
-    const store = new PositionStore(file, loaded.positions);
+    const store = new PositionStore(file, loaded.positions, loaded.runs);
     try {
       await mkdir(stateDir, { recursive: true });
       store.changed = true;
@@ -64,6 +67,19 @@ export class PositionStore {
 
   delete(path: string): void {
     this.changed = this.positions.delete(path) || this.changed;
+    this.runs.delete(path);
+  }
+
+  /** The demand runs the directory was last tailed for. */
+  runsOf(path: string): readonly string[] | undefined {
+    return this.runs.get(path);
+  }
+
+  setRuns(path: string, runs: readonly string[]): void {
+    const known = this.runs.get(path);
+    if (known?.length === runs.length && known.every((run, i) => run === runs[i])) return;
+    this.runs.set(path, runs);
+    this.changed = true;
   }
 
   /** Forgets the positions of directories not in `paths` (their pods are gone). */
@@ -81,7 +97,8 @@ export class PositionStore {
   private async writeIfChanged(): Promise<void> {
     if (!this.changed) return;
     this.changed = false;
-    const content = JSON.stringify({ version: 1, positions: Object.fromEntries(this.positions) });
+    const runs = this.runs.size === 0 ? {} : { runs: Object.fromEntries(this.runs) };
+    const content = JSON.stringify({ version: 1, positions: Object.fromEntries(this.positions), ...runs });
     const temporary = `${this.file}.${process.pid}.tmp`;
     try {
       const handle = await open(temporary, 'w', 0o600);
@@ -100,19 +117,27 @@ export class PositionStore {
   }
 }
 
-async function load(file: string): Promise<{ positions: Map<string, TailPosition>; problem?: { code: string } }> {
+interface Loaded {
+  readonly positions: Map<string, TailPosition>;
+  readonly runs: Map<string, readonly string[]>;
+  readonly problem?: { code: string };
+}
+
+async function load(file: string): Promise<Loaded> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    if (errorCode(error) === 'ENOENT') return { positions: new Map() };
-    return { positions: new Map(), problem: { code: errorCode(error) } };
+    if (errorCode(error) === 'ENOENT') return { positions: new Map(), runs: new Map() };
+    return { positions: new Map(), runs: new Map(), problem: { code: errorCode(error) } };
   }
   try {
     const parsed = PositionsFileSchema.safeParse(JSON.parse(text));
-    if (parsed.success) return { positions: new Map(Object.entries(parsed.data.positions)) };
+    if (parsed.success) {
+      return { positions: new Map(Object.entries(parsed.data.positions)), runs: new Map(Object.entries(parsed.data.runs ?? {})) };
+    }
   } catch {
     // Not JSON: reported below like any other malformed content.
   }
-  return { positions: new Map(), problem: { code: 'malformed' } };
+  return { positions: new Map(), runs: new Map(), problem: { code: 'malformed' } };
 }

@@ -1,15 +1,18 @@
 // The agent's one composition root: builds everything in order — log, metrics and the health
-// server, saved positions, container inventory, the tailing engine and its pump, readiness — and
-// registers, for each, the named step that undoes it; `stop()` (SIGTERM, SIGINT) runs those in
-// reverse. Used by main.ts and by tests, which get the in-process tail API: follow a container
-// from a position, stop it, and receive its batches through `sink`.
-import { AgentTail, type ContainerLogDir, type TailFrom } from '@tailgate/plugin-node-file';
+// server, saved positions, container inventory, the bus (with a Redis URL), the tailing engine and
+// its pump, the demand server, readiness — and registers, for each, the named step that undoes it;
+// `stop()` (SIGTERM, SIGINT) runs those in reverse. Used by main.ts and by tests, which also get
+// the in-process tail API: follow a container from a position, stop it, and receive its batches
+// through `sink`.
+import { DemandServer, type NodeTailing } from '@tailgate/plugin-agent-pod-logs';
+import { AgentTail, type ContainerLogDir, type TailFrom, type TailPosition } from '@tailgate/plugin-node-file';
 import type pino from 'pino';
 import type { Logger } from 'pino';
 
 import type { AgentConfig } from './agent-config';
 import type { AgentProblemCode } from './agent-error';
 import { createAgentLogger } from './agent-logger';
+import { type AgentBus, connectAgentBus } from './agent-bus';
 import { AgentMetrics } from './agent-metrics';
 import { ContainerInventory, type InventoryContainer } from './container-inventory';
 import { startHealthServer } from './health-server';
@@ -42,6 +45,10 @@ export interface RunningAgent {
   follow(dir: ContainerLogDir, from?: TailFrom): boolean;
   /** Stops tailing it, keeping its position for the next `follow`. */
   unfollow(path: string): Promise<void>;
+  /** Directories being tailed now. */
+  tailed(): ReadonlySet<string>;
+  /** Demand runs served now (empty without a bus). */
+  demandRuns(): readonly string[];
   /** What keeps the agent from being ready; empty when ready. */
   problems(): readonly AgentProblemCode[];
   /** Runs the shutdown sequence (once). */
@@ -49,6 +56,9 @@ export interface RunningAgent {
 }
 
 type AgentPhase = 'starting' | 'running' | 'stopping';
+
+/** Demand is dropped and containers matched again this often. */
+const DEMAND_SWEEP_MS = 1_000;
 
 export async function startAgent(config: AgentConfig, options: StartAgentOptions = {}): Promise<RunningAgent> {
   const logger = createAgentLogger(config.logLevel, config.nodeName, options.logDestination);
@@ -85,6 +95,13 @@ export async function startAgent(config: AgentConfig, options: StartAgentOptions
     if (!found.problem) positions.retainOnly(found.paths());
     shutdown.add('container inventory', () => found.stop());
 
+    let bus: AgentBus | undefined;
+    if (config.redisUrl !== '') {
+      const connected = connectAgentBus(config.redisUrl, config.redisKeyPrefix, logger.child({ component: 'bus' }));
+      bus = connected;
+      shutdown.add('bus', () => connected.close());
+    }
+
     const tail = new AgentTail({
       readChunkBytes: config.readBufferBytes,
       maxLineBytes: config.maxLineBytes,
@@ -92,12 +109,35 @@ export async function startAgent(config: AgentConfig, options: StartAgentOptions
       pollIntervalMs: config.pollIntervalMs,
       watchFiles: config.watchFiles,
     });
-    const pump = new TailPump(tail, positions, options.sink ?? (() => undefined), metrics, logger, config.checkpointIntervalMs);
+    let demand: DemandServer | undefined;
+    const sink = async (events: Parameters<TailSink>[0]): Promise<void> => {
+      await options.sink?.(events);
+      await demand?.deliver(events);
+    };
+    const runsOf = (path: string): readonly string[] => demand?.runsCovering(path) ?? [];
+    const pump = new TailPump(tail, positions, sink, metrics, logger, config.checkpointIntervalMs, runsOf);
     pump.start();
     shutdown.add('tailing', async () => {
       await pump.stop();
       await tail.close();
     });
+
+    if (bus) {
+      const tailing: NodeTailing = {
+        containers: () => found.containers(),
+        rescan: () => found.scan(),
+        follow: (dir, runs) => void tail.start(dir, resumeFor(positions, dir.path, runs) ?? 'end'),
+        unfollow: (path) => pump.forget(path),
+      };
+      const { nodeName, maxContainersPerDemand, maxDemands, maxBatchBytes } = config;
+      const read = { readChunkBytes: config.readBufferBytes, maxLineBytes: config.maxLineBytes };
+      const limits = { nodeName, maxContainersPerDemand, maxDemands, maxBatchBytes, read, sweepIntervalMs: DEMAND_SWEEP_MS };
+      const server = new DemandServer(bus, tailing, limits, logger.child({ component: 'demand' }));
+      demand = server;
+      metrics.observeDemandOnScrape(() => metrics.observeDemand(server.counts, server.runs().length));
+      await server.start();
+      shutdown.add('demand', () => server.stop());
+    }
 
     phase = 'running';
     shutdown.add('readiness', () => void (phase = 'stopping'));
@@ -111,6 +151,8 @@ export async function startAgent(config: AgentConfig, options: StartAgentOptions
       rescan: () => found.scan(),
       follow: (dir, from) => tail.start(dir, from ?? positions.get(dir.path) ?? 'end'),
       unfollow: (path) => pump.release(path),
+      tailed: () => tail.paths(),
+      demandRuns: () => demand?.runs() ?? [],
       problems,
       stop: (reason) => shutdown.run(reason),
     };
@@ -118,4 +160,13 @@ export async function startAgent(config: AgentConfig, options: StartAgentOptions
     await shutdown.run('start failed');
     throw error;
   }
+}
+
+/**
+ * A saved position resumes a directory only for a demand run it was tailed for before the restart:
+ * that stream's listeners get what was written meanwhile; a new run starts at the end.
+ */
+function resumeFor(positions: PositionStore, path: string, runs: readonly string[]): TailPosition | undefined {
+  const saved = positions.runsOf(path);
+  return saved?.some((run) => runs.includes(run)) ? positions.get(path) : undefined;
 }

@@ -11,7 +11,7 @@ import { errorCode } from './agent-error';
 import type { AgentMetrics } from './agent-metrics';
 import type { PositionStore } from './position-store';
 
-/** Where the records go: in-process for now (tests, the embedded mode); the bus publisher next. */
+/** Where the records go besides the demand server: in-process (tests). */
 export type TailSink = (events: readonly AgentTailEvent[]) => Promise<void> | void;
 
 export class TailPump {
@@ -26,6 +26,8 @@ export class TailPump {
     private readonly metrics: AgentMetrics,
     private readonly logger: Logger,
     private readonly checkpointIntervalMs: number,
+    /** The demand runs a directory is tailed for, saved with its position. */
+    private readonly runsOf?: (path: string) => readonly string[],
   ) {}
 
   start(): void {
@@ -45,10 +47,19 @@ export class TailPump {
     if (position) this.positions.set(path, position);
   }
 
+  /** Stops one container and forgets its position: nobody wants it, and a later start begins at the end. */
+  async forget(path: string): Promise<void> {
+    await this.tail.stop(path);
+    this.positions.delete(path);
+  }
+
   /** Saves the positions of the followed containers now. */
   async checkpoint(): Promise<void> {
     this.lastSave = performance.now();
-    for (const [path, position] of this.tail.positions()) this.positions.set(path, position);
+    for (const [path, position] of this.tail.positions()) {
+      this.positions.set(path, position);
+      if (this.runsOf) this.positions.setRuns(path, this.runsOf(path));
+    }
     try {
       await this.positions.save();
       this.metrics.positionSaves.inc({ result: 'ok' });

@@ -1,4 +1,5 @@
 // The plugins this image carries; tailgate.yaml decides which are enabled.
+import agentPodLogs from '@tailgate/plugin-agent-pod-logs';
 import kubePodLogs from '@tailgate/plugin-kube-pod-logs';
 import kubeRbac from '@tailgate/plugin-kube-rbac';
 import kubeSelf from '@tailgate/plugin-kube-self';
@@ -20,4 +21,5 @@ export const BUNDLED_PLUGINS: readonly Plugin<unknown>[] = [
   nodeFile,
   nodeLogs,
   kubePodLogs,
+  agentPodLogs,
 ] as Plugin<unknown>[];

@@ -1,4 +1,4 @@
-// The services the gateway hands its plugins (kube clients, pod metadata), the cluster feeds that
+// The services the gateway hands its plugins (kube clients, pod metadata, the bus), the cluster feeds that
 // can change access (pod labels, RBAC objects), and the steps that stop them, in stop order.
 import type { TailgateConfig } from '@tailgate/config';
 import {
@@ -9,11 +9,13 @@ import {
   kubeServiceRef,
   kubeTransportServiceRef,
 } from '@tailgate/kube';
+import type { LogBus } from '@tailgate/bus';
 import type { HostServices } from '@tailgate/plugin-host';
-import { podMetadataServiceRef } from '@tailgate/plugin-sdk';
+import { logBusServiceRef, PLUGIN_BUS_CHANNEL_PREFIX, type PluginBus, podMetadataServiceRef } from '@tailgate/plugin-sdk';
 import type { Logger } from 'pino';
 
 import { createKubeHostServices } from './kube/kube-host-services';
+import type { BusFrame } from './model/bus-message';
 import { FilePodMetadata } from './pod-metadata/file-pod-metadata';
 import { type ShutdownStep, step } from './shutdown-sequence';
 
@@ -27,8 +29,9 @@ export interface GatewayHostServices {
   readonly stopSteps: readonly ShutdownStep[];
 }
 
-export async function buildHostServices(config: TailgateConfig, logger: Logger): Promise<GatewayHostServices> {
+export async function buildHostServices(config: TailgateConfig, logger: Logger, bus: LogBus<BusFrame>): Promise<GatewayHostServices> {
   const services = new Map<string, unknown>();
+  services.set(logBusServiceRef.id, pluginBus(bus, `${config.redis.keyPrefix}${PLUGIN_BUS_CHANNEL_PREFIX}`));
   const accessChanges: AccessChangeFeed[] = [];
   const stopSteps: ShutdownStep[] = [];
   if (config.kube) {
@@ -73,4 +76,20 @@ export async function buildHostServices(config: TailgateConfig, logger: Logger):
     services.set(podMetadataServiceRef.id, pods);
   }
   return { services, accessChanges, stopSteps };
+}
+
+/**
+ * The bus as plugins see it: string messages on channels under `prefix`. The gateway's own frames
+ * (objects in one process) never reach a plugin: those channels are outside the prefix, and
+ * anything but a string is ignored.
+ */
+function pluginBus(bus: LogBus<BusFrame>, prefix: string): PluginBus {
+  return {
+    // Plugins have no replay: nothing of theirs is kept for it.
+    publish: (channel, message) => bus.publish(prefix + channel, message, { replay: false }),
+    subscribe: (channel, onMessage) =>
+      bus.subscribe(prefix + channel, (message) => {
+        if (typeof message === 'string') onMessage(message);
+      }),
+  };
 }

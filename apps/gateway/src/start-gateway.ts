@@ -71,8 +71,12 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const logger = createLogger(config.log.level, options.logDestination);
   const pluginLogger = logger.child({ component: 'gateway' });
 
-  // Plugins and what they are given.
-  const host = await buildHostServices(config, logger);
+  // Plugins and what they are given (the bus too: plugins may publish on channels of their own).
+  const bus = createBus(config, logger);
+  const host = await buildHostServices(config, logger, bus).catch(async (error: unknown) => {
+    await bus.close();
+    throw error;
+  });
   const loaded = await loadPlugins({
     bundled: options.bundled ?? BUNDLED_PLUGINS,
     config,
@@ -80,7 +84,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     logger: (plugin) => logger.child({ plugin }),
   });
   if (!loaded.ok) {
-    await new ShutdownSequence(host.stopSteps, logger).run();
+    await new ShutdownSequence([step('bus', () => bus.close()), ...host.stopSteps], logger).run();
     throw new ConfigurationError(loaded.problems);
   }
   const { registry } = loaded;
@@ -89,7 +93,6 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   // The stream model: bus, decisions, quotas, upstream supervision, subscriptions.
   const metrics = new GatewayMetrics();
   const health = new GatewayHealth();
-  const bus = createBus(config, logger);
   bus.onConnectionChange((state) => {
     health.bus = state;
     logger.warn({ state }, 'bus connection changed');

@@ -13,3 +13,5 @@ export * from './records';
 export * from './service-ref';
 export * from './time-cursor';
 export * from './line-splitter';
+export * from './plugin-bus';
+export * from './safe-pattern';

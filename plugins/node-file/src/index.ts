@@ -3,6 +3,7 @@
 import { nodeFilePlugin } from './plugin';
 
 export { AgentTail, type AgentTailEvent, type AgentTailOptions, type AgentTailStep, type TailFrom } from './agent-tail';
+export { type BacklogWindow, containerBacklog } from './container-backlog';
 export { ContainerFileTailer, type TailCounts, type TailerPoll } from './container-file-tailer';
 export {
   type ContainerLink,

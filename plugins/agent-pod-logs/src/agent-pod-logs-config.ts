@@ -1,0 +1,99 @@
+// Settings of the agent-pod-logs plugin, each with its default: how often the gateway renews
+// demand and how long agents keep serving it unrenewed, and the embedded agent (no DaemonSet: the
+// gateway tails a local pods root itself, behind the same protocol).
+import { z } from 'zod';
+
+import { MAX_DEMAND_TTL_MS, MIN_DEMAND_TTL_MS } from './agent-messages';
+
+const MIB = 1024 * 1024;
+
+export const EmbeddedAgentConfigSchema = z.strictObject({
+  root: z
+    .string()
+    .min(1)
+    .default('/var/log/pods')
+    .describe('Pods root the embedded agent reads: <namespace>_<pod>_<uid>/<container>/<n>.log.'),
+  nodeName: z.string().min(1).max(253).default('local').describe('Node name the embedded agent speaks for.'),
+  pollIntervalMs: z
+    .number()
+    .int()
+    .min(10)
+    .max(60_000)
+    .default(250)
+    .describe('Slowest check of followed files without an inotify event, in ms.'),
+  watchFiles: z.boolean().default(true).describe('Wake on inotify events of followed directories.'),
+  scanIntervalMs: z.number().int().min(50).max(600_000).default(1_000).describe('How often the pods root is listed, in ms.'),
+  readChunkBytes: z
+    .number()
+    .int()
+    .min(4096)
+    .max(16 * MIB)
+    .default(262_144)
+    .describe('Bytes read from a file at once.'),
+  maxLineBytes: z
+    .number()
+    .int()
+    .min(256)
+    .max(64 * MIB)
+    .default(MIB)
+    .describe('Longest line kept; longer ones are capped with a marker.'),
+  maxBatchRecords: z.number().int().min(1).max(10_000).default(500).describe('Most records in one batch.'),
+  maxBatchBytes: z
+    .number()
+    .int()
+    .min(4096)
+    .max(64 * MIB)
+    .default(MIB)
+    .describe('Largest record message published, in bytes.'),
+  maxContainersPerDemand: z.number().int().min(1).max(10_000).default(100).describe('Most containers one stream is served for.'),
+  maxDemands: z.number().int().min(1).max(100_000).default(1_000).describe('Most streams served at once.'),
+});
+export type EmbeddedAgentConfig = z.output<typeof EmbeddedAgentConfigSchema>;
+
+export const AgentPodLogsConfigSchema = z
+  .strictObject({
+    demandIntervalMs: z.number().int().min(100).max(30_000).default(5_000).describe('How often a running stream renews its demand, in ms.'),
+    demandTtlMs: z
+      .number()
+      .int()
+      .min(MIN_DEMAND_TTL_MS)
+      .max(MAX_DEMAND_TTL_MS)
+      .default(15_000)
+      .describe('How long agents serve a demand that is not renewed (a gateway that died), in ms; at least twice demandIntervalMs.'),
+    maxQueuedRecords: z
+      .number()
+      .int()
+      .min(100)
+      .max(1_000_000)
+      .default(50_000)
+      .describe('Records a stream holds from agents while the gateway is busy; beyond, new batches are dropped and counted in the log.'),
+    rollCallMs: z
+      .number()
+      .int()
+      .min(10)
+      .max(10_000)
+      .default(300)
+      .describe("How long the first backlog read after start waits for agents to answer the gateway's roll call, in ms."),
+    agentAnswerMs: z
+      .number()
+      .int()
+      .min(100)
+      .max(60_000)
+      .default(5_000)
+      .describe(
+        'How long a backlog read waits for an agent to answer or send its next page before failing with upstream_unavailable, in ms.',
+      ),
+    heartbeatTtlMs: z
+      .number()
+      .int()
+      .min(1_000)
+      .max(300_000)
+      .default(15_000)
+      .describe('An agent not heard of for this long (agents say they are there every 5 s) is not asked for backlogs, in ms.'),
+    embedded: EmbeddedAgentConfigSchema.optional().describe('Run the agent engine in the gateway process (no Redis, no DaemonSet).'),
+  })
+  .refine((config) => config.demandTtlMs >= 2 * config.demandIntervalMs, {
+    path: ['demandTtlMs'],
+    message: 'must be at least twice demandIntervalMs',
+  });
+export type AgentPodLogsConfig = z.output<typeof AgentPodLogsConfigSchema>;
