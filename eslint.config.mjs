@@ -22,11 +22,25 @@ export default tseslint.config(
     },
   },
   {
+    // One way: apps → plugins and libs → the SDK. A plugin never imports another plugin (what two
+    // share lives in a lib); tests may compose them.
     files: ['libs/**/*.ts', 'plugins/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/apps/*', '**/apps/**', '@tailgate/gateway'], message: 'libraries and plugins never import an app' }] },
+        {
+          patterns: [
+            {
+              group: ['**/apps/*', '**/apps/**', '@tailgate/gateway', '@tailgate/agent'],
+              message: 'libraries and plugins never import an app',
+            },
+            {
+              group: ['@tailgate/plugin-*', '!@tailgate/plugin-sdk', '!@tailgate/plugin-sdk/*', '!@tailgate/plugin-host', '**/plugins/**'],
+              message: 'a library or plugin never imports a plugin: share code through a library',
+            },
+          ],
+        },
       ],
     },
   },

@@ -4,7 +4,7 @@
 import { type FileHandle, open, stat } from 'node:fs/promises';
 
 import type { WireRecord } from '@tailgate/contracts';
-import type { CriLogWriter } from '@tailgate/plugin-node-file/testing';
+import type { CriLogWriter } from '@tailgate/cri-logs/testing';
 
 const READ_BYTES = 256 * 1024;
 const NEWLINE = 0x0a;

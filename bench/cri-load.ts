@@ -1,7 +1,7 @@
 // Writes CRI log lines the way a container runtime appends them. Capacity runs append prebuilt
 // chunks as fast as the disk takes them; latency runs append open-loop at a fixed rate, each line
 // stamped with its intended write time so a late writer cannot hide queueing delay.
-import type { CriLogWriter } from '@tailgate/plugin-node-file/testing';
+import type { CriLogWriter } from '@tailgate/cri-logs/testing';
 
 import { epochMs, TIME_MARK } from './fleet-protocol';
 

@@ -1,7 +1,7 @@
 // What every pipeline the bench drives looks like to a scenario, baseline or Tailgate alike:
 // CRI files to append to, an address for the listeners, and how many records each listener
 // should receive for what was written.
-import type { CriLogWriter } from '@tailgate/plugin-node-file/testing';
+import type { CriLogWriter } from '@tailgate/cri-logs/testing';
 
 import type { ListenerSpec, Wire } from './fleet-protocol';
 

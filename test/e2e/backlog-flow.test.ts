@@ -2,7 +2,7 @@
 // whole and in order for a client that reads; a client that stops reading is disconnected after
 // `streams.drainTimeoutMs` (docs/protocol.md "Backlogs and slow clients"); a `since` or `tail`
 // beyond the maximum window is refused with `invalid_request`, naming the limit.
-import { encodeCriLine } from '@tailgate/plugin-node-file/testing';
+import { encodeCriLine } from '@tailgate/cri-logs/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { DEMO_PODS } from '../../apps/gateway/src/demo/demo-world';

@@ -3,7 +3,7 @@
 // while a fast client on the same stream gets every record; the server holds at most its cap for
 // it; once it reads again it gets what the lane kept, `dropped` exactly where records are missing.
 import type { DroppedEvent } from '@tailgate/contracts';
-import { encodeCriLine } from '@tailgate/plugin-node-file/testing';
+import { encodeCriLine } from '@tailgate/cri-logs/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { DEMO_PODS } from '../../apps/gateway/src/demo/demo-world';

@@ -1,6 +1,6 @@
 // A container that stops streaming is announced as removed, with the reason the source gave,
 // through the real node-file source, supervisor, bus and socket.io-client.
-import { CriLogWriter } from '@tailgate/plugin-node-file/testing';
+import { CriLogWriter } from '@tailgate/cri-logs/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
 import { DEMO_PODS } from '../../apps/gateway/src/demo/demo-world';

@@ -8,7 +8,7 @@ import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rea
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { CriLogWriter } from '@tailgate/plugin-node-file/testing';
+import { CriLogWriter } from '@tailgate/cri-logs/testing';
 import { freePort } from '@tailgate/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
@@ -182,7 +182,7 @@ describe('agent process', () => {
 /** Steps an AgentTail on $DIR twice, then once more after a line on stdin; prints each step's events. */
 const TAIL_STEPS = `
 const { createRequire } = await import('node:module');
-const { AgentTail } = createRequire(process.cwd() + '/')('@tailgate/plugin-node-file');
+const { AgentTail } = createRequire(process.cwd() + '/')('@tailgate/cri-logs');
 const tail = new AgentTail({ readChunkBytes: 65536, maxLineBytes: 65536, maxBatchRecords: 100, pollIntervalMs: 50, watchFiles: false });
 tail.start({ target: { namespace: 'acme', pod: 'db-0', container: 'db' }, path: process.env.DIR }, 'beginning');
 const report = async () => {

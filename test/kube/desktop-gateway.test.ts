@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { parseConfig } from '@tailgate/config';
-import { CriLogWriter } from '@tailgate/plugin-node-file/testing';
+import { CriLogWriter } from '@tailgate/cri-logs/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type RunningGateway, startGateway } from '../../apps/gateway/src/start-gateway';

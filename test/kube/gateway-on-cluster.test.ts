@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { CriLogWriter } from '@tailgate/plugin-node-file/testing';
+import { CriLogWriter } from '@tailgate/cri-logs/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { RunningGateway } from '../../apps/gateway/src/start-gateway';

@@ -1,7 +1,7 @@
 // Prometheus metrics of one agent, in a registry of its own (tests run several agents in a process).
 // Counters of the tailing engine are fed from its running totals, so a scrape costs the hot path nothing.
 import type { DemandServerCounts } from '@tailgate/plugin-agent-pod-logs';
-import type { TailCounts } from '@tailgate/plugin-node-file';
+import type { TailCounts } from '@tailgate/cri-logs';
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 
 export type ReadErrorKind = 'directory' | 'file';

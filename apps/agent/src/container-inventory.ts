@@ -5,7 +5,7 @@
 // missing root makes the agent not ready.
 import { stat } from 'node:fs/promises';
 
-import { type ContainerLogDir, PodDirectoryScanner, resolveContainerLinks, type UnreadableDirectory } from '@tailgate/plugin-node-file';
+import { type ContainerLogDir, PodDirectoryScanner, resolveContainerLinks, type UnreadableDirectory } from '@tailgate/cri-logs';
 import type { Logger } from 'pino';
 
 import { errorCode, type AgentProblemCode } from './agent-error';

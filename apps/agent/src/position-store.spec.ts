@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import type { TailPosition } from '@tailgate/plugin-node-file';
+import type { TailPosition } from '@tailgate/cri-logs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { POSITIONS_FILE, PositionStore } from './position-store';

@@ -6,7 +6,7 @@
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { type TailPosition, TailPositionSchema } from '@tailgate/plugin-node-file';
+import { type TailPosition, TailPositionSchema } from '@tailgate/cri-logs';
 import { z } from 'zod';
 
 import { AgentError, errorCode } from './agent-error';

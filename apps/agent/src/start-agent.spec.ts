@@ -2,8 +2,8 @@ import { mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { type AgentTailEvent, type ContainerLogDir } from '@tailgate/plugin-node-file';
-import { CriLogWriter } from '@tailgate/plugin-node-file/testing';
+import { type AgentTailEvent, type ContainerLogDir } from '@tailgate/cri-logs';
+import { CriLogWriter } from '@tailgate/cri-logs/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { parseAgentConfig } from './agent-config';

@@ -5,7 +5,7 @@
 // the in-process tail API: follow a container from a position, stop it, and receive its batches
 // through `sink`.
 import { DemandServer, type NodeTailing } from '@tailgate/plugin-agent-pod-logs';
-import { AgentTail, type ContainerLogDir, type TailFrom, type TailPosition } from '@tailgate/plugin-node-file';
+import { AgentTail, type ContainerLogDir, type TailFrom, type TailPosition } from '@tailgate/cri-logs';
 import type pino from 'pino';
 import type { Logger } from 'pino';
 

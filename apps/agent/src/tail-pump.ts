@@ -4,7 +4,7 @@
 // Positions are taken after the sink took the records, so an orderly restart neither loses nor
 // repeats a record; after a crash, records since the last save come again (with the same cursors).
 // A sink that throws loses that step's records: logged by code, and the loop goes on.
-import type { AgentTail, AgentTailEvent } from '@tailgate/plugin-node-file';
+import type { AgentTail, AgentTailEvent } from '@tailgate/cri-logs';
 import type { Logger } from 'pino';
 
 import { errorCode } from './agent-error';

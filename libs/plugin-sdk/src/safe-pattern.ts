@@ -15,6 +15,13 @@ export function unsafePatternReason(source: string): string | undefined {
   return nestedQuantifierReason(source);
 }
 
+/** The pattern compiled; throws (naming why, never echoing it) when it is not safe. */
+export function compilePattern(source: string): RegExp {
+  const reason = unsafePatternReason(source);
+  if (reason !== undefined) throw new Error(`unsafe pattern: ${reason}`);
+  return new RegExp(source);
+}
+
 function nestedQuantifierReason(source: string): string | undefined {
   // For each open group: whether a quantifier occurred inside it.
   const groups: boolean[] = [];

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { NodeFileConfigSchema, NodeFileSource } from '@tailgate/plugin-node-file';
-import { CriLogWriter } from '@tailgate/plugin-node-file/testing';
+import { CriLogWriter } from '@tailgate/cri-logs/testing';
 import { silentLogger } from '@tailgate/plugin-sdk';
 import { collectBacklog, collectStream, describeLogSource, registerForTest, type StreamCollector } from '@tailgate/plugin-sdk/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';

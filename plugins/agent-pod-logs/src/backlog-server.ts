@@ -3,7 +3,7 @@
 // merged oldest first, filtered like the live records, and published a page per credit the
 // gateway grants — a reader that stops granting holds at most its credit in flight, and a read not
 // granted within its ttl is closed (files released). Bounded: reads at once, containers per read.
-import { type BacklogWindow, containerBacklog, type ContainerLogDir, type TailerOptions } from '@tailgate/plugin-node-file';
+import { type BacklogWindow, containerBacklog, type ContainerLogDir, type TailerOptions } from '@tailgate/cri-logs';
 import { type LogRecord, mergeOldestFirst, targetKey } from '@tailgate/plugin-sdk';
 
 import { batchesChannel } from './agent-channels';

@@ -1,4 +1,4 @@
-import type { ContainerLogDir } from '@tailgate/plugin-node-file';
+import type { ContainerLogDir } from '@tailgate/cri-logs';
 import type { LogRecord, PluginLogger } from '@tailgate/plugin-sdk';
 import { describe, expect, it } from 'vitest';
 

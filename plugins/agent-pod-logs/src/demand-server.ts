@@ -5,7 +5,7 @@
 // served at once, containers per demand, bytes per published message. It never decides who sees
 // what (the gateway authorizes every target) and never logs a line or a message's content.
 import type { LogRecord, PluginBus, PluginBusUnsubscribe, PluginLogger } from '@tailgate/plugin-sdk';
-import type { AgentTailEvent, ContainerLogDir, TailerOptions } from '@tailgate/plugin-node-file';
+import type { AgentTailEvent, ContainerLogDir, TailerOptions } from '@tailgate/cri-logs';
 
 import { AGENTS_CHANNEL, batchesChannel, DEMAND_CHANNEL } from './agent-channels';
 import {

@@ -1,7 +1,7 @@
 // The agent engine inside the gateway process (embedded mode, no agent DaemonSet): the same
 // DemandServer, on the host's bus, over an AgentTail and a listing of a local pods root. Started
 // by the first stream that needs it, so registering the plugin opens nothing.
-import { AgentTail, PodDirectoryScanner, type ContainerLogDir } from '@tailgate/plugin-node-file';
+import { AgentTail, PodDirectoryScanner, type ContainerLogDir } from '@tailgate/cri-logs';
 import type { PluginBus, PluginLogger } from '@tailgate/plugin-sdk';
 
 import type { EmbeddedAgentConfig } from './agent-pod-logs-config';

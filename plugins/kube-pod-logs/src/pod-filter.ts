@@ -2,11 +2,10 @@
 // label and field selectors, node, a single name); names, patterns, exclusions, container kinds
 // and workload ownership are checked here.
 import type { KubeTransport } from '@tailgate/kube';
-import type { TargetRef } from '@tailgate/plugin-sdk';
+import { compilePattern, type TargetRef } from '@tailgate/plugin-sdk';
 
 import { containersOf, type PodContainer, type PodObject } from './pod-object';
 import type { PodLogsSelector } from './pod-logs-selector';
-import { compilePattern } from './safe-pattern';
 import { type ResolvedWorkload, resolveWorkload } from './workload';
 
 export interface PodQuery {

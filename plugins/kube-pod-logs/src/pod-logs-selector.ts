@@ -2,10 +2,8 @@
 // fields, node or owning workload, containers by name, pattern and kind, exclusions, and the
 // previous instance. Parsed once at subscribe; the output is plain JSON (another replica may
 // open the stream from it) and normalised, so equal requests share one stream key.
-import type { AccessScope } from '@tailgate/plugin-sdk';
+import { type AccessScope, unsafePatternReason } from '@tailgate/plugin-sdk';
 import { z } from 'zod';
-
-import { unsafePatternReason } from './safe-pattern';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;

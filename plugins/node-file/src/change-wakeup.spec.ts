@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { type LogSource } from '@tailgate/plugin-sdk';
 import { collectStream, registerForTest } from '@tailgate/plugin-sdk/testing';
 import { describe, expect, it } from 'vitest';
+import { type PodSelector } from '@tailgate/cri-logs';
+import { CriLogWriter } from '@tailgate/cri-logs/testing';
 
-import { CriLogWriter } from './testing/cri-log-writer';
 import { nodeFilePlugin } from './plugin';
-import { type PodSelector } from './pod-selector';
 
 // A poll interval far longer than the wait: only a file-change wake-up can deliver in time.
 const SLOW_POLL = { pollIntervalMs: 30_000, scanIntervalMs: 20 };

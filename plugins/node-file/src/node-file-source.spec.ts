@@ -6,14 +6,17 @@ import { type LogRecord, type LogSource, silentLogger, type SourceEvent } from '
 import { collectBacklog, collectStream, describeLogSource, registerForTest, type StreamCollector } from '@tailgate/plugin-sdk/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { containerBacklog } from './container-backlog';
-import { TRUNCATED_LINE_MARKER } from './container-log-decoder';
-import { formatCursor, toEpochNanos } from './cri-cursor';
+import {
+  containerBacklog,
+  formatCursor,
+  PodDirectoryScanner,
+  type PodSelector,
+  toEpochNanos,
+  TRUNCATED_LINE_MARKER,
+} from '@tailgate/cri-logs';
 import { NodeFileConfigSchema } from './node-file-config';
-import { PodDirectoryScanner } from './pod-directory-scanner';
 import { nodeFilePlugin } from './plugin';
-import { type PodSelector } from './pod-selector';
-import { CriLogWriter } from '@tailgate/plugin-node-file/testing';
+import { CriLogWriter } from '@tailgate/cri-logs/testing';
 
 const FAST = { pollIntervalMs: 5, scanIntervalMs: 20 };
 

@@ -10,13 +10,18 @@ import {
   type StreamContext,
   targetKey,
 } from '@tailgate/plugin-sdk';
+import {
+  containerBacklog,
+  dateToEpochNanos,
+  PodDirectoryScanner,
+  podScope,
+  type PodSelector,
+  PodSelectorSchema,
+  podStreamKey,
+} from '@tailgate/cri-logs';
 
-import { containerBacklog } from './container-backlog';
-import { dateToEpochNanos } from './cri-cursor';
 import type { NodeFileConfig } from './node-file-config';
 import { NodeFileStream } from './node-file-stream';
-import { PodDirectoryScanner } from './pod-directory-scanner';
-import { podScope, type PodSelector, PodSelectorSchema, podStreamKey } from './pod-selector';
 
 export class NodeFileSource implements LogSource<PodSelector> {
   readonly name = 'pods';

@@ -2,13 +2,17 @@
 // started where their files ended when the stream was opened, and what each step yields.
 import type { PluginLogger, SourceEvent, TargetRef } from '@tailgate/plugin-sdk';
 import { targetKey } from '@tailgate/plugin-sdk';
+import {
+  AgentTail,
+  type AgentTailEvent,
+  type ContainerLogDir,
+  PodDirectoryScanner,
+  type PodSelector,
+  type TailCounts,
+  type UnreadableDirectory,
+} from '@tailgate/cri-logs';
 
-import { AgentTail, type AgentTailEvent } from './agent-tail';
-import type { TailCounts } from './container-file-tailer';
-import type { ContainerLogDir } from './container-log-dir';
 import type { NodeFileConfig } from './node-file-config';
-import { PodDirectoryScanner, type UnreadableDirectory } from './pod-directory-scanner';
-import type { PodSelector } from './pod-selector';
 
 export interface StreamStep {
   readonly events: SourceEvent[];

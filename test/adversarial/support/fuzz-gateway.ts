@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { CriLogWriter } from '@tailgate/plugin-node-file/testing';
+import { CriLogWriter } from '@tailgate/cri-logs/testing';
 
 import { createDemoWorld, DEMO_PODS, type DemoWorld } from '../../../apps/gateway/src/demo/demo-world';
 import { demoVisibility } from '../../e2e/support/demo-visibility';

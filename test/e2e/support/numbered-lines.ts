@@ -1,6 +1,6 @@
 // Keeps writing numbered lines (`line-00001`, …) to one container's log until stopped, so a
 // suite can check that every line arrived exactly once and in order.
-import type { CriLogWriter } from '@tailgate/plugin-node-file/testing';
+import type { CriLogWriter } from '@tailgate/cri-logs/testing';
 
 export class NumberedLines {
   readonly written: string[] = [];

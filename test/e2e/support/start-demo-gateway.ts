@@ -13,7 +13,7 @@ import {
   writePodFile,
 } from '../../../apps/gateway/src/demo/demo-world';
 import { type RunningGateway, startGateway } from '../../../apps/gateway/src/start-gateway';
-import { CriLogWriter, type CriLogWriterTarget, type CriWriteOptions } from '@tailgate/plugin-node-file/testing';
+import { CriLogWriter, type CriLogWriterTarget, type CriWriteOptions } from '@tailgate/cri-logs/testing';
 
 import type { Visibility } from '../../support/leak-oracle';
 import { demoVisibility } from './demo-visibility';

@@ -1,5 +1,5 @@
 // Plausible log lines for the demo pods, written in CRI format on a timer.
-import { CriLogWriter } from '@tailgate/plugin-node-file/testing';
+import { CriLogWriter } from '@tailgate/cri-logs/testing';
 
 import type { DemoPod } from './demo-world';
 
