@@ -18,4 +18,5 @@ export { type CriEntry, parseCriLine } from './cri-parser';
 export { type LogFileSnapshot, snapshotLogFile } from './log-file-snapshot';
 export { PodDirectoryScanner, type UnreadableDirectory, type UnreadableHandler } from './pod-directory-scanner';
 export { podScope, type PodSelector, PodSelectorSchema, podStreamKey } from './pod-selector';
+export { SharedDirectoryListing } from './shared-directory-listing';
 export { type TailerStart, type TailPosition, TailPositionSchema } from './tail-position';

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { ContainerLogDir } from './container-log-dir';
 import { isMissing } from './container-log-files';
 import { type PodSelector, selects } from './pod-selector';
+import type { SharedDirectoryListing } from './shared-directory-listing';
 
 export interface UnreadableDirectory {
   readonly path: string;
@@ -43,10 +44,12 @@ export class PodDirectoryScanner {
     private readonly root: string,
     private readonly selector: PodSelector,
     private readonly onUnreadable?: UnreadableHandler,
+    /** The root's listing shared with other scanners of the same root; without it, each scan lists the root. */
+    private readonly rootListing?: SharedDirectoryListing,
   ) {}
 
   async scan(): Promise<ContainerLogDir[]> {
-    const pods = this.matchPods(await this.listDirectories(this.root));
+    const pods = this.matchPods(await this.listRoot());
     const containers = await Promise.all(pods.map((pod) => this.listDirectories(pod.path)));
     return pods.flatMap((pod, i) => this.matchContainers(pod, containers[i] ?? []));
   }
@@ -71,6 +74,15 @@ export class PodDirectoryScanner {
         ? [{ target: { namespace: pod.namespace, pod: pod.pod, container }, path: join(pod.path, container) }]
         : [],
     );
+  }
+
+  private async listRoot(): Promise<string[]> {
+    if (!this.rootListing) return this.listDirectories(this.root);
+    try {
+      return await this.rootListing.directoryNames();
+    } catch (error) {
+      return this.nothingListed(this.root, error);
+    }
   }
 
   private async listDirectories(path: string): Promise<string[]> {

@@ -18,6 +18,7 @@ import {
   type PodSelector,
   PodSelectorSchema,
   podStreamKey,
+  SharedDirectoryListing,
 } from '@tailgate/cri-logs';
 
 import type { NodeFileConfig } from './node-file-config';
@@ -30,7 +31,12 @@ export class NodeFileSource implements LogSource<PodSelector> {
   /** Cursors come from the log content alone (see cri-cursor), so they survive gateway restarts. */
   readonly resumable = true;
 
-  constructor(private readonly config: NodeFileConfig) {}
+  /** The root's listing, shared by this source's streams (each rescans it every `scanIntervalMs`). */
+  private readonly rootListing: SharedDirectoryListing;
+
+  constructor(private readonly config: NodeFileConfig) {
+    this.rootListing = new SharedDirectoryListing(config.root, config.scanIntervalMs / 2);
+  }
 
   streamKey(selector: PodSelector): string {
     return podStreamKey(selector);
@@ -58,7 +64,7 @@ export class NodeFileSource implements LogSource<PodSelector> {
 
   /** Starts where the selected files end now (synchronously, so no write races the first read). */
   open(selector: PodSelector, ctx: StreamContext): AsyncIterable<SourceEvent> {
-    return runStream(new NodeFileStream(selector, this.config, ctx.logger), ctx.signal);
+    return runStream(new NodeFileStream(selector, this.config, ctx.logger, this.rootListing), ctx.signal);
   }
 }
 

@@ -8,6 +8,7 @@ import {
   type ContainerLogDir,
   PodDirectoryScanner,
   type PodSelector,
+  type SharedDirectoryListing,
   type TailCounts,
   type UnreadableDirectory,
 } from '@tailgate/cri-logs';
@@ -41,8 +42,9 @@ export class NodeFileStream {
     selector: PodSelector,
     private readonly config: NodeFileConfig,
     private readonly logger: PluginLogger,
+    rootListing?: SharedDirectoryListing,
   ) {
-    this.scanner = new PodDirectoryScanner(config.root, selector, (dir) => this.reportUnreadable(dir));
+    this.scanner = new PodDirectoryScanner(config.root, selector, (dir) => this.reportUnreadable(dir), rootListing);
     this.tail = new AgentTail(config);
     this.unannounced = this.scanner.scanSync();
     for (const dir of this.unannounced) this.tail.start(dir, 'end');
