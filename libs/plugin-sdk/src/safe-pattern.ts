@@ -1,8 +1,18 @@
 // Client-supplied regular expressions run in the host or on a node, so they must not backtrack
 // catastrophically: no back-references or lookarounds, and no quantified group that itself
 // contains a quantifier (`(a+)+`, `(\w*)*`), the shape behind exponential matching; length capped.
+import { z } from 'zod';
 
 export const MAX_PATTERN_LENGTH = 256;
+
+/** A client-supplied pattern in a selector: refused with the reason when it is not safe (the pattern itself is not echoed). */
+export const SafePatternSchema = z
+  .string()
+  .min(1)
+  .superRefine((value, ctx) => {
+    const reason = unsafePatternReason(value);
+    if (reason !== undefined) ctx.addIssue({ code: 'custom', message: `pattern refused: ${reason}` });
+  });
 
 /** Why `source` is refused, or undefined when it is a safe, valid pattern. */
 export function unsafePatternReason(source: string): string | undefined {

@@ -2,7 +2,7 @@
 // fields, node or owning workload, containers by name, pattern and kind, exclusions, and the
 // previous instance. Parsed once at subscribe; the output is plain JSON (another replica may
 // open the stream from it) and normalised, so equal requests share one stream key.
-import { type AccessScope, unsafePatternReason } from '@tailgate/plugin-sdk';
+import { type AccessScope, SafePatternSchema } from '@tailgate/plugin-sdk';
 import { z } from 'zod';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -11,13 +11,7 @@ const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0
 const namespaceName = z.string().max(63).regex(DNS_LABEL, 'not a namespace name');
 const objectName = z.string().max(253).regex(DNS_SUBDOMAIN, 'not an object name');
 const containerName = z.string().max(63).regex(DNS_LABEL, 'not a container name');
-const pattern = z
-  .string()
-  .min(1)
-  .superRefine((value, ctx) => {
-    const reason = unsafePatternReason(value);
-    if (reason !== undefined) ctx.addIssue({ code: 'custom', message: `pattern refused: ${reason}` });
-  });
+const pattern = SafePatternSchema;
 
 /** Label selector syntax (`app=web,tier in (a,b),!canary`); the apiserver parses it in full. */
 const labelSelector = z
