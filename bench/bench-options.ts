@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 
 import { BENCH_SIZES, type BenchSize } from './bench-size';
 
-export const SCENARIOS = ['S1', 'S2', 'S3', 'S4', 'S5', 'S6', 'S8', 'S10'] as const;
+export const SCENARIOS = ['S1', 'S2', 'S3', 'S4', 'S5', 'S6', 'S8', 'S10', 'AG'] as const;
 export type ScenarioId = (typeof SCENARIOS)[number];
 
 /** Where the capacity scenarios (S1–S3) run their processes. */
@@ -20,9 +20,11 @@ export interface BenchOptions {
   readonly scenarios: ReadonlySet<ScenarioId>;
   readonly size: BenchSize;
   readonly layout: ProcessLayout;
+  /** AG: agent settings over the bench's (`--agent-flags="--max-batch-records=2000"`), for A/B runs. */
+  readonly agentFlags: Readonly<Record<string, string>>;
 }
 
-export const USAGE = `usage: bench/run.ts [--scenario S1,S2,S3,S4,S5,S6,S8,S10] [--size smoke|full] [--runs N]
+export const USAGE = `usage: bench/run.ts [--scenario S1,S2,S3,S4,S5,S6,S8,S10,AG] [--size smoke|full] [--runs N]
                     [--client-processes auto|N] [--gateway runner|process] [--gateway-flags="<node flags>"]
   S1   one source → one listener, with B0, B1, B2 (capacity); full size also S1-redis with B1-redis
   S2   one stream → N listeners with mixed permissions, with B1 and B2 at the same N
@@ -33,11 +35,14 @@ export const USAGE = `usage: bench/run.ts [--scenario S1,S2,S3,S4,S5,S6,S8,S10] 
   S6   reconnect storm: N listeners of I identities drop at once onto a fresh gateway
   S8   one slow consumer among N listeners: the others' p99 with it ÷ without it
   S10  two gateway replicas on one Redis against one, same listeners (capacity, latency, upstreams)
+  AG   the node agent in its own process on Redis: read + parse + publish MB/s beside a raw
+       read-and-split of the same bytes, append-to-publish latency, RSS tailing 100 containers
   --client-processes  client-fleet processes per S1–S3 capacity case (default auto: one below
                       200 listeners, else one per 250 listeners up to one per core)
   --gateway process   Tailgate of S1–S3 in its own process (default runner: in the runner's)
   --gateway-flags     node flags for that process, e.g. --gateway-flags="--cpu-prof --cpu-prof-dir=/tmp/prof"
-                      (implies --gateway process)`;
+                      (implies --gateway process); also given to AG's agent process
+  --agent-flags       AG's agent settings over the bench's, e.g. --agent-flags="--max-batch-records=2000"`;
 
 export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   const { values } = parseArgs({
@@ -49,6 +54,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
       'client-processes': { type: 'string', default: 'auto' },
       gateway: { type: 'string', default: 'runner' },
       'gateway-flags': { type: 'string' },
+      'agent-flags': { type: 'string' },
     },
     strict: true,
   });
@@ -73,9 +79,23 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
       replicaRuns: given ? runs : size.replicaRuns,
       replicaLatencyRuns: given ? runs : size.replicaLatencyRuns,
       memoryRuns: given ? runs : size.memoryRuns,
+      agentRuns: given ? runs : size.agentRuns,
+      agentLatencyRuns: given ? runs : size.agentLatencyRuns,
     },
     layout: parseLayout(values['client-processes'], values.gateway, values['gateway-flags']),
+    agentFlags: parseAgentFlags(values['agent-flags'] ?? ''),
   };
+}
+
+/** `--name=value …` → { name: value }; the agent's own parser checks names and values. */
+function parseAgentFlags(text: string): Record<string, string> {
+  const flags: Record<string, string> = {};
+  for (const flag of text.split(/\s+/).filter((f) => f.length > 0)) {
+    const match = /^--([a-z-]+)=(.*)$/.exec(flag);
+    if (!match) throw new Error(`--agent-flags takes --name=value settings of the agent\n${USAGE}`);
+    flags[match[1] as string] = match[2] as string;
+  }
+  return flags;
 }
 
 function parseLayout(clientProcesses: string, gateway: string, gatewayFlags: string | undefined): ProcessLayout {

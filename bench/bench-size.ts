@@ -39,6 +39,15 @@ export interface BenchSize {
   readonly replicaRuns: number;
   readonly replicaLatencyRuns: number;
   readonly replicaLatencyRatePerSec: number;
+  /** AG, the node agent: bytes appended per throughput run and runs; latency rates, runs, measured time and warm-up cut; containers and fresh processes of the RSS figure. */
+  readonly agentThroughputBytes: number;
+  readonly agentRuns: number;
+  readonly agentLatencyRatesPerSec: readonly number[];
+  readonly agentLatencyRuns: number;
+  readonly agentLatencyMs: number;
+  readonly agentLatencyWarmupMs: number;
+  readonly agentContainers: number;
+  readonly agentMemoryRuns: number;
   readonly timeoutMs: number;
 }
 
@@ -72,6 +81,15 @@ export const BENCH_SIZES: Readonly<Record<BenchSize['name'], BenchSize>> = {
     replicaRuns: 1,
     replicaLatencyRuns: 0,
     replicaLatencyRatePerSec: 200,
+    // AG's smoke stays under about 20 s: two agent processes of about 3 s to start, 20 MB twice.
+    agentThroughputBytes: 20_000_000,
+    agentRuns: 2,
+    agentLatencyRatesPerSec: [1_000],
+    agentLatencyRuns: 1,
+    agentLatencyMs: 2_000,
+    agentLatencyWarmupMs: 300,
+    agentContainers: 100,
+    agentMemoryRuns: 1,
     timeoutMs: 15_000,
   },
   full: {
@@ -106,6 +124,14 @@ export const BENCH_SIZES: Readonly<Record<BenchSize['name'], BenchSize>> = {
     replicaRuns: 5,
     replicaLatencyRuns: 5,
     replicaLatencyRatePerSec: 100,
+    agentThroughputBytes: 100_000_000,
+    agentRuns: 5,
+    agentLatencyRatesPerSec: [1_000, 10_000],
+    agentLatencyRuns: 5,
+    agentLatencyMs: 5_000,
+    agentLatencyWarmupMs: 1_000,
+    agentContainers: 100,
+    agentMemoryRuns: 3,
     timeoutMs: 120_000,
   },
 };

@@ -4,12 +4,12 @@
 // its parent goes away.
 import 'reflect-metadata';
 
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
-
 import { startGateway, type RunningGateway } from '../apps/gateway/src/start-gateway';
 import { createGatewayWorld, type GatewayWorld, type WorldSpec } from './bench-world';
 import { sumMetric } from './gateway-host';
+import { type SettledMemory, settledMemory } from './settled-memory';
+
+export type { SettledMemory } from './settled-memory';
 
 export type ReplicaCommand =
   | { readonly type: 'start'; readonly spec: WorldSpec }
@@ -24,15 +24,8 @@ export type ReplicaReport =
   | { readonly type: 'stopped' }
   | { readonly type: 'error'; readonly message: string };
 
-/** Bytes in use after forced garbage collections. */
-export interface SettledMemory {
-  readonly rss: number;
-  readonly heapUsed: number;
-}
-
 let gateway: RunningGateway | undefined;
 let world: GatewayWorld | undefined;
-let collect: (() => void) | undefined;
 
 function send(report: ReplicaReport): void {
   process.send?.(report);
@@ -42,20 +35,6 @@ async function stop(): Promise<void> {
   await gateway?.close();
   world?.remove();
   gateway = undefined;
-}
-
-/** RSS and heap once three forced full collections, 50 ms apart, let go of what they could. */
-async function settledMemory(): Promise<SettledMemory> {
-  if (!collect) {
-    setFlagsFromString('--expose-gc');
-    collect = runInNewContext('gc') as () => void;
-  }
-  for (let i = 0; i < 3; i++) {
-    collect();
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  const usage = process.memoryUsage();
-  return { rss: usage.rss, heapUsed: usage.heapUsed };
 }
 
 async function handle(command: ReplicaCommand): Promise<void> {

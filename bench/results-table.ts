@@ -1,6 +1,7 @@
 // Renders a bench outcome as plain-text tables for the terminal (and for docs/performance.md).
 import type { CapacityResult } from './interleaved-runs';
 import type { LatencySpread, Spread } from './percentiles';
+import type { AgentResult } from './scenario-agent';
 import { BASELINE_OF, type BenchOutcome, type GateCheck, ratioToBaseline, type TargetCheck } from './targets';
 
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
@@ -162,6 +163,7 @@ export function renderOutcome(outcome: BenchOutcome, targets: readonly TargetChe
       ),
     );
   }
+  if (outcome.agent) parts.push(...agentTables(outcome.agent));
   if (targets.length > 0)
     parts.push(
       table(
@@ -191,4 +193,73 @@ function cpuCell(r: CapacityResult): string {
 /** p50, p99 (with its spread), p99.9, max and samples of a latency measurement. */
 function latencyCells(l: LatencySpread): string[] {
   return [ms(l.p50Ms.median), range(l.p99Ms, ms), ms(l.p999Ms.median), ms(l.maxMs.median), String(l.samples)];
+}
+
+/** AG: throughput beside the raw reader, append-to-publish latency, and RSS. */
+function agentTables(a: AgentResult): string[] {
+  const t = a.throughput;
+  const f1 = (v: number): string => (Number.isFinite(v) ? v.toFixed(1) : '—');
+  const f3 = (v: number): string => (Number.isFinite(v) ? v.toFixed(3) : '—');
+  const cpu = Object.entries(t.cpuPercent)
+    .map(([role, pct]) => `${role} ${Math.round(pct)}`)
+    .join(', ');
+  const mb = (t.bytes / 1e6).toFixed(0);
+  return [
+    table(
+      ['case', 'what', 'MB/s median [min–max]', 'lines/s', 'vs raw', 'CPU % (agent run)', 'runs'],
+      [
+        [
+          'AG-tput',
+          `agent: read + parse + publish to Redis, ${mb} MB, ${t.lines} lines`,
+          range(t.agentMBps, f1),
+          k(t.agentLinesPerSec.median),
+          range(t.ratio, f3),
+          cpu,
+          String(t.agentMBps.runs),
+        ],
+        ['raw', 'same bytes: 256 KiB reads, Buffer.indexOf split', range(t.rawMBps, f1), '', '', 'runner', String(t.rawMBps.runs)],
+      ],
+    ),
+    table(
+      ['case', 'rate/s', 'p50 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'samples'],
+      a.latency.flatMap((l) =>
+        (
+          [
+            ['AG-lat: agent, append → subscriber', l],
+            ['raw-tail: fs.watch → read → PUBLISH', l.raw],
+          ] as const
+        ).map(([label, s]) => [
+          label,
+          String(l.ratePerSec),
+          f3(s.p50Ms.median),
+          `${f3(s.p99Ms.median)} [${f3(s.p99Ms.min)}–${f3(s.p99Ms.max)}]`,
+          f3(s.p999Ms.median),
+          f1(s.maxMs.median),
+          String(s.samples),
+        ]),
+      ),
+    ),
+    table(
+      [
+        'case',
+        'containers tailed',
+        'fresh processes',
+        'RSS MB tailing',
+        'heap MB tailing',
+        'RSS MB before demand',
+        'RSS MB, Node + tsx alone',
+      ],
+      [
+        [
+          'AG-rss',
+          String(a.memory.containers),
+          String(a.memory.processes),
+          range(a.memory.tailingRssMB, f1),
+          f1(a.memory.tailingHeapMB.median),
+          f1(a.memory.idleRssMB.median),
+          f1(a.memory.bareRssMB),
+        ],
+      ],
+    ),
+  ];
 }

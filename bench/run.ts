@@ -1,5 +1,5 @@
 // Entry point of the benchmark suite (issue 7, performance.md §8):
-//   tsx --tsconfig tsconfig.base.json --conditions=@tailgate/source bench/run.ts [--scenario S1,S2,S3,S4,S5,S6,S8,S10] [--size smoke|full] [--runs N]
+//   tsx --tsconfig tsconfig.base.json --conditions=@tailgate/source bench/run.ts [--scenario S1,S2,S3,S4,S5,S6,S8,S10,AG] [--size smoke|full] [--runs N]
 //     [--client-processes auto|N] [--gateway runner|process] [--gateway-flags="<node flags>"]  (see bench-options.ts)
 // Starts a real redis-server on a free loopback port, runs the scenarios and their baselines
 // interleaved, prints tables, writes bench/results/<timestamp>.json, and exits non-zero only
@@ -15,6 +15,7 @@ import { STREAM_DEFAULTS } from './gateway-under-test';
 import type { CapacityResult } from './interleaved-runs';
 import { describeMachine } from './machine-info';
 import { renderOutcome } from './results-table';
+import { type AgentResult, runAgent } from './scenario-agent';
 import { runFanOut } from './scenario-fan-out';
 import { type LatencyResult, runLatency, runLatencyFanOut } from './scenario-latency';
 import { runManySources } from './scenario-many-sources';
@@ -43,6 +44,7 @@ async function runScenarios(options: BenchOptions): Promise<ScenariosRun> {
   let slowConsumer: SlowConsumerResult | undefined;
   let storm: ReconnectStormResult | undefined;
   let replicas: ReplicasResult | undefined;
+  let agent: AgentResult | undefined;
   try {
     const info = new Redis(redis.url);
     const redisVersion = /redis_version:(\S+)/.exec(await info.info('server'))?.[1] ?? 'unknown';
@@ -100,8 +102,12 @@ async function runScenarios(options: BenchOptions): Promise<ScenariosRun> {
       replicas = await runReplicas(size, handle, layout.clientProcesses, log);
       capacity.push(...replicas.capacity);
     });
+    const agentHeadline = `AG: the node agent on Redis, ${size.agentThroughputBytes / 1e6} MB appended per run, latency at ${size.agentLatencyRatesPerSec.join(' and ')} lines/s, RSS with ${size.agentContainers} containers`;
+    await step('AG', agentHeadline, async () => {
+      agent = await runAgent(size, handle, { nodeFlags: layout.gatewayProcess?.nodeFlags ?? [], settings: options.agentFlags }, log);
+    });
     return {
-      outcome: { capacity, latency, memory, slowConsumer, storm, replicas, batchWindowMs: STREAM_DEFAULTS.maxBatchWaitMs },
+      outcome: { capacity, latency, memory, slowConsumer, storm, replicas, agent, batchWindowMs: STREAM_DEFAULTS.maxBatchWaitMs },
       redisVersion,
       seconds,
     };
@@ -136,6 +142,7 @@ async function main(): Promise<number> {
     command: `bench/run.ts ${process.argv.slice(2).join(' ')}`.trim(),
     size: options.size,
     layout,
+    agentFlags: options.agentFlags,
     machine: { ...machine, packages: { ...machine.packages, 'redis-server': redisVersion } },
     ...outcome,
     targets,
@@ -150,6 +157,7 @@ async function main(): Promise<number> {
   for (const problem of outcome.slowConsumer?.problems ?? []) log(`warning: S8: ${problem}`);
   for (const problem of outcome.storm?.problems ?? []) log(`warning: S6: ${problem}`);
   for (const problem of outcome.replicas?.problems ?? []) log(`warning: S10: ${problem}`);
+  for (const problem of outcome.agent?.problems ?? []) log(`warning: AG: ${problem}`);
   return failed.length > 0 ? 1 : 0;
 }
 

@@ -2,6 +2,7 @@
 // gates that only catch gross regressions (run-to-run spread here is ±20–30%; never absolute times).
 import { describeBottleneck } from './bottleneck';
 import type { CapacityResult } from './interleaved-runs';
+import type { AgentResult } from './scenario-agent';
 import type { LatencyResult } from './scenario-latency';
 import type { MemoryResult } from './scenario-memory';
 import type { ReconnectStormResult } from './scenario-reconnect-storm';
@@ -29,6 +30,7 @@ export interface BenchOutcome {
   readonly slowConsumer: SlowConsumerResult | undefined;
   readonly storm: ReconnectStormResult | undefined;
   readonly replicas: ReplicasResult | undefined;
+  readonly agent?: AgentResult | undefined;
   /** streams.maxBatchWaitMs of the gateway under test. */
   readonly batchWindowMs: number;
 }
@@ -178,7 +180,76 @@ export function checkTargets(outcome: BenchOutcome): TargetCheck[] {
       String,
     );
   }
+  if (outcome.agent) checks.push(...agentTargets(outcome.agent));
   return checks;
+}
+
+/** Issue 14 item 6: the agent's targets are absolute (MB/s, ms, MB), shown beside the same-run raw reader. */
+export const AGENT_TARGETS = { mbPerSec: 80, p99OverWindowMs: 1, rssMB: 50 } as const;
+
+function agentTargets(a: AgentResult): TargetCheck[] {
+  const t = a.throughput;
+  const checks: TargetCheck[] = [
+    {
+      id: 'AG MB/s',
+      target: `read + parse + publish ≥ ${AGENT_TARGETS.mbPerSec} MB/s (one container, Redis; median of runs)`,
+      measured: `${t.agentMBps.median.toFixed(1)} MB/s, ${Math.round(t.agentLinesPerSec.median / 1000)}k lines/s; ${t.ratio.median.toFixed(3)}× raw read-and-split (${t.rawMBps.median.toFixed(0)} MB/s)`,
+      pass: t.agentMBps.median >= AGENT_TARGETS.mbPerSec,
+    },
+  ];
+  const limit = AGENT_TARGETS.p99OverWindowMs + a.batchWindowMs;
+  for (const l of a.latency)
+    checks.push({
+      id: `AG p99 ${l.ratePerSec}/s`,
+      target: `append-to-publish p99 ≤ 1 ms + batch window (${limit} ms) at ${l.ratePerSec} lines/s`,
+      measured: `${l.p99Ms.median.toFixed(2)} ms [${l.p99Ms.min.toFixed(2)}–${l.p99Ms.max.toFixed(2)}]; raw-tail ${l.raw.p99Ms.median.toFixed(2)} ms`,
+      pass: l.p99Ms.median <= limit,
+    });
+  const m = a.memory;
+  checks.push({
+    id: 'AG RSS',
+    target: `agent RSS ≤ ${AGENT_TARGETS.rssMB} MB tailing ${m.containers} containers (after GC, median of ${m.processes})`,
+    measured: `${m.tailingRssMB.median.toFixed(1)} MB (Node + tsx alone ${m.bareRssMB.toFixed(1)} MB)`,
+    pass: m.tailingRssMB.median <= AGENT_TARGETS.rssMB,
+  });
+  return checks;
+}
+
+/**
+ * AG's smoke gates, gross breakage only: every line arrived, the agent within 1/200 of the raw
+ * reader, its p50 under 100× its p99 target (a wake-up lost to the 1 s poll shows there; the p99 of
+ * one 2 s run reached 237 ms on an overloaded machine), its RSS under 3× its target (Node alone
+ * takes 41–44 MB).
+ */
+function agentGates(a: AgentResult): GateCheck[] {
+  const complete = a.throughput.incompleteRuns === 0 ? 1 : 0;
+  const gates: GateCheck[] = [
+    { id: 'AG lines', rule: 'every appended line arrives from Redis (1 = yes)', value: complete, pass: complete === 1 },
+  ];
+  const ratioToRaw = a.throughput.ratio.median;
+  gates.push({
+    id: 'AG/raw',
+    rule: 'agent MB/s ≥ 0.005× raw read-and-split',
+    value: ratioToRaw,
+    pass: Number.isFinite(ratioToRaw) && ratioToRaw >= 0.005,
+  });
+  for (const l of a.latency) {
+    const value = l.p50Ms.median / (AGENT_TARGETS.p99OverWindowMs + a.batchWindowMs);
+    gates.push({
+      id: `AG p50 ${l.ratePerSec}/s`,
+      rule: 'p50 ≤ 100× (1 ms + batch window), the p99 target',
+      value,
+      pass: Number.isFinite(value) && value <= 100,
+    });
+  }
+  const rss = a.memory.tailingRssMB.median / AGENT_TARGETS.rssMB;
+  gates.push({
+    id: 'AG RSS',
+    rule: `RSS with ${a.memory.containers} containers ≤ 3× ${AGENT_TARGETS.rssMB} MB`,
+    value: rss,
+    pass: Number.isFinite(rss) && rss <= 3,
+  });
+  return gates;
 }
 
 /** CI smoke gates: only gross ratio regressions fail the job. */
@@ -245,5 +316,6 @@ export function checkGates(outcome: BenchOutcome): GateCheck[] {
       pass: Number.isFinite(value) && value < 3,
     });
   }
+  if (outcome.agent) gates.push(...agentGates(outcome.agent));
   return gates;
 }

@@ -1,0 +1,101 @@
+// The runner's handle on one node agent process (agent-process.ts): forks it with the workspace's
+// source condition and tsx's in-thread CommonJS hook (no loader thread, whose heap would count in
+// the agent's RSS), waits for its health address, asks for its settled memory, and stops it by PID
+// if it does not close in time.
+import { type ChildProcess, fork } from 'node:child_process';
+import { join, resolve } from 'node:path';
+
+import type { ForkedCommand as AgentCommand, ForkedReport as AgentReport } from './process-under-test';
+import type { SettledMemory } from './settled-memory';
+
+const START_TIMEOUT_MS = 60_000;
+const ANSWER_TIMEOUT_MS = 10_000;
+const EXIT_TIMEOUT_MS = 5_000;
+const PROFILED_EXIT_TIMEOUT_MS = 60_000;
+
+/** The agent's settings as flags (`--root`, `--redis-url`, …), exactly as main.ts takes them. */
+export type AgentFlags = Readonly<Record<string, string>>;
+
+export class AgentHost {
+  private exited = false;
+  private waiting: ((report: AgentReport) => void) | undefined;
+
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly url: string,
+    private readonly exitTimeoutMs: number,
+  ) {}
+
+  /**
+   * Forks an agent; `nodeFlags` go to its node first (e.g. `--cpu-prof --cpu-prof-dir=…`). With
+   * `bare`, the same fork runs bare-process.ts instead, which starts nothing.
+   */
+  static async start(flags: AgentFlags, nodeFlags: readonly string[] = [], options: { bare?: boolean } = {}): Promise<AgentHost> {
+    const args = Object.entries(flags).map(([name, value]) => `--${name}=${value}`);
+    const entry = options.bare === true ? 'bare-process.ts' : 'agent-process.ts';
+    const child = fork(join(__dirname, entry), args, {
+      execArgv: [...nodeFlags, '--conditions=@tailgate/source', '--require', 'tsx/cjs'],
+      // Without it, esbuild compiles on a worker thread whose isolate adds about 18 MB to the agent's RSS.
+      env: { ...process.env, TSX_TSCONFIG_PATH: resolve(__dirname, '..', 'tsconfig.base.json'), ESBUILD_WORKER_THREADS: '0' },
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    });
+    const url = await new Promise<string>((resolveUrl, reject) => {
+      const timer = setTimeout(() => reject(new Error(`the agent did not start within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
+      child.once('exit', (code) => reject(new Error(`the agent exited with ${code} before it started`)));
+      child.once('message', (report: AgentReport) => {
+        clearTimeout(timer);
+        if (report.type === 'started') resolveUrl(report.url);
+        else reject(new Error(`the agent did not start: ${report.type === 'error' ? report.message : report.type}`));
+      });
+    }).catch((error: unknown) => {
+      if (child.pid !== undefined && child.exitCode === null) process.kill(child.pid, 'SIGKILL');
+      throw error;
+    });
+    const profiled = nodeFlags.some((flag) => flag.startsWith('--cpu-prof'));
+    const host = new AgentHost(child, url, profiled ? PROFILED_EXIT_TIMEOUT_MS : EXIT_TIMEOUT_MS);
+    child.removeAllListeners('exit');
+    child.on('message', (report: AgentReport) => host.waiting?.(report));
+    child.once('exit', () => {
+      host.exited = true;
+      host.waiting?.({ type: 'error', message: 'the agent exited' });
+    });
+    return host;
+  }
+
+  get pid(): number {
+    return this.child.pid ?? -1;
+  }
+
+  /** RSS and heap in use after forced garbage collections in the agent. */
+  async memory(): Promise<SettledMemory> {
+    const report = await this.ask({ type: 'memory' });
+    if (report.type !== 'memory') throw new Error(`unexpected agent report ${report.type}`);
+    return { rss: report.rss, heapUsed: report.heapUsed };
+  }
+
+  /** Runs the agent's shutdown sequence; kills it by PID if it has not exited in time. */
+  async stop(): Promise<void> {
+    if (this.exited) return;
+    await this.ask({ type: 'stop' }).catch(() => undefined);
+    const deadline = Date.now() + this.exitTimeoutMs;
+    while (!this.exited && Date.now() < deadline) await new Promise((wait) => setTimeout(wait, 20));
+    if (!this.exited && this.child.pid !== undefined) process.kill(this.child.pid, 'SIGKILL');
+  }
+
+  private ask(command: AgentCommand): Promise<AgentReport> {
+    if (this.exited) return Promise.reject(new Error('the agent exited'));
+    return new Promise((resolveReport, reject) => {
+      const timer = setTimeout(() => {
+        this.waiting = undefined;
+        reject(new Error(`no answer to ${command.type} from the agent within ${ANSWER_TIMEOUT_MS} ms`));
+      }, ANSWER_TIMEOUT_MS);
+      this.waiting = (report) => {
+        clearTimeout(timer);
+        this.waiting = undefined;
+        if (report.type === 'error') reject(new Error(`agent: ${report.message}`));
+        else resolveReport(report);
+      };
+      this.child.send(command);
+    });
+  }
+}

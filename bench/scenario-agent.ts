@@ -1,0 +1,329 @@
+// AG, the node agent (issue 14 item 6): the agent in its own process (agent-process.ts: its
+// composition root `startAgent` with the real Redis bus, as main.ts runs it), demand for its
+// containers published and its batches received on the suite's redis-server as a gateway would.
+//   AG-tput  one container; a prebuilt block of CRI lines appended in one write; rate from just
+//            before the append to the last record received from Redis, beside `raw`: the same
+//            bytes of the same file read with the agent's read size and split with Buffer.indexOf,
+//            in the same run (alternating which goes first). Every line must arrive.
+//   AG-lat   lines appended open loop at a fixed rate, each stamped with its append time, until
+//            a subscriber receives the batch carrying it; beside raw-tail (agent-latency.ts).
+//   AG-rss   a fresh agent tailing 100 containers that all received lines, RSS after forced GCs;
+//            and a bare process started the same way without the agent (Node + tsx's hook).
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { CriLogWriter } from '@tailgate/cri-logs/testing';
+
+import { type AgentFlags, AgentHost } from './agent-host';
+import { AgentDemand, countRecords } from './agent-demand';
+import { type AgentLatency, measureLatency } from './agent-latency';
+import type { BenchSize } from './bench-size';
+import { buildChunk } from './cri-load';
+import { epochMs } from './fleet-protocol';
+import { spread, type Spread } from './percentiles';
+import { startCpuMeter } from './process-cpu';
+
+const NAMESPACE = 'bench-agent';
+const NODE = 'bench-node';
+/** The agent's default `--read-buffer-bytes`; the raw reader reads as much at once. */
+const READ_BYTES = 256 * 1024;
+const MB = 1e6;
+const CRI_TS = '2026-01-01T00:00:00.000000000Z';
+const PAD = 'x'.repeat(96);
+
+export interface AgentThroughput {
+  readonly bytes: number;
+  readonly lines: number;
+  readonly agentMBps: Spread;
+  readonly agentLinesPerSec: Spread;
+  readonly rawMBps: Spread;
+  /** Agent ÷ raw MB/s, per run (each pair measured back to back). */
+  readonly ratio: Spread;
+  /** CPU % of one core during the agent's runs (median). */
+  readonly cpuPercent: Readonly<Record<string, number>>;
+  /** Runs in which not every line arrived. */
+  readonly incompleteRuns: number;
+}
+
+export interface AgentMemory {
+  readonly containers: number;
+  readonly processes: number;
+  /** MB (10^6 bytes) after forced GCs: the agent started, no demand; tailing all containers. */
+  readonly idleRssMB: Spread;
+  readonly tailingRssMB: Spread;
+  readonly tailingHeapMB: Spread;
+  /** The same fork without the agent: Node and tsx's CommonJS hook alone. */
+  readonly bareRssMB: number;
+}
+
+export interface AgentResult {
+  readonly key: 'AG';
+  readonly throughput: AgentThroughput;
+  readonly latency: readonly AgentLatency[];
+  readonly memory: AgentMemory;
+  /** The agent publishes what each wake-up read, with no timer: its batch window is 0 ms. */
+  readonly batchWindowMs: number;
+  readonly problems: readonly string[];
+}
+
+interface RedisHandle {
+  readonly url: string;
+  readonly pid: number;
+}
+
+/** A scratch root with one writer per container, and the flags of an agent reading it. */
+function agentWorld(
+  label: string,
+  containers: number,
+  redis: RedisHandle,
+  settings: AgentFlags,
+): { dir: string; writers: CriLogWriter[]; flags: AgentFlags } {
+  const dir = mkdtempSync(join(tmpdir(), `tailgate-bench-${label}-`));
+  const root = join(dir, 'pods');
+  const stateDir = join(dir, 'state');
+  mkdirSync(stateDir, { recursive: true });
+  const writers = Array.from(
+    { length: containers },
+    (_, i) => new CriLogWriter(root, { namespace: NAMESPACE, pod: `pod-${String(i).padStart(3, '0')}`, container: 'app' }),
+  );
+  const flags: AgentFlags = {
+    'node-name': NODE,
+    root,
+    'containers-dir': '',
+    'state-dir': stateDir,
+    'http-host': '127.0.0.1',
+    'http-port': '0',
+    'redis-url': redis.url,
+    'redis-key-prefix': `bench-ag-${process.pid}-${label}:`,
+    'log-level': 'warn',
+    ...settings,
+  };
+  return { dir, writers, flags };
+}
+
+/** How the AG agents run: node flags of the throughput agent (a CPU profile), settings over the bench's for all. */
+export interface AgentUnderTest {
+  readonly nodeFlags: readonly string[];
+  readonly settings: AgentFlags;
+}
+
+export async function runAgent(
+  size: BenchSize,
+  redis: RedisHandle,
+  underTest: AgentUnderTest,
+  log: (line: string) => void,
+): Promise<AgentResult> {
+  const problems: string[] = [];
+  const { dir, writers, flags } = agentWorld('ag', 1, redis, underTest.settings);
+  const writer = writers[0] as CriLogWriter;
+  let agent: AgentHost | undefined;
+  let demand: AgentDemand | undefined;
+  let throughput: AgentThroughput;
+  const latency: AgentLatency[] = [];
+  try {
+    agent = await AgentHost.start(flags, underTest.nodeFlags);
+    demand = await AgentDemand.open(redis.url, flags['redis-key-prefix'] as string, { namespace: NAMESPACE });
+    await demand.targetsAdded(1, size.timeoutMs);
+    await untilTailed(demand, writers, size.timeoutMs);
+    throughput = await measureThroughput(size, writer, demand, { agent: agent.pid, redis: redis.pid }, problems, log);
+    const rawFile = join(dir, 'raw-tail.log');
+    writeFileSync(rawFile, '');
+    const paths = { agentFile: writer.path, demand, rawFile, redisUrl: redis.url };
+    for (const rate of size.agentLatencyRatesPerSec) latency.push(await measureLatency(size, rate, paths, log));
+  } finally {
+    await demand?.close();
+    await agent?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  // Fresh processes, with the throughput agent gone.
+  const memory = await measureMemory(size, redis, underTest.settings, log);
+  return { key: 'AG', throughput, latency, memory, batchWindowMs: 0, problems };
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Resolves once every container delivered a record: the agent announces a container before it
+ * starts tailing it at the file's end, so lines written right after the announcement may be
+ * before that end. A probe line goes to each silent container every 100 ms until it is heard.
+ */
+async function untilTailed(demand: AgentDemand, writers: readonly CriLogWriter[], timeoutMs: number): Promise<void> {
+  const heard = new Set<string>();
+  demand.onRecords = (message) => void heard.add((JSON.parse(message) as { target: { pod: string } }).target.pod);
+  const deadline = Date.now() + timeoutMs;
+  try {
+    while (heard.size < writers.length) {
+      if (Date.now() > deadline) throw new Error(`AG: ${heard.size} of ${writers.length} containers tailed within ${timeoutMs} ms`);
+      for (const w of writers) if (!heard.has(w.target.pod)) await w.writeRaw(`${CRI_TS} stdout F probe\n`);
+      await sleep(100);
+    }
+  } finally {
+    demand.onRecords = () => undefined;
+  }
+}
+
+/** About `bytes` of CRI lines like S1's (about 180 bytes each), whole chunks of 500. */
+function buildPayload(bytes: number): { data: Buffer; lines: number } {
+  const chunk = buildChunk('pod-000');
+  const chunks = Math.max(1, Math.round(bytes / chunk.length));
+  return { data: Buffer.concat(Array.from({ length: chunks }, () => chunk)), lines: chunks * 500 };
+}
+
+async function measureThroughput(
+  size: BenchSize,
+  writer: CriLogWriter,
+  demand: AgentDemand,
+  pids: Readonly<Record<string, number>>,
+  problems: string[],
+  log: (line: string) => void,
+): Promise<AgentThroughput> {
+  const payload = buildPayload(size.agentThroughputBytes);
+  const samples: { agent: number; lines: number; raw: number; cpu: Record<string, number> }[] = [];
+  let incompleteRuns = 0;
+  for (let run = 0; run < size.agentRuns; run++) {
+    const start = statSync(writer.path).size;
+    // On odd runs the raw reader goes first, over the same bytes as the previous run appended.
+    const rawBefore = run % 2 === 1 ? await rawReadAndSplit(writer.path, start - payload.data.length, start) : undefined;
+    const agentRun = await agentAppendRun(size, writer, demand, payload, pids);
+    if (agentRun.received !== payload.lines) {
+      incompleteRuns++;
+      problems.push(`AG-tput run ${run + 1}: ${agentRun.received} of ${payload.lines} lines arrived`);
+    }
+    const raw = rawBefore ?? (await rawReadAndSplit(writer.path, start, start + payload.data.length));
+    if (raw.lines !== payload.lines) problems.push(`AG raw run ${run + 1}: split ${raw.lines} of ${payload.lines} lines`);
+    const sample = {
+      agent: payload.data.length / MB / (agentRun.ms / 1000),
+      lines: agentRun.received / (agentRun.ms / 1000),
+      raw: payload.data.length / MB / (raw.ms / 1000),
+      cpu: agentRun.cpu,
+    };
+    samples.push(sample);
+    log(
+      `  AG-tput run ${run + 1}/${size.agentRuns}: agent ${sample.agent.toFixed(1)} MB/s (${Math.round(sample.lines)} lines/s), raw ${sample.raw.toFixed(0)} MB/s, ${(sample.agent / sample.raw).toFixed(3)}×; CPU ${JSON.stringify(sample.cpu)}`,
+    );
+  }
+  const cpuPercent: Record<string, number> = {};
+  for (const role of Object.keys(pids)) cpuPercent[role] = spread(samples.map((s) => s.cpu[role] ?? Number.NaN)).median;
+  return {
+    bytes: payload.data.length,
+    lines: payload.lines,
+    agentMBps: spread(samples.map((s) => s.agent)),
+    agentLinesPerSec: spread(samples.map((s) => s.lines)),
+    rawMBps: spread(samples.map((s) => s.raw)),
+    ratio: spread(samples.map((s) => s.agent / s.raw)),
+    cpuPercent,
+    incompleteRuns,
+  };
+}
+
+/** Appends the payload in one write; ms from just before it to the last record received. */
+async function agentAppendRun(
+  size: BenchSize,
+  writer: CriLogWriter,
+  demand: AgentDemand,
+  payload: { data: Buffer; lines: number },
+  pids: Readonly<Record<string, number>>,
+): Promise<{ ms: number; received: number; cpu: Record<string, number> }> {
+  let received = 0;
+  let lastAt = 0;
+  let done: () => void = () => undefined;
+  const all = new Promise<void>((resolve) => (done = resolve));
+  demand.onRecords = (message, at) => {
+    received += countRecords(message);
+    lastAt = at;
+    if (received >= payload.lines) done();
+  };
+  const meter = startCpuMeter(pids);
+  const startedAt = epochMs();
+  await writer.writeRaw(payload.data);
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([all, new Promise((resolve) => (timer = setTimeout(resolve, size.timeoutMs)))]);
+  clearTimeout(timer);
+  const ms = (lastAt || epochMs()) - startedAt;
+  demand.onRecords = () => undefined;
+  return { ms, received, cpu: meter.stop(ms) };
+}
+
+/** The baseline: bytes [from, to) of a file read `READ_BYTES` at a time into one buffer, lines found with indexOf. */
+export async function rawReadAndSplit(path: string, from: number, to: number): Promise<{ ms: number; lines: number }> {
+  const started = epochMs();
+  const handle = await open(path, 'r');
+  const buffer = Buffer.allocUnsafe(READ_BYTES);
+  let lines = 0;
+  let carried = 0;
+  try {
+    for (let offset = from; offset < to;) {
+      const { bytesRead } = await handle.read(buffer, carried, Math.min(READ_BYTES - carried, to - offset), offset);
+      if (bytesRead === 0) break;
+      offset += bytesRead;
+      const filled = carried + bytesRead;
+      let start = 0;
+      for (let end = buffer.indexOf(0x0a, start); end >= 0 && end < filled; end = buffer.indexOf(0x0a, start)) {
+        lines++;
+        start = end + 1;
+      }
+      // The partial line at the end moves to the front for the next read (lines are far shorter than the buffer).
+      carried = filled - start;
+      buffer.copy(buffer, 0, start, filled);
+    }
+  } finally {
+    await handle.close();
+  }
+  return { ms: epochMs() - started, lines };
+}
+
+async function measureMemory(size: BenchSize, redis: RedisHandle, settings: AgentFlags, log: (line: string) => void): Promise<AgentMemory> {
+  const samples: { idle: number; tailing: number; heap: number }[] = [];
+  for (let run = 0; run < size.agentMemoryRuns; run++) {
+    const sample = await measureFreshAgent(size, redis, settings);
+    samples.push(sample);
+    log(
+      `  AG-rss process ${run + 1}/${size.agentMemoryRuns}: ${size.agentContainers} containers tailed, RSS ${sample.tailing.toFixed(1)} MB (no demand ${sample.idle.toFixed(1)} MB), heap ${sample.heap.toFixed(1)} MB`,
+    );
+  }
+  const bare = await AgentHost.start({}, [], { bare: true });
+  const bareRssMB = (await bare.memory()).rss / MB;
+  await bare.stop();
+  log(`  AG-rss the same fork without the agent (Node + tsx hook): RSS ${bareRssMB.toFixed(1)} MB`);
+  return {
+    containers: size.agentContainers,
+    processes: samples.length,
+    idleRssMB: spread(samples.map((s) => s.idle)),
+    tailingRssMB: spread(samples.map((s) => s.tailing)),
+    tailingHeapMB: spread(samples.map((s) => s.heap)),
+    bareRssMB,
+  };
+}
+
+/** One fresh agent: settled memory before demand, then with every container tailed and read from. */
+async function measureFreshAgent(
+  size: BenchSize,
+  redis: RedisHandle,
+  settings: AgentFlags,
+): Promise<{ idle: number; tailing: number; heap: number }> {
+  const { dir, writers, flags } = agentWorld('ag-rss', size.agentContainers, redis, settings);
+  let agent: AgentHost | undefined;
+  let demand: AgentDemand | undefined;
+  try {
+    agent = await AgentHost.start(flags);
+    const idle = await agent.memory();
+    demand = await AgentDemand.open(redis.url, flags['redis-key-prefix'] as string, { namespace: NAMESPACE });
+    await demand.targetsAdded(writers.length, size.timeoutMs);
+    await untilTailed(demand, writers, size.timeoutMs);
+    const linesEach = 20;
+    let received = 0;
+    demand.onRecords = (message) => void (received += countRecords(message));
+    for (const w of writers) await w.writeRaw(`${CRI_TS} stdout F ${w.target.pod} level=info msg=${PAD}\n`.repeat(linesEach));
+    const deadline = Date.now() + size.timeoutMs;
+    while (received < writers.length * linesEach && Date.now() < deadline) await sleep(20);
+    if (received < writers.length * linesEach) throw new Error(`AG-rss: ${received} of ${writers.length * linesEach} lines arrived`);
+    const tailing = await agent.memory();
+    return { idle: idle.rss / MB, tailing: tailing.rss / MB, heap: tailing.heapUsed / MB };
+  } finally {
+    await demand?.close();
+    await agent?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
