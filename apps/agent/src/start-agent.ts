@@ -115,7 +115,8 @@ export async function startAgent(config: AgentConfig, options: StartAgentOptions
       await demand?.deliver(events);
     };
     const runsOf = (path: string): readonly string[] => demand?.runsCovering(path) ?? [];
-    const pump = new TailPump(tail, positions, sink, metrics, logger, config.checkpointIntervalMs, runsOf);
+    const settled = async (): Promise<void> => demand?.settled();
+    const pump = new TailPump(tail, positions, sink, metrics, logger, config.checkpointIntervalMs, runsOf, settled);
     pump.start();
     shutdown.add('tailing', async () => {
       await pump.stop();

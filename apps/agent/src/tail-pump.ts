@@ -28,6 +28,8 @@ export class TailPump {
     private readonly checkpointIntervalMs: number,
     /** The demand runs a directory is tailed for, saved with its position. */
     private readonly runsOf?: (path: string) => readonly string[],
+    /** Resolves once what the sink took is published: positions are taken after it. */
+    private readonly sinkSettled?: () => Promise<void>,
   ) {}
 
   start(): void {
@@ -56,6 +58,7 @@ export class TailPump {
   /** Saves the positions of the followed containers now. */
   async checkpoint(): Promise<void> {
     this.lastSave = performance.now();
+    await this.sinkSettled?.();
     for (const [path, position] of this.tail.positions()) {
       this.positions.set(path, position);
       if (this.runsOf) this.positions.setRuns(path, this.runsOf(path));

@@ -64,6 +64,34 @@ describe('DemandServer', () => {
     await server.stop();
   });
 
+  it('keeps up to 8 batches on their way unacknowledged, in order, and settles them before positions are taken', async () => {
+    const { bus, server, sent } = setUp([dir('acme', 'web-0')]);
+    await server.hear(demand());
+    const acks: (() => void)[] = [];
+    const publish = bus.publish.bind(bus);
+    bus.publish = async (channel, message) => {
+      await publish(channel, message);
+      if (channel === batchesChannel(RUN)) await new Promise<void>((resolve) => acks.push(resolve));
+    };
+    const lines = Array.from({ length: 10 }, (_, i) => `line ${i}`);
+    const delivering = server.deliver(
+      lines.map((line) => ({ type: 'records' as const, dir: dir('acme', 'web-0'), records: [record(line)] })),
+    );
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(acks.length).toBe(8);
+    let settled = false;
+    const settling = server.settled().then(() => void (settled = true));
+    while (acks.length > 0) {
+      acks.shift()?.();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await delivering;
+    await settling;
+    expect(settled).toBe(true);
+    const published = sent().flatMap((message) => (message?.t === 'records' ? message.records.map((r) => r[2]) : []));
+    expect(published).toEqual(lines);
+  });
+
   it('ignores demand meant for another node', async () => {
     const { server, followed } = setUp([dir('acme', 'web-0')]);
     await server.hear(demand({ node: 'node-2' }));

@@ -71,6 +71,9 @@ interface ServedDemand {
   toldTooMany: boolean;
 }
 
+/** Steps' record batches on their way to the bus unacknowledged, at most: a slow bus still slows the reading. */
+const MAX_IN_FLIGHT = 8;
+
 export class DemandServer {
   private readonly demands = new Map<string, ServedDemand>();
   private readonly followed = new Set<string>();
@@ -87,6 +90,8 @@ export class DemandServer {
   private readonly backlogs: BacklogServer;
   private heartbeat: NodeJS.Timeout | undefined;
   readonly counts: DemandServerCounts = { demandsRefused: {}, publishFailures: 0, recordsPublished: 0, recordsFiltered: 0 };
+  /** Record batches published and not yet acknowledged (each settles as sent or counted as failed). */
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
     private readonly bus: PluginBus,
@@ -131,6 +136,7 @@ export class DemandServer {
     await this.unsubscribe?.().catch(() => undefined);
     this.unsubscribe = undefined;
     await this.reconciling;
+    await this.settled();
   }
 
   /** Backlog reads open now. */
@@ -156,12 +162,29 @@ export class DemandServer {
     return this.schedule();
   }
 
-  /** Takes a step's events from the tail: records go to the demands covering their container. */
+  /**
+   * Takes a step's events from the tail: records go to the demands covering their container.
+   * Resolves once the records are on their way (the bus connection keeps their order), with at
+   * most MAX_IN_FLIGHT steps' batches unacknowledged, so the next read does not wait for a round
+   * trip; `settled` waits for all of them.
+   */
   async deliver(events: readonly AgentTailEvent[]): Promise<void> {
     for (const event of events) {
-      if (event.type === 'records') await this.publishRecords(event.dir, event.records);
-      else if (event.type === 'gone') await this.dirGone(event.dir);
+      if (event.type === 'records') {
+        while (this.inFlight.size >= MAX_IN_FLIGHT) await Promise.race(this.inFlight);
+        const sent = this.publishRecords(event.dir, event.records);
+        this.inFlight.add(sent);
+        void sent.then(() => this.inFlight.delete(sent));
+      } else if (event.type === 'gone') {
+        await this.settled();
+        await this.dirGone(event.dir);
+      }
     }
+  }
+
+  /** Resolves once every batch handed over is published or counted as failed (before positions are saved). */
+  async settled(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
   }
 
   /** One message from the demand channel. */
