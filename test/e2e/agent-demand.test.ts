@@ -123,7 +123,7 @@ async function spawnAgent(deployment: Deployment, redisUrl: string, stateDir: st
   const logFile = join(stateDir, `agent-${Date.now()}.log`);
   const out = openSync(logFile, 'w');
   const flags = [
-    '--node-name=node-1',
+    '--node-name=demo-node',
     `--root=${deployment.world.podsRoot}`,
     '--containers-dir=',
     `--state-dir=${stateDir}`,
@@ -197,14 +197,14 @@ describe('the node agent on demand over Redis', () => {
     const ack = await alice.subscribe({ source: 'agent-pod-logs.pods', selector: { namespace: 'team-a' } });
     if (!ack.ok) throw new Error(ack.error.message);
     await alice.waitFor(() => alice.targets.length === 2, 'both team-a containers');
-    expect(alice.targets.every((t) => t.target.node === 'node-1')).toBe(true);
+    expect(alice.targets.every((t) => t.target.node === 'demo-node')).toBe(true);
     await expect.poll(() => agent.openFiles(root).length, { timeout: 5_000 }).toBe(2);
     await expect.poll(() => agent.metric('tailgate_agent_containers_tailed'), { timeout: 5_000 }).toBe(2);
     await deployment.writers.get('checkout-api')!.writeMany(['one', 'two']);
     await alice.waitFor(() => alice.records.length === 2, 'the new lines');
     expect(alice.records.map((r) => [r.line, r.stream, r.node])).toEqual([
-      ['one', 'stdout', 'node-1'],
-      ['two', 'stdout', 'node-1'],
+      ['one', 'stdout', 'demo-node'],
+      ['two', 'stdout', 'demo-node'],
     ]);
     await alice.emitRaw('unsubscribe', { id: ack.id });
     await expect.poll(() => agent.openFiles(root), { timeout: 10_000 }).toEqual([]);
@@ -334,7 +334,7 @@ describe('the embedded agent (no Redis, one process)', () => {
     deployment = await deploy(undefined, (world) => ({
       demandIntervalMs: 200,
       demandTtlMs: 1_000,
-      embedded: { root: world.podsRoot, nodeName: 'local', pollIntervalMs: 20, scanIntervalMs: 50 },
+      embedded: { root: world.podsRoot, nodeName: 'demo-node', pollIntervalMs: 20, scanIntervalMs: 50 },
     }));
   });
   afterAll(() => deployment.stop());
@@ -348,7 +348,7 @@ describe('the embedded agent (no Redis, one process)', () => {
     await expect.poll(() => openFilesOf('self', root).length, { timeout: 5_000 }).toBeGreaterThan(0);
     await deployment.writers.get('checkout-api')!.write('embedded line', { stream: 'stderr' });
     await alice.waitFor(() => alice.records.length === 1, 'the line');
-    expect(alice.records.map((r) => [r.line, r.stream, r.node])).toEqual([['embedded line', 'stderr', 'local']]);
+    expect(alice.records.map((r) => [r.line, r.stream, r.node])).toEqual([['embedded line', 'stderr', 'demo-node']]);
     await alice.emitRaw('unsubscribe', { id: ack.id });
     await expect.poll(() => openFilesOf('self', root), { timeout: 5_000 }).toEqual([]);
     alice.close();

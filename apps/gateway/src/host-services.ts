@@ -1,4 +1,4 @@
-// The services the gateway hands its plugins (kube clients, pod metadata, the bus), the cluster feeds that
+// The services the gateway hands its plugins (kube clients, pod metadata, the bus, counters), the cluster feeds that
 // can change access (pod labels, RBAC objects), and the steps that stop them, in stop order.
 import type { TailgateConfig } from '@tailgate/config';
 import {
@@ -11,8 +11,16 @@ import {
 } from '@tailgate/kube';
 import type { LogBus } from '@tailgate/bus';
 import type { HostServices } from '@tailgate/plugin-host';
-import { logBusServiceRef, PLUGIN_BUS_CHANNEL_PREFIX, type PluginBus, podMetadataServiceRef } from '@tailgate/plugin-sdk';
+import {
+  logBusServiceRef,
+  PLUGIN_BUS_CHANNEL_PREFIX,
+  type PluginBus,
+  type PluginMetrics,
+  pluginMetricsServiceRef,
+  podMetadataServiceRef,
+} from '@tailgate/plugin-sdk';
 import type { Logger } from 'pino';
+import { Counter, type Registry } from 'prom-client';
 
 import { createKubeHostServices } from './kube/kube-host-services';
 import type { BusFrame } from './model/bus-message';
@@ -29,9 +37,15 @@ export interface GatewayHostServices {
   readonly stopSteps: readonly ShutdownStep[];
 }
 
-export async function buildHostServices(config: TailgateConfig, logger: Logger, bus: LogBus<BusFrame>): Promise<GatewayHostServices> {
+export async function buildHostServices(
+  config: TailgateConfig,
+  logger: Logger,
+  bus: LogBus<BusFrame>,
+  metrics: Registry,
+): Promise<GatewayHostServices> {
   const services = new Map<string, unknown>();
   services.set(logBusServiceRef.id, pluginBus(bus, `${config.redis.keyPrefix}${PLUGIN_BUS_CHANNEL_PREFIX}`));
+  services.set(pluginMetricsServiceRef.id, pluginMetrics(metrics));
   const accessChanges: AccessChangeFeed[] = [];
   const stopSteps: ShutdownStep[] = [];
   if (config.kube) {
@@ -91,5 +105,17 @@ function pluginBus(bus: LogBus<BusFrame>, prefix: string): PluginBus {
       bus.subscribe(prefix + channel, (message) => {
         if (typeof message === 'string') onMessage(message);
       }),
+  };
+}
+
+/** Plugins' counters, in the gateway's registry (served on `/metrics`). */
+function pluginMetrics(registry: Registry): PluginMetrics {
+  return {
+    counter({ name, help, labelNames }) {
+      const existing = registry.getSingleMetric(name);
+      const counter =
+        existing instanceof Counter ? existing : new Counter({ name, help, labelNames: [...labelNames], registers: [registry] });
+      return { inc: (labels, value = 1) => counter.inc(labels, value) };
+    },
   };
 }

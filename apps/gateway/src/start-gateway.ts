@@ -73,7 +73,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
 
   // Plugins and what they are given (the bus too: plugins may publish on channels of their own).
   const bus = createBus(config, logger);
-  const host = await buildHostServices(config, logger, bus).catch(async (error: unknown) => {
+  const metrics = new GatewayMetrics();
+  const host = await buildHostServices(config, logger, bus, metrics.registry).catch(async (error: unknown) => {
     await bus.close();
     throw error;
   });
@@ -91,7 +92,6 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   if (config.access.chain.length === 0) logger.warn('access.chain is empty: every target will be denied');
 
   // The stream model: bus, decisions, quotas, upstream supervision, subscriptions.
-  const metrics = new GatewayMetrics();
   const health = new GatewayHealth();
   bus.onConnectionChange((state) => {
     health.bus = state;

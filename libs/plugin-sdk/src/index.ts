@@ -15,3 +15,4 @@ export * from './time-cursor';
 export * from './line-splitter';
 export * from './plugin-bus';
 export * from './safe-pattern';
+export * from './plugin-metrics';

@@ -2,7 +2,9 @@
 // the directory knows (or the selector's node), each answers with its targets and then sends its
 // records oldest first, a page per credit this reader grants as the host takes pages — so a slow
 // listener holds at most a couple of pages per agent. The agents' streams are merged oldest first.
-// An agent that does not answer in agentAnswerMs fails the read with upstream_unavailable.
+// An agent that does not answer in agentAnswerMs fails the read with upstream_unavailable. Only
+// targets whose pod the apiserver binds to the answering agent's node are read (agent-node-binding.ts);
+// records of any other are dropped and counted.
 import { randomBytes } from 'node:crypto';
 
 import {
@@ -19,7 +21,8 @@ import {
 
 import { batchesChannel, DEMAND_CHANNEL } from './agent-channels';
 import type { AgentDirectory } from './agent-directory';
-import { type AgentMessage, type BacklogRequest, parseAgentMessage } from './agent-messages';
+import { type AgentMessage, type BacklogRequest, type BacklogTuple, parseAgentMessage } from './agent-messages';
+import type { AgentNodeBinding, AgentRefusalReason } from './agent-node-binding';
 import type { AgentPodLogsConfig } from './agent-pod-logs-config';
 import type { AgentPodSelector } from './agent-pod-selector';
 import { selectsTarget } from './agent-stream';
@@ -31,6 +34,7 @@ export interface AgentBacklogDeps {
   readonly bus: PluginBus;
   readonly directory: AgentDirectory;
   readonly config: AgentPodLogsConfig;
+  readonly binding: AgentNodeBinding;
 }
 
 export async function agentBacklog(
@@ -44,7 +48,7 @@ export async function agentBacklog(
   const nodes = (await deps.directory.nodes()).filter((node) => selector.node === undefined || node === selector.node);
   if (nodes.length === 0) return { targets: [], pages: pagesOf([]) };
   const run = randomBytes(16).toString('hex');
-  const reads = new Map(nodes.map((node) => [node, new NodeRead(node, selector)]));
+  const reads = new Map(nodes.map((node) => [node, new NodeRead(node, selector, deps.binding)]));
   const unsubscribe = await deps.bus.subscribe(batchesChannel(run), (raw) => {
     const message = parseAgentMessage(raw);
     if (message) reads.get(message.node)?.take(message);
@@ -57,6 +61,7 @@ export async function agentBacklog(
   try {
     await deps.bus.publish(DEMAND_CHANNEL, JSON.stringify(requestOf(run, selector, options, deps.config.demandTtlMs)));
     for (const read of reads.values()) await read.answered(deps.config.agentAnswerMs, signal);
+    for (const read of reads.values()) await read.checkBinding();
   } catch (error) {
     await cancelAll();
     throw error;
@@ -106,27 +111,27 @@ async function* closing<T>(pages: AsyncGenerator<T>, close: () => Promise<void>)
 class NodeRead {
   /** The targets the agent named, in its order (pages refer to them by index). */
   private named: TargetRef[] = [];
+  /** Per named target: why its records are refused; undefined for a target this read serves. */
+  private refusals: (AgentRefusalReason | 'unselected' | undefined)[] = [];
   ended = false;
   private answeredTargets = false;
   private failed: string | undefined;
-  private readonly queue: LogRecord[][] = [];
+  private readonly queue: (readonly BacklogTuple[])[] = [];
   private wake: (() => void) | undefined;
 
   constructor(
     readonly node: string,
     private readonly selector: AgentPodSelector,
+    private readonly binding: AgentNodeBinding,
   ) {}
 
   take(message: AgentMessage): void {
     if (message.t === 'backlog-targets' && !this.answeredTargets) {
       this.answeredTargets = true;
-      this.named = message.targets.map((t) => ({ ...t, node: this.node }));
+      this.named = message.targets.map((t) => ({ namespace: t.namespace, pod: t.pod, container: t.container, node: this.node }));
+      this.refusals = this.named.map(() => 'unselected');
     } else if (message.t === 'backlog-page' && this.answeredTargets) {
-      const records = message.records.flatMap(([ts, stream, line, cursor, index]) => {
-        const target = this.named[index];
-        return target && selectsTarget(this.selector, this.node, target) ? [{ ts, stream, line, cursor, target }] : [];
-      });
-      if (records.length > 0) this.queue.push(records);
+      this.queue.push(message.records);
     } else if (message.t === 'backlog-end') {
       this.ended = true;
       if (message.code !== undefined) this.failed = message.code;
@@ -140,9 +145,32 @@ class NodeRead {
     if (!this.answeredTargets) throw this.error();
   }
 
-  /** The named targets the selector covers: an agent cannot widen a read. */
+  /** Checks each named target the selector covers against the apiserver's binding. */
+  async checkBinding(): Promise<void> {
+    this.refusals = await Promise.all(
+      this.named.map(async (target) => {
+        if (!selectsTarget(this.selector, this.node, target)) return 'unselected';
+        const verdict = await this.binding.check(this.node, target);
+        return verdict.ok ? undefined : verdict.reason;
+      }),
+    );
+  }
+
+  /** The named targets this read serves: an agent cannot widen a read nor speak for another node. */
   get targets(): TargetRef[] {
-    return this.named.filter((target) => selectsTarget(this.selector, this.node, target));
+    return this.named.filter((_, index) => this.refusals[index] === undefined);
+  }
+
+  /** The page's records of served targets; the others counted by reason. */
+  private served(page: readonly BacklogTuple[]): LogRecord[] {
+    const records: LogRecord[] = [];
+    for (const [ts, stream, line, cursor, index] of page) {
+      const target = this.named[index];
+      const refusal = target === undefined ? 'unselected' : this.refusals[index];
+      if (target !== undefined && refusal === undefined) records.push({ ts, stream, line, cursor, target });
+      else if (refusal !== 'unselected' && refusal !== undefined) this.binding.count(refusal, 1);
+    }
+    return records;
   }
 
   async *pages(timeoutMs: number, signal: AbortSignal, grant: () => Promise<void>): AsyncGenerator<readonly LogRecord[]> {
@@ -154,7 +182,8 @@ class NodeRead {
         return;
       }
       if (!this.ended) await grant();
-      yield page;
+      const records = this.served(page);
+      if (records.length > 0) yield records;
     }
   }
 

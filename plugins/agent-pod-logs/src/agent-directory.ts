@@ -1,7 +1,8 @@
 // Which agents are there, as the gateway hears them: each agent says so on AGENTS_CHANNEL every few
 // seconds and whenever a gateway calls the roll. The first question after start calls the roll and
 // waits rollCallMs for the answers; an agent not heard of for heartbeatTtlMs is gone. Backlog reads
-// ask exactly these agents and wait for each one's answer.
+// ask exactly these agents and wait for each one's answer; streams take messages only from nodes
+// registered here (docs/security.md: anyone who may publish on Redis can still register a name).
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import type { PluginBus, PluginBusUnsubscribe } from '@tailgate/plugin-sdk';
@@ -27,11 +28,22 @@ export class AgentDirectory {
 
   /** The nodes whose agent was heard of lately. */
   async nodes(): Promise<string[]> {
-    this.listening ??= this.listen();
-    await this.listening;
+    await this.ready();
     const oldest = this.now() - this.options.heartbeatTtlMs;
     for (const [node, at] of this.seen) if (at < oldest) this.seen.delete(node);
     return [...this.seen.keys()].sort();
+  }
+
+  /** Starts listening (calling the roll and waiting for the answers the first time). */
+  async ready(): Promise<void> {
+    this.listening ??= this.listen();
+    await this.listening;
+  }
+
+  /** Whether the agent of `node` was heard of lately. */
+  registered(node: string): boolean {
+    const at = this.seen.get(node);
+    return at !== undefined && at >= this.now() - this.options.heartbeatTtlMs;
   }
 
   async stop(): Promise<void> {

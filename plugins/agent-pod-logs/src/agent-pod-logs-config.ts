@@ -13,7 +13,12 @@ export const EmbeddedAgentConfigSchema = z.strictObject({
     .min(1)
     .default('/var/log/pods')
     .describe('Pods root the embedded agent reads: <namespace>_<pod>_<uid>/<container>/<n>.log.'),
-  nodeName: z.string().min(1).max(253).default('local').describe('Node name the embedded agent speaks for.'),
+  nodeName: z
+    .string()
+    .min(1)
+    .max(253)
+    .default('local')
+    .describe("Node name the embedded agent speaks for: only pods the gateway's pod metadata binds to this node are served."),
   pollIntervalMs: z
     .number()
     .int()
@@ -73,7 +78,7 @@ export const AgentPodLogsConfigSchema = z
       .min(10)
       .max(10_000)
       .default(300)
-      .describe("How long the first backlog read after start waits for agents to answer the gateway's roll call, in ms."),
+      .describe("How long the first stream or backlog read after start waits for agents to answer the gateway's roll call, in ms."),
     agentAnswerMs: z
       .number()
       .int()
@@ -89,7 +94,9 @@ export const AgentPodLogsConfigSchema = z
       .min(1_000)
       .max(300_000)
       .default(15_000)
-      .describe('An agent not heard of for this long (agents say they are there every 5 s) is not asked for backlogs, in ms.'),
+      .describe(
+        'An agent not heard of for this long (agents say they are there every 5 s) is not asked for backlogs and what it sends is refused, in ms.',
+      ),
     embedded: EmbeddedAgentConfigSchema.optional().describe('Run the agent engine in the gateway process (no Redis, no DaemonSet).'),
   })
   .refine((config) => config.demandTtlMs >= 2 * config.demandIntervalMs, {

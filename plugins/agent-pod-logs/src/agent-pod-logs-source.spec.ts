@@ -5,18 +5,20 @@ import { join } from 'node:path';
 
 import { NodeFileConfigSchema, NodeFileSource } from '@tailgate/plugin-node-file';
 import { CriLogWriter } from '@tailgate/cri-logs/testing';
-import { silentLogger } from '@tailgate/plugin-sdk';
+import { MemoryPluginMetrics, silentLogger } from '@tailgate/plugin-sdk';
 import { collectBacklog, collectStream, describeLogSource, registerForTest, type StreamCollector } from '@tailgate/plugin-sdk/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { AGENTS_CHANNEL, batchesChannel, DEMAND_CHANNEL } from './agent-channels';
 import { AgentDirectory } from './agent-directory';
+import { AgentNodeBinding, RECORDS_REFUSED_METRIC } from './agent-node-binding';
 import { AgentPodLogsConfigSchema } from './agent-pod-logs-config';
 import { AgentPodLogsSource } from './agent-pod-logs-source';
 import { AgentPodSelectorSchema } from './agent-pod-selector';
 import { EmbeddedAgent } from './embedded-agent';
 import { agentPodLogsPlugin } from './plugin';
 import { type MemoryPluginBus, memoryPluginBus } from './testing/memory-plugin-bus';
+import { type MemoryPodMetadata, memoryPodMetadata } from './testing/memory-pod-metadata';
 
 /** Files under `root` this process holds open, from /proc/self/fd. */
 function openFilesUnder(root: string): string[] {
@@ -35,6 +37,9 @@ interface Setup {
   readonly bus: MemoryPluginBus;
   readonly agent: EmbeddedAgent;
   readonly source: AgentPodLogsSource;
+  /** The "apiserver's" pods: acme/web-0 and acme/db-0 on node-1, acme/api-0 on node-2. */
+  readonly pods: MemoryPodMetadata;
+  readonly metrics: MemoryPluginMetrics;
 }
 
 async function setUp(): Promise<Setup> {
@@ -48,7 +53,14 @@ async function setUp(): Promise<Setup> {
   });
   const agent = new EmbeddedAgent(bus, config.embedded!, silentLogger);
   const directory = new AgentDirectory(bus, { rollCallMs: 50, heartbeatTtlMs: config.heartbeatTtlMs });
-  return { root, bus, agent, source: new AgentPodLogsSource(bus, config, directory, agent) };
+  const pods = memoryPodMetadata([
+    ['acme', 'web-0', 'node-1'],
+    ['acme', 'db-0', 'node-1'],
+    ['acme', 'api-0', 'node-2'],
+  ]);
+  const metrics = new MemoryPluginMetrics();
+  const binding = new AgentNodeBinding(pods, (node) => directory.registered(node), metrics);
+  return { root, bus, agent, pods, metrics, source: new AgentPodLogsSource(bus, config, directory, binding, agent) };
 }
 
 describeLogSource('agent-pod-logs (embedded agent)', async () => {
@@ -142,33 +154,69 @@ describe('agent-pod-logs source', () => {
     expect(stream.records.map((r) => r.cursor)).toEqual(backlog.records.map((r) => r.cursor));
   });
 
-  it('drops what an agent sends for a target outside the selector, or for a target another node announced', async () => {
-    const { root, bus, agent } = setup;
+  it('takes records only for pods the apiserver binds to the sending, registered node; counts the rest by reason', async () => {
+    const { root, bus, agent, pods, metrics } = setup;
+    pods.put('acme', 'pending-0', undefined);
     const writer = new CriLogWriter(root, { namespace: 'acme', pod: 'web-0', container: 'app' });
     const stream = open({ namespace: 'acme' });
     await expect.poll(() => agent.tailedPaths().size, { timeout: 5_000 }).toBe(1);
-    const demand = bus.published.find((p) => p.channel === DEMAND_CHANNEL)!;
+    const demand = bus.published.find((p) => p.channel === DEMAND_CHANNEL && p.message.includes('"t":"demand"'))!;
     const channel = batchesChannel((JSON.parse(demand.message) as { run: string }).run);
-    const forged = (node: string, namespace: string) =>
+    const forged = (node: string, pod: string, namespace = 'acme') =>
       JSON.stringify({
         v: 1,
         t: 'records',
         node,
-        target: { namespace, pod: 'web-0', container: 'app' },
-        records: [['2026-01-01T00:00:00Z', 'stdout', 'forged', '00000000001767225600000000000-0000000000']],
+        target: { namespace, pod, container: 'app' },
+        records: [
+          ['2026-01-01T00:00:00Z', 'stdout', `forged by ${node} for ${pod}`, '00000000001767225600000000000-0000000000'],
+          ['2026-01-01T00:00:00Z', 'stdout', 'forged second', '00000000001767225600000000000-0000000001'],
+        ],
       });
-    await bus.publish(channel, forged('node-2', 'acme'));
-    await bus.publish(channel, forged('node-1', 'other'));
+    // node-2 has not registered yet: even its own pod is refused.
+    await bus.publish(channel, forged('node-2', 'api-0'));
+    await bus.publish(AGENTS_CHANNEL, JSON.stringify({ v: 1, t: 'agent', node: 'node-2' }));
+    await bus.publish(channel, forged('node-2', 'web-0'));
+    await bus.publish(channel, forged('node-1', 'ghost-0'));
+    await bus.publish(channel, forged('node-1', 'pending-0'));
+    await bus.publish(channel, forged('node-1', 'web-0', 'other'));
     await bus.publish(channel, 'not json at all');
     await writer.write('real');
     await stream.waitFor((c) => c.records.length >= 1);
-    await bus.publish(channel, forged('node-3', 'acme'));
+    await bus.publish(channel, forged('node-2', 'api-0'));
+    await bus.publish(channel, forged('node-3', 'web-0'));
     await writer.write('real again');
-    await stream.waitFor((c) => c.records.length >= 2);
-    expect(stream.records.map((r) => `${r.target.node} ${r.target.namespace} ${r.line}`)).toEqual([
-      'node-1 acme real',
-      'node-1 acme real again',
+    await stream.waitFor((c) => c.records.length >= 4);
+    expect(stream.records.map((r) => `${r.target.node} ${r.target.pod} ${r.line}`)).toEqual([
+      'node-1 web-0 real',
+      'node-2 api-0 forged by node-2 for api-0',
+      'node-2 api-0 forged second',
+      'node-1 web-0 real again',
     ]);
+    expect(stream.events.filter((e) => e.type === 'target').map((e) => e.type === 'target' && `${e.target.node} ${e.target.pod}`)).toEqual([
+      'node-1 web-0',
+      'node-2 api-0',
+    ]);
+    const refused = (reason: string) => metrics.value(RECORDS_REFUSED_METRIC, { reason });
+    expect([refused('unregistered_node'), refused('wrong_node'), refused('unknown_pod'), refused('unbound_pod')]).toEqual([4, 2, 4, 2]);
+  });
+
+  it('ends a target once the apiserver binds its pod to another node, and takes no more of its old node’s records', async () => {
+    const { root, agent, pods, metrics } = setup;
+    const writer = new CriLogWriter(root, { namespace: 'acme', pod: 'web-0', container: 'app' });
+    const stream = open({ namespace: 'acme' });
+    await expect.poll(() => agent.tailedPaths().size, { timeout: 5_000 }).toBe(1);
+    await writer.write('while on node-1');
+    await stream.waitFor((c) => c.records.length === 1);
+    pods.put('acme', 'web-0', 'node-2');
+    await writer.write('after the move');
+    await stream.waitFor((c) => c.events.some((e) => e.type === 'target' && e.op === 'removed'));
+    expect(stream.events.filter((e) => e.type === 'target')).toEqual([
+      { type: 'target', op: 'added', target: { ...writer.target, node: 'node-1' } },
+      { type: 'target', op: 'removed', target: { ...writer.target, node: 'node-1' }, reason: 'deleted' },
+    ]);
+    expect(stream.records.map((r) => r.line)).toEqual(['while on node-1']);
+    expect(metrics.value(RECORDS_REFUSED_METRIC, { reason: 'wrong_node' })).toBe(1);
   });
 
   it('resumes through the agent: records after each cursor, with the live cursors, nothing twice', async () => {
@@ -242,9 +290,16 @@ describe('agent-pod-logs source', () => {
     expect(key({ namespace: 'acme' })).toBe(key({ namespace: 'acme' }));
   });
 
-  it('needs the host bus, and registers the pods source', async () => {
+  it('needs the host bus, pod metadata and metrics, and registers the pods source', async () => {
+    const services = {
+      'core.log-bus': memoryPluginBus(),
+      'core.pod-metadata': memoryPodMetadata(),
+      'core.plugin-metrics': new MemoryPluginMetrics(),
+    };
     await expect(registerForTest(agentPodLogsPlugin, {})).rejects.toThrow(/core.log-bus/);
-    const registered = await registerForTest(agentPodLogsPlugin, {}, { 'core.log-bus': memoryPluginBus() });
+    const { 'core.pod-metadata': _, ...noPods } = services;
+    await expect(registerForTest(agentPodLogsPlugin, {}, noPods)).rejects.toThrow(/core.pod-metadata/);
+    const registered = await registerForTest(agentPodLogsPlugin, {}, services);
     expect(registered.sources.map((s) => s.name)).toEqual(['pods']);
     expect(() => AgentPodLogsConfigSchema.parse({ demandIntervalMs: 10_000, demandTtlMs: 15_000 })).toThrow(/twice/);
   });

@@ -5,6 +5,13 @@ import { agentPodLogsPlugin } from './plugin';
 export { AGENT_PLUGIN_ID, AGENTS_CHANNEL, batchesChannel, DEMAND_CHANNEL } from './agent-channels';
 export { AgentDirectory } from './agent-directory';
 export {
+  type AgentRefusalReason,
+  AgentNodeBinding,
+  bindingVerdict,
+  type BindingVerdict,
+  RECORDS_REFUSED_METRIC,
+} from './agent-node-binding';
+export {
   type AgentMessage,
   type AgentRefusalCode,
   type Demand,
