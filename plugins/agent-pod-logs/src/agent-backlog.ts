@@ -24,7 +24,7 @@ import type { AgentDirectory } from './agent-directory';
 import { type AgentMessage, type BacklogRequest, type BacklogTuple, parseAgentMessage } from './agent-messages';
 import type { AgentNodeBinding, AgentRefusalReason } from './agent-node-binding';
 import type { AgentPodLogsConfig } from './agent-pod-logs-config';
-import type { AgentPodSelector } from './agent-pod-selector';
+import { type AgentPodSelector, wantedOf } from './agent-pod-selector';
 import { selectsTarget } from './agent-stream';
 
 /** Pages an agent may send ahead of what the host took. */
@@ -74,19 +74,12 @@ export async function agentBacklog(
 }
 
 function requestOf(run: string, selector: AgentPodSelector, options: BacklogOptions, ttlMs: number): BacklogRequest {
-  const { namespace, pod, container, node, stream, include, exclude } = selector;
   const { tail, since, after } = options;
   return {
     v: 1,
     t: 'backlog',
     run,
-    ...(node !== undefined && { node }),
-    selector: {
-      ...(namespace !== undefined && { namespace }),
-      ...(pod !== undefined && { pod }),
-      ...(container !== undefined && { container }),
-    },
-    filter: { ...(stream !== undefined && { stream }), ...(include && { include }), ...(exclude && { exclude }) },
+    ...wantedOf(selector),
     window: {
       ...(tail !== undefined && { tail }),
       ...(since !== undefined && { sinceNanos: dateToEpochNanos(since) }),

@@ -4,7 +4,7 @@
 import type { AccessScope } from '@tailgate/plugin-sdk';
 import { z } from 'zod';
 
-import { label, LineFilterSchema, subdomain } from './agent-messages';
+import { type Demand, label, LineFilterSchema, subdomain } from './agent-messages';
 
 export const AgentPodSelectorSchema = z.strictObject({
   namespace: label('namespace').optional().describe('Only pods in this namespace; every namespace when absent.'),
@@ -36,4 +36,18 @@ export function agentPodScope(selector: AgentPodSelector): AccessScope[] {
   if (selector.container !== undefined) scope.container = selector.container;
   if (selector.node !== undefined) scope.node = selector.node;
   return [scope];
+}
+
+/** What a demand or backlog request carries of a selector: the node it names, which containers, which lines. */
+export function wantedOf(selector: AgentPodSelector): Pick<Demand, 'node' | 'selector' | 'filter'> {
+  const { namespace, pod, container, node, stream, include, exclude } = selector;
+  return {
+    ...(node !== undefined && { node }),
+    selector: {
+      ...(namespace !== undefined && { namespace }),
+      ...(pod !== undefined && { pod }),
+      ...(container !== undefined && { container }),
+    },
+    filter: { ...(stream !== undefined && { stream }), ...(include && { include }), ...(exclude && { exclude }) },
+  };
 }

@@ -14,7 +14,7 @@ import { batchesChannel, DEMAND_CHANNEL } from './agent-channels';
 import { type AgentMessage, type ContainerTarget, type Demand, parseAgentMessage, recordOf } from './agent-messages';
 import type { AgentNodeBinding, AgentRefusalReason } from './agent-node-binding';
 import type { AgentPodLogsConfig } from './agent-pod-logs-config';
-import type { AgentPodSelector } from './agent-pod-selector';
+import { type AgentPodSelector, wantedOf } from './agent-pod-selector';
 
 /** Counts of one run, for its log line at the end. */
 interface RunCounts {
@@ -58,20 +58,7 @@ export async function* runAgentStream(
 }
 
 function demandOf(run: string, selector: AgentPodSelector, ttlMs: number): Demand {
-  const { namespace, pod, container, node, stream, include, exclude } = selector;
-  return {
-    v: 1,
-    t: 'demand',
-    run,
-    ...(node !== undefined && { node }),
-    selector: {
-      ...(namespace !== undefined && { namespace }),
-      ...(pod !== undefined && { pod }),
-      ...(container !== undefined && { container }),
-    },
-    filter: { ...(stream !== undefined && { stream }), ...(include && { include }), ...(exclude && { exclude }) },
-    ttlMs,
-  };
+  return { v: 1, t: 'demand', run, ...wantedOf(selector), ttlMs };
 }
 
 /** What agents sent for one run, as source events waiting for the host. */
