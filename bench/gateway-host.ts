@@ -2,9 +2,10 @@
 // capacity scenarios: no fork, no second copy of the modules) or in a process of its own
 // (gateway-process.ts), where its CPU and memory are its own and node flags such as `--cpu-prof`
 // apply to it alone. Both start from the same world description (bench-world.ts).
-import { type RunningGateway, startGateway } from '../apps/gateway/src/start-gateway';
+import { startGateway } from '../apps/gateway/src/start-gateway';
 import { createGatewayWorld, type WorldSpec } from './bench-world';
 import { GatewayReplica } from './gateway-replica';
+import { sumMetric } from './sum-metric';
 
 export interface GatewayHost {
   readonly url: string;
@@ -36,10 +37,4 @@ export async function startGatewayHost(spec: WorldSpec, placement: GatewayPlacem
     world.remove();
     throw error;
   }
-}
-
-/** A gateway's counter or gauge summed over its series, or over those whose `label[0]` is `label[1]`. */
-export async function sumMetric(gateway: RunningGateway, name: string, label?: readonly [string, string]): Promise<number> {
-  const values = (await gateway.metrics.registry.getSingleMetric(name)?.get())?.values ?? [];
-  return values.filter((v) => label === undefined || v.labels[label[0]] === label[1]).reduce((sum, v) => sum + v.value, 0);
 }

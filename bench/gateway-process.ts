@@ -6,7 +6,7 @@ import 'reflect-metadata';
 
 import { startGateway, type RunningGateway } from '../apps/gateway/src/start-gateway';
 import { createGatewayWorld, type GatewayWorld, type WorldSpec } from './bench-world';
-import { sumMetric } from './gateway-host';
+import { sumMetric } from './sum-metric';
 import { type SettledMemory, settledMemory } from './settled-memory';
 
 export type { SettledMemory } from './settled-memory';
