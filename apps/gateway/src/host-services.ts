@@ -15,15 +15,15 @@ import {
   logBusServiceRef,
   PLUGIN_BUS_CHANNEL_PREFIX,
   type PluginBus,
-  type PluginMetrics,
   pluginMetricsServiceRef,
   podMetadataServiceRef,
 } from '@tailgate/plugin-sdk';
 import type { Logger } from 'pino';
-import { Counter, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 
 import { createKubeHostServices } from './kube/kube-host-services';
 import type { BusFrame } from './model/bus-message';
+import { pluginMetrics } from './metrics/plugin-metrics';
 import { FilePodMetadata } from './pod-metadata/file-pod-metadata';
 import { type ShutdownStep, step } from './shutdown-sequence';
 
@@ -105,17 +105,5 @@ function pluginBus(bus: LogBus<BusFrame>, prefix: string): PluginBus {
       bus.subscribe(prefix + channel, (message) => {
         if (typeof message === 'string') onMessage(message);
       }),
-  };
-}
-
-/** Plugins' counters, in the gateway's registry (served on `/metrics`). */
-function pluginMetrics(registry: Registry): PluginMetrics {
-  return {
-    counter({ name, help, labelNames }) {
-      const existing = registry.getSingleMetric(name);
-      const counter =
-        existing instanceof Counter ? existing : new Counter({ name, help, labelNames: [...labelNames], registers: [registry] });
-      return { inc: (labels, value = 1) => counter.inc(labels, value) };
-    },
   };
 }
