@@ -15,7 +15,11 @@ export interface AgentDirectoryOptions {
   readonly heartbeatTtlMs: number;
 }
 
+/** Most nodes remembered (Kubernetes supports 5,000 per cluster): names published by anyone on Redis cannot grow it further. */
+export const MAX_AGENT_NODES = 10_000;
+
 export class AgentDirectory {
+  /** When each node's agent was last heard of, oldest first (an answer moves its node to the end). */
   private readonly seen = new Map<string, number>();
   private listening: Promise<void> | undefined;
   private unsubscribe: PluginBusUnsubscribe | undefined;
@@ -29,8 +33,7 @@ export class AgentDirectory {
   /** The nodes whose agent was heard of lately. */
   async nodes(): Promise<string[]> {
     await this.ready();
-    const oldest = this.now() - this.options.heartbeatTtlMs;
-    for (const [node, at] of this.seen) if (at < oldest) this.seen.delete(node);
+    this.forgetSilent();
     return [...this.seen.keys()].sort();
   }
 
@@ -53,9 +56,28 @@ export class AgentDirectory {
   private async listen(): Promise<void> {
     this.unsubscribe = await this.bus.subscribe(AGENTS_CHANNEL, (raw) => {
       const presence = parsePresence(raw);
-      if (presence) this.seen.set(presence.node, this.now());
+      if (presence) this.heard(presence.node);
     });
     await this.bus.publish(DEMAND_CHANNEL, JSON.stringify({ v: 1, t: 'roll-call' }));
     await sleep(this.options.rollCallMs);
+  }
+
+  private heard(node: string): void {
+    this.seen.delete(node);
+    this.seen.set(node, this.now());
+    this.forgetSilent();
+    for (const oldest of this.seen.keys()) {
+      if (this.seen.size <= MAX_AGENT_NODES) break;
+      this.seen.delete(oldest);
+    }
+  }
+
+  /** Drops the agents not heard of for heartbeatTtlMs: the oldest come first, so this stops at the first recent one. */
+  private forgetSilent(): void {
+    const oldest = this.now() - this.options.heartbeatTtlMs;
+    for (const [node, at] of this.seen) {
+      if (at >= oldest) return;
+      this.seen.delete(node);
+    }
   }
 }
