@@ -1,5 +1,6 @@
 export * from './combine-decisions';
 export * from './compile-conditions';
+export * from './job-queue';
 export * from './load-plugins';
 export * from './plugin-context-impl';
 export * from './plugin-registry';

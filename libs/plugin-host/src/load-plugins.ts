@@ -5,6 +5,7 @@ import type { TailgateConfig } from '@tailgate/config';
 import { formatIssues } from '@tailgate/config';
 import { isPlugin, type Plugin, type PluginLogger } from '@tailgate/plugin-sdk';
 
+import type { JobQueue } from './job-queue';
 import { createPluginContext, type HostServices } from './plugin-context-impl';
 import { PluginRegistry } from './plugin-registry';
 
@@ -12,6 +13,8 @@ export interface LoadPluginsOptions {
   readonly bundled: readonly Plugin<unknown>[];
   readonly config: TailgateConfig;
   readonly services: HostServices;
+  /** Where the plugins' job handles queue runs; none in a process that runs no jobs. */
+  readonly jobQueue?: JobQueue;
   readonly logger: (pluginId: string) => PluginLogger;
   /** Loads a third-party plugin package named by `use`; default `require`. */
   readonly importPackage?: (name: string) => Promise<unknown>;
@@ -32,7 +35,15 @@ export async function loadPlugins(options: LoadPluginsOptions): Promise<LoadPlug
       problems.push(...formatIssues(parsed.error.issues, `plugins.${id}`));
       continue;
     }
-    const ctx = createPluginContext(plugin.id, parsed.data, registry, options.services, options.logger(plugin.id), problems);
+    const ctx = createPluginContext(
+      plugin.id,
+      parsed.data,
+      registry,
+      options.services,
+      options.logger(plugin.id),
+      problems,
+      options.jobQueue,
+    );
     try {
       await plugin.register(ctx);
       registry.enabledPlugins.push(plugin.id);

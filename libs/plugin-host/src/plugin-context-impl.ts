@@ -1,7 +1,15 @@
 // The PluginContext the host hands to `register()`: it records registrations into the registry
 // and reports duplicate names as boot problems.
-import { PluginConfigError, type PluginContext, type PluginLogger, type ServiceRef } from '@tailgate/plugin-sdk';
+import {
+  type JobDefinition,
+  type JobHandle,
+  PluginConfigError,
+  type PluginContext,
+  type PluginLogger,
+  type ServiceRef,
+} from '@tailgate/plugin-sdk';
 
+import type { JobQueue } from './job-queue';
 import type { PluginRegistry } from './plugin-registry';
 
 /** Host services by ServiceRef id. */
@@ -16,6 +24,7 @@ export function createPluginContext<C>(
   services: HostServices,
   logger: PluginLogger,
   problems: string[],
+  jobQueue?: JobQueue,
 ): PluginContext<C> {
   const add = <T>(kind: string, map: Map<string, T>, name: string, value: T): void => {
     const qualified = `${pluginId}.${name}`;
@@ -35,7 +44,22 @@ export function createPluginContext<C>(
     addAuthorizer: (authorizer) => add('authorizer', registry.authorizers, authorizer.name, authorizer),
     addAuthenticator: (authenticator) => add('authenticator', registry.authenticators, authenticator.name, authenticator),
     addRecordRule: (rule) => add('record rule', registry.recordRules, rule.name, rule),
-    addJob: (job) => add('job', registry.jobs, job.name, job),
+    addJob: <D>(job: JobDefinition<D>): JobHandle<D> => {
+      add('job', registry.jobs, job.name, { pluginId, definition: job as JobDefinition<unknown> });
+      return jobHandle(`${pluginId}.${job.name}`, job, jobQueue);
+    },
     onShutdown: (hook) => registry.addShutdownHook(hook),
+  };
+}
+
+function jobHandle<D>(name: string, job: JobDefinition<D>, queue: JobQueue | undefined): JobHandle<D> {
+  return {
+    name,
+    async enqueue(data, options) {
+      if (!queue) throw new Error(`job ${name} cannot be queued: this process runs no jobs`);
+      const parsed = job.data.safeParse(data);
+      if (!parsed.success) throw new TypeError(`job ${name}: data does not match its schema`);
+      await queue.enqueue(name, parsed.data, options);
+    },
   };
 }

@@ -8,12 +8,18 @@ export interface RegisteredSource {
   readonly source: LogSource<unknown>;
 }
 
+export interface RegisteredJob {
+  readonly pluginId: string;
+  readonly definition: JobDefinition<unknown>;
+}
+
 export class PluginRegistry {
   readonly sources = new Map<string, RegisteredSource>();
   readonly authorizers = new Map<string, Authorizer>();
   readonly authenticators = new Map<string, Authenticator>();
   readonly recordRules = new Map<string, RecordRule<unknown>>();
-  readonly jobs = new Map<string, JobDefinition<unknown>>();
+  /** By `<pluginId>.<name>`: what job runners process. */
+  readonly jobs = new Map<string, RegisteredJob>();
   readonly enabledPlugins: string[] = [];
   private readonly shutdownHooks: (() => Promise<void> | void)[] = [];
 

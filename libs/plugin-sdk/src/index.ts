@@ -16,3 +16,5 @@ export * from './line-splitter';
 export * from './plugin-bus';
 export * from './safe-pattern';
 export * from './plugin-metrics';
+export * from './shared-state';
+export * from './plugin-http';

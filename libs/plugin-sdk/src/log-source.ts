@@ -2,6 +2,7 @@
 // upstream per stream key, optionally give each new listener a backlog.
 import type { ZodType } from 'zod';
 
+import type { AuthorizeContext, Decision, Subject } from './authorizer';
 import type { PluginLogger } from './plugin-logger';
 import type { AccessScope, LogRecord, TargetRef } from './records';
 
@@ -104,6 +105,13 @@ export interface LogSource<TSelector = unknown> {
    * restarts of the gateway, so a client can resume from the last cursor it saw.
    */
   readonly resumable?: boolean;
+  /**
+   * A check of the source's own, made with the authorizer chain's at subscribe and at every
+   * re-check, whatever the chain is: e.g. flow-tap asks whether the subject may `get` the Flow it
+   * taps. Only `allow` passes; `deny` refuses (or ends) the subscription with its reason. A thrown
+   * error counts as a deny and is not cached.
+   */
+  admit?(selector: TSelector, subject: Subject, ctx: AuthorizeContext): Promise<Decision>;
   /** Limits of `backlog()` windows; unset: only the host's own limits apply. */
   readonly backlogLimits?: BacklogLimits;
   /**

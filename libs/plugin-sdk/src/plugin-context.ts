@@ -1,7 +1,7 @@
 // What a plugin's `register()` receives. Registration only: no connections are opened here.
 import type { Authenticator } from './authenticator';
 import type { Authorizer, RecordRule } from './authorizer';
-import type { JobDefinition } from './jobs';
+import type { JobDefinition, JobHandle } from './jobs';
 import type { LogSource } from './log-source';
 import type { PluginLogger } from './plugin-logger';
 import type { ServiceRef } from './service-ref';
@@ -18,7 +18,8 @@ export interface PluginContext<TConfig> {
   addAuthorizer(authorizer: Authorizer): void;
   addAuthenticator(authenticator: Authenticator): void;
   addRecordRule<P>(rule: RecordRule<P>): void;
-  addJob<D>(job: JobDefinition<D>): void;
+  /** Registers a job; the handle queues its runs (from a source, a job, a shutdown hook). */
+  addJob<D>(job: JobDefinition<D>): JobHandle<D>;
   /** Runs on shutdown, in reverse registration order. */
   onShutdown(hook: () => Promise<void> | void): void;
 }

@@ -4,7 +4,7 @@ import type { Authenticator } from '../authenticator';
 import type { Authorizer, RecordRule } from '../authorizer';
 import type { Plugin } from '../define-plugin';
 import { PluginConfigError } from '../errors';
-import type { JobDefinition } from '../jobs';
+import type { EnqueueOptions, JobDefinition } from '../jobs';
 import type { LogSource } from '../log-source';
 import type { PluginContext } from '../plugin-context';
 import { silentLogger } from '../plugin-logger';
@@ -16,8 +16,17 @@ export interface RegisteredPlugin {
   readonly authenticators: Authenticator[];
   readonly recordRules: RecordRule<unknown>[];
   readonly jobs: JobDefinition<unknown>[];
+  /** Runs queued through the handles `addJob()` returned, in order; a spec runs them itself. */
+  readonly enqueued: EnqueuedJob[];
   /** Runs the plugin's shutdown hooks in reverse order. */
   shutdown(): Promise<void>;
+}
+
+export interface EnqueuedJob {
+  /** `<pluginId>.<name>`. */
+  readonly name: string;
+  readonly data: unknown;
+  readonly options?: EnqueueOptions;
 }
 
 export interface TestServices {
@@ -37,6 +46,7 @@ export async function registerForTest<C>(
     authenticators: [] as Authenticator[],
     recordRules: [] as RecordRule<unknown>[],
     jobs: [] as JobDefinition<unknown>[],
+    enqueued: [] as EnqueuedJob[],
   };
   const hooks: (() => Promise<void> | void)[] = [];
   const ctx: PluginContext<C> = {
@@ -51,7 +61,17 @@ export async function registerForTest<C>(
     addAuthorizer: (authorizer) => void registered.authorizers.push(authorizer),
     addAuthenticator: (authenticator) => void registered.authenticators.push(authenticator),
     addRecordRule: (rule) => void registered.recordRules.push(rule),
-    addJob: (job) => void registered.jobs.push(job),
+    addJob: (job) => {
+      registered.jobs.push(job as JobDefinition<unknown>);
+      const name = `${plugin.id}.${job.name}`;
+      return {
+        name,
+        enqueue: async (data, options) => {
+          job.data.parse(data);
+          registered.enqueued.push({ name, data, ...(options ? { options } : {}) });
+        },
+      };
+    },
     onShutdown: (hook) => void hooks.push(hook),
   };
   await plugin.register(ctx);
