@@ -45,7 +45,7 @@ export function createPluginContext<C>(
     addAuthenticator: (authenticator) => add('authenticator', registry.authenticators, authenticator.name, authenticator),
     addRecordRule: (rule) => add('record rule', registry.recordRules, rule.name, rule),
     addJob: <D>(job: JobDefinition<D>): JobHandle<D> => {
-      add('job', registry.jobs, job.name, { pluginId, definition: job as JobDefinition<unknown> });
+      add('job', registry.jobs, job.name, { pluginId, definition: job });
       return jobHandle(`${pluginId}.${job.name}`, job, jobQueue);
     },
     onShutdown: (hook) => registry.addShutdownHook(hook),

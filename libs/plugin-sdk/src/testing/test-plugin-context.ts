@@ -62,7 +62,7 @@ export async function registerForTest<C>(
     addAuthenticator: (authenticator) => void registered.authenticators.push(authenticator),
     addRecordRule: (rule) => void registered.recordRules.push(rule),
     addJob: (job) => {
-      registered.jobs.push(job as JobDefinition<unknown>);
+      registered.jobs.push(job);
       const name = `${plugin.id}.${job.name}`;
       return {
         name,
