@@ -40,6 +40,7 @@ export function createPluginContext<C>(
       if (!services.has(ref.id)) throw new PluginConfigError(`needs the host service ${ref.id}, which is not configured`);
       return services.get(ref.id) as T;
     },
+    has: (ref) => services.has(ref.id),
     addLogSource: (source) => add('source', registry.sources, source.name, { id: `${pluginId}.${source.name}`, pluginId, source }),
     addAuthorizer: (authorizer) => add('authorizer', registry.authorizers, authorizer.name, authorizer),
     addAuthenticator: (authenticator) => add('authenticator', registry.authenticators, authenticator.name, authenticator),

@@ -14,6 +14,11 @@ export interface PluginContext<TConfig> {
   readonly logger: PluginLogger;
   /** A host service; throws PluginConfigError when the host has none registered. */
   use<T>(ref: ServiceRef<T>): T;
+  /**
+   * True when the host offers the service. The worker process (jobs only) offers no plugin HTTP
+   * and no log bus subscriptions for sources: a plugin registers there only what its jobs need.
+   */
+  has(ref: ServiceRef<unknown>): boolean;
   addLogSource<S>(source: LogSource<S>): void;
   addAuthorizer(authorizer: Authorizer): void;
   addAuthenticator(authenticator: Authenticator): void;

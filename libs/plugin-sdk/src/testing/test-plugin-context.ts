@@ -57,6 +57,7 @@ export async function registerForTest<C>(
       if (!(ref.id in services)) throw new PluginConfigError(`service ${ref.id} is not available`);
       return services[ref.id] as T;
     },
+    has: (ref) => ref.id in services,
     addLogSource: (source) => void registered.sources.push(source),
     addAuthorizer: (authorizer) => void registered.authorizers.push(authorizer),
     addAuthenticator: (authenticator) => void registered.authenticators.push(authenticator),

@@ -1,0 +1,69 @@
+// Settings of the flow-tap plugin, each with its default: where fluentd reaches the gateway's
+// ingest endpoint, the Logging's control namespace, how demand is kept, and the ingest limits.
+import { z } from 'zod';
+
+import { isNamespace } from './tap-ref';
+
+const MIB = 1024 * 1024;
+
+export const IngestLimitsSchema = z.strictObject({
+  maxBodyBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(256 * MIB)
+    .default(8 * MIB)
+    .describe('Largest request body as sent (compressed or not), in bytes; a larger one is answered 413.'),
+  maxDecodedBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 * MIB)
+    .default(32 * MIB)
+    .describe('Largest body after gunzip, in bytes; a larger one is answered 413.'),
+  maxRecords: z.number().int().min(1).max(1_000_000).default(50_000).describe('Most records in one body; more is answered 413.'),
+  maxLineBytes: z
+    .number()
+    .int()
+    .min(256)
+    .max(16 * MIB)
+    .default(256 * 1024)
+    .describe('Longest log line kept from a record; longer ones are cut and marked.'),
+  maxConcurrent: z
+    .number()
+    .int()
+    .min(1)
+    .max(10_000)
+    .default(32)
+    .describe('Bodies one gateway reads at once; more are answered 503 with Retry-After, which shippers retry.'),
+});
+
+export const FlowTapConfigSchema = z.strictObject({
+  ingestUrl: z
+    .url()
+    .default('http://tailgate-gateway.tailgate.svc:8080')
+    .describe('The gateway as fluentd reaches it (a Service URL); taps post to <ingestUrl>/plugins/flow-tap/v1/<kind>/<namespace>/<name>.'),
+  controlNamespace: z
+    .string()
+    .refine(isNamespace, 'a namespace name')
+    .default('logging')
+    .describe("The Logging's controlNamespace: where ClusterFlows live and tap ClusterOutputs are created."),
+  demandTtlMs: z
+    .number()
+    .int()
+    .min(1_000)
+    .max(600_000)
+    .default(30_000)
+    .describe('How long a tap stays wanted after the replica streaming it last said so (it renews at a third of this).'),
+  resyncIntervalMs: z
+    .number()
+    .int()
+    .min(1_000)
+    .max(3_600_000)
+    .default(60_000)
+    .describe('How often the worker reconciles every tap against demand: removes leftovers, re-adds refs someone removed.'),
+  ingest: IngestLimitsSchema.default(IngestLimitsSchema.parse({})),
+});
+
+export type FlowTapConfig = z.infer<typeof FlowTapConfigSchema>;
+export type IngestLimits = z.infer<typeof IngestLimitsSchema>;
