@@ -13,10 +13,14 @@ import type { LogBus } from '@tailgate/bus';
 import type { HostServices } from '@tailgate/plugin-host';
 import {
   logBusServiceRef,
+  MemorySharedState,
   PLUGIN_BUS_CHANNEL_PREFIX,
   type PluginBus,
+  type PluginHttp,
+  pluginHttpServiceRef,
   pluginMetricsServiceRef,
   podMetadataServiceRef,
+  sharedStateServiceRef,
 } from '@tailgate/plugin-sdk';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
@@ -42,10 +46,13 @@ export async function buildHostServices(
   logger: Logger,
   bus: LogBus<BusFrame>,
   metrics: Registry,
+  pluginHttp: PluginHttp,
 ): Promise<GatewayHostServices> {
   const services = new Map<string, unknown>();
   services.set(logBusServiceRef.id, pluginBus(bus, `${config.redis.keyPrefix}${PLUGIN_BUS_CHANNEL_PREFIX}`));
   services.set(pluginMetricsServiceRef.id, pluginMetrics(metrics));
+  services.set(pluginHttpServiceRef.id, pluginHttp);
+  services.set(sharedStateServiceRef.id, new MemorySharedState());
   const accessChanges: AccessChangeFeed[] = [];
   const stopSteps: ShutdownStep[] = [];
   if (config.kube) {

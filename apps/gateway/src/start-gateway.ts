@@ -23,6 +23,7 @@ import { ConnectionAdmission } from './connections/connection-admission';
 import { GatewayModule } from './gateway.module';
 import { buildHostServices } from './host-services';
 import { GatewayHealth } from './http/gateway-health';
+import { PluginHttpRoutes } from './http/plugin-http-routes';
 import { createLogger } from './logging/create-logger';
 import { NestPinoLogger } from './logging/nest-pino-logger';
 import { GatewayMetrics } from './metrics/gateway-metrics';
@@ -74,7 +75,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   // Plugins and what they are given (the bus too: plugins may publish on channels of their own).
   const bus = createBus(config, logger);
   const metrics = new GatewayMetrics();
-  const host = await buildHostServices(config, logger, bus, metrics.registry).catch(async (error: unknown) => {
+  const pluginHttp = new PluginHttpRoutes(metrics.pluginHttpRequests, logger.child({ component: 'plugin-http' }));
+  const host = await buildHostServices(config, logger, bus, metrics.registry, pluginHttp).catch(async (error: unknown) => {
     await bus.close();
     throw error;
   });
@@ -121,7 +123,10 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
 
   const app = await NestFactory.create(GatewayModule.forRoot({ logger, metrics, health, admission, subscriptions, socketSettings }), {
     logger: new NestPinoLogger(logger.child({ component: 'nest' })),
+    // No endpoint of ours reads a parsed body; plugin endpoints get theirs raw and bound it themselves.
+    bodyParser: false,
   });
+  app.use(pluginHttp.middleware);
   app.useWebSocketAdapter(new TailgateIoAdapter(app, io));
   const httpServer = app.getHttpServer() as Server;
 

@@ -7,11 +7,18 @@ import { createHash } from 'node:crypto';
 
 import type { AccessConfigSchema } from '@tailgate/config';
 import type { AccessChange } from '@tailgate/kube';
-import { type AccessDecision, combineDecisions, type NamedDecision, type PluginRegistry } from '@tailgate/plugin-host';
+import {
+  type AccessDecision,
+  combineDecisions,
+  type NamedDecision,
+  type PluginRegistry,
+  type RegisteredSource,
+} from '@tailgate/plugin-host';
 import {
   type AccessRequest,
   type AccessScope,
   type AccessTarget,
+  allow,
   type Decision,
   ExpiringCache,
   isNodeLogTarget,
@@ -35,6 +42,7 @@ export const IDENTITY_DELETED = 'this identity was deleted';
  * authenticator's cache (kube-token: 60 s by default) until the session re-check ends them.
  */
 const DELETED_IDENTITY_MEMORY_MS = 3_600_000;
+const SOURCE_HAS_NO_CHECK: AccessDecision = { result: 'allow', conditions: [], decidedBy: [] };
 /** Named as the deciding authorizer of those denials (metrics, audit). */
 const DELETED_IDENTITIES = 'gateway.deleted-identities';
 
@@ -75,6 +83,33 @@ export class AccessService {
     const scope: AccessScope = isNodeLogTarget(target) ? { resource: 'nodes/log' } : { namespace: target.namespace };
     const decision = await this.decide({ kind: 'scope', subject, action: 'targets.list', scope });
     return decision.result !== 'deny';
+  }
+
+  /**
+   * The source's own check of a subscription (LogSource.admit; e.g. flow-tap: may the subject get
+   * the Flow), made with the chain's at subscribe and at every re-check. A source without one
+   * admits. Cached like scope decisions, cluster-wide: an RBAC change anywhere drops it.
+   */
+  admitSource(registered: RegisteredSource, selector: unknown, subject: Subject, fresh = false): Promise<AccessDecision> {
+    const { source } = registered;
+    if (!source.admit) return Promise.resolve(SOURCE_HAS_NO_CHECK);
+    const key = `${subjectFingerprint(subject)}|admit|${registered.id}|${source.streamKey(selector)}`;
+    const maxAgeMs = fresh ? 0 : this.config.recheckIntervalMs;
+    const decidedBy = [`${registered.id}.admit`];
+    return this.cache.get(
+      key,
+      async () => {
+        const decision = await this.withDeadline(decidedBy[0] as string, (signal) =>
+          source.admit ? source.admit(selector, subject, { signal, logger: this.logger }) : allow(),
+        );
+        this.metrics.decisions.inc({ kind: 'source', result: decision?.result === 'allow' ? 'allow' : decision ? 'deny' : 'error' });
+        if (decision === undefined) return { value: { result: 'deny', reason: AUTHORIZER_ERROR, decidedBy }, cacheable: false };
+        if (decision.result === 'allow') return { value: { result: 'allow', conditions: [], decidedBy }, cacheable: true };
+        const reason = decision.result === 'deny' ? decision.reason : 'the source did not allow this subscription';
+        return { value: { result: 'deny', reason, decidedBy }, cacheable: true };
+      },
+      { maxAgeMs },
+    );
   }
 
   /** Drops the cached decisions the change could affect; a deleted identity is refused from now on. */
@@ -120,10 +155,15 @@ export class AccessService {
   private async ask(name: string, request: AccessRequest): Promise<Decision | undefined> {
     const authorizer = this.registry.authorizers.get(name);
     if (!authorizer) return undefined;
+    return this.withDeadline(name, (signal) => authorizer.authorize(request, { signal, logger: this.logger }));
+  }
+
+  /** `decide`'s answer within the authorize deadline; undefined (counted, logged) when it failed. */
+  private async withDeadline(name: string, decide: (signal: AbortSignal) => Promise<Decision> | Decision): Promise<Decision | undefined> {
     const signal = AbortSignal.timeout(this.config.authorizeTimeoutMs);
     try {
       const decision = await Promise.race([
-        Promise.resolve(authorizer.authorize(request, { signal, logger: this.logger })),
+        Promise.resolve(decide(signal)),
         new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(new Error('timed out')), { once: true })),
       ]);
       if (isDecision(decision)) return decision;

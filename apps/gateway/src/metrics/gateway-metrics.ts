@@ -21,9 +21,15 @@ export class GatewayMetrics {
     labelNames: ['reason'] as const,
     registers: [this.registry],
   });
+  readonly pluginHttpRequests = new Counter({
+    name: 'tailgate_plugin_http_requests_total',
+    help: "Requests to plugins' HTTP endpoints (/plugins/<id>/…), by plugin and answered status.",
+    labelNames: ['plugin', 'status'] as const,
+    registers: [this.registry],
+  });
   readonly decisions = new Counter({
     name: 'tailgate_access_decisions_total',
-    help: 'Decisions of the authorizer chain (not counting cache hits), by kind (scope, target, names: may the subject learn target names) and result.',
+    help: 'Decisions of the authorizer chain (not counting cache hits), by kind (scope, target, names: may the subject learn target names, source: the check a source makes itself) and result.',
     labelNames: ['kind', 'result'] as const,
     registers: [this.registry],
   });

@@ -1,5 +1,5 @@
 // Periodic re-authorization of live connections: credentials first (ended sockets need no access
-// re-check), then every live listener's access. Cluster changes trigger re-checks at once
+// re-check), then every live listener's access, then the sources' own checks (LogSource.admit). Cluster changes trigger re-checks at once
 // (access/access-revalidation.ts); this interval bounds how old a decision can get without one.
 import type { PluginLogger } from '@tailgate/plugin-sdk';
 
@@ -30,6 +30,7 @@ export class PeriodicRecheck {
     try {
       await this.sessions.reviewAll();
       await this.subscriptions.recheckAll();
+      await this.subscriptions.recheckAdmissions();
     } catch (error) {
       this.logger.error({ err: errorName(error) }, 're-check failed');
     }

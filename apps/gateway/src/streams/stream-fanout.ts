@@ -210,6 +210,11 @@ export class StreamFanout {
     });
   }
 
+  /** Who listens now: each listener's socket id and subject. */
+  listenerSubjects(): { readonly socketId: string; readonly subject: Subject }[] {
+    return [...this.listeners.values()].map((listener) => ({ socketId: listener.id, subject: listener.subject }));
+  }
+
   /** Ends one socket's subscription with a reason; true when it was here. */
   endListener(socketId: string, reason: EndReason): boolean {
     const listener = this.listeners.get(socketId);

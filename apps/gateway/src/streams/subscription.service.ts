@@ -125,6 +125,25 @@ export class SubscriptionService {
   }
 
   /**
+   * Asks again, afresh, the sources' own checks (LogSource.admit) of every live listener, and ends
+   * the subscriptions they no longer admit (`access_revoked`). Part of the periodic re-check.
+   */
+  async recheckAdmissions(): Promise<void> {
+    const checks = [...this.fanouts.values()]
+      .filter((fanout) => fanout.stream.source.source.admit !== undefined)
+      .flatMap((fanout) =>
+        fanout.listenerSubjects().map(async ({ socketId, subject }) => {
+          const { source, selector } = fanout.stream;
+          const decision = await this.deps.access.admitSource(source, selector, subject, true);
+          if (decision.result === 'allow') return;
+          this.deps.logger.info({ user: subject.user, source: source.id, reason: decision.reason }, 'subscription no longer admitted');
+          fanout.endListener(socketId, 'access_revoked');
+        }),
+      );
+    await Promise.all(checks);
+  }
+
+  /**
    * Refuses new subscriptions, stops the upstreams (other replicas take them over), then ends
    * every subscription with `shutdown` and disconnects its client, so it resumes elsewhere.
    */
@@ -153,6 +172,7 @@ export class SubscriptionService {
     });
     const subject = socket.data.subject;
     const granted = await this.authorizeScopes(subject, registered.source.scope(selector));
+    await this.admitBySource(registered, selector, subject);
     const stream = describeStream(registered, selector);
     if (socket.data.subscriptions.has(stream.id)) {
       throw new RequestError('invalid_request', 'already subscribed to this stream', { id: stream.id });
@@ -208,6 +228,14 @@ export class SubscriptionService {
       throw new RequestError('forbidden', 'not allowed to read the logs this subscription asks for');
     }
     return granted;
+  }
+
+  /** The source's own check (e.g. may the subject get the Flow it taps), whatever the chain said. */
+  private async admitBySource(registered: RegisteredSource, selector: unknown, subject: Subject): Promise<void> {
+    const decision = await this.deps.access.admitSource(registered, selector, subject);
+    if (decision.result === 'allow') return;
+    this.deps.logger.info({ user: subject.user, source: registered.id, reason: decision.reason }, 'subscription denied by its source');
+    throw new RequestError('forbidden', 'not allowed to read the logs this subscription asks for');
   }
 
   private async fanoutFor(stream: StreamDescriptor): Promise<StreamFanout> {
