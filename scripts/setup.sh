@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything Tailgate's build and tests need on a fresh Debian machine:
-# Node dependencies, redis-server (Debian), and — with --cluster — the Go-built etcd and
+# Node dependencies, redis-server and syslog-ng (Debian), and — with --cluster — the Go-built etcd and
 # kube-apiserver for the cluster suites. Safe to run again; warm runs take seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,6 +34,18 @@ if ! command -v redis-server >/dev/null 2>&1; then
   $SUDO systemctl disable --now redis-server >/dev/null 2>&1 || true
 fi
 redis-server --version
+
+if ! command -v syslog-ng >/dev/null 2>&1 || ! dpkg -s syslog-ng-mod-http >/dev/null 2>&1; then
+  # A real log shipper for the flow tap's ingest tests (fluentd and fluent-bit are not in Debian).
+  echo "setup: installing syslog-ng (core + http destination) from Debian"
+  if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq syslog-ng-core syslog-ng-mod-http >/dev/null
+  # The package may start the system logger; tests run their own syslog-ng in a temp directory.
+  $SUDO systemctl disable --now syslog-ng >/dev/null 2>&1 || true
+fi
+# sed, not head: head exiting early would SIGPIPE syslog-ng and fail the pipeline under pipefail.
+syslog-ng --version | sed -n 1p
 
 if $with_cluster; then
   bash test/cluster/build.sh
