@@ -1,5 +1,6 @@
-// Writes k8s/rbac.yaml (`npm run k8s:rbac`): the gateway's ClusterRole, from what the plugins
-// enabled in k8s/tailgate.yaml declare; apps/gateway/src/k8s/cluster-role.spec.ts checks it.
+// Writes k8s/rbac.yaml (`npm run k8s:rbac`): the gateway's ClusterRole and, when enabled plugins'
+// jobs need the apiserver, the worker's, from what the plugins enabled in k8s/tailgate.yaml
+// declare (`rbac`, `jobRbac`); apps/gateway/src/k8s/cluster-role.spec.ts checks it.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 

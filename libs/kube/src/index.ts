@@ -3,7 +3,7 @@ export { createKubeServices, KubeConfigSchema, type KubeConfig, type KubeService
 export { KubeConnectionSchema, openKubeEndpoint, type KubeConnection, type KubeEndpoint } from './kube-connection';
 export { errorForNetwork, errorForStatus, ResourceVersionExpiredError } from './kube-errors';
 export { delay, runListWatch, type ListWatchOptions, type ListWatchSink, type ListWatchTransport, type WatchedObject } from './list-watch';
-export { KubeHttp, type KubeHttpOptions, type KubeStreamResponse } from './kube-http';
+export { type JsonPatchOperation, KubeHttp, type KubeHttpOptions, type KubeStreamResponse } from './kube-http';
 export { HttpKubeApi } from './http-kube-api';
 export { KubePodMetadata, type KubePodMetadataOptions, type PodChange } from './kube-pod-metadata';
 export { contextNamespace } from './context-namespace';

@@ -96,6 +96,8 @@ export const kubeServiceRef = createServiceRef<KubeApi>('core.kube');
  */
 export interface KubeTransport {
   json: KubeHttp['json'];
+  /** JSON Patch; never a full update (PUT) of an object someone else owns. */
+  patch: KubeHttp['patch'];
   watch: KubeHttp['watch'];
   stream: KubeHttp['stream'];
 }

@@ -22,6 +22,11 @@ export type KubeStreamResponse =
   | { readonly ok: true; readonly status: number; readonly body: IncomingMessage }
   | { readonly ok: false; readonly status: number; readonly reason?: string; readonly message?: string };
 
+/** One operation of a JSON Patch (RFC 6902): the ones Tailgate sends. */
+export type JsonPatchOperation =
+  | { readonly op: 'add' | 'replace' | 'test'; readonly path: string; readonly value: unknown }
+  | { readonly op: 'remove'; readonly path: string };
+
 export interface KubeHttpOptions {
   /** Deadline of one non-watch request. Default 10 s. */
   readonly requestTimeoutMs?: number;
@@ -38,10 +43,38 @@ export class KubeHttp {
   }
 
   /** Sends JSON, parses the answer with `schema`; any failure is an SDK error with a code. */
-  async json<T>(method: string, path: string, schema: ZodType<T>, body?: unknown, signal?: AbortSignal): Promise<T> {
+  json<T>(method: string, path: string, schema: ZodType<T>, body?: unknown, signal?: AbortSignal): Promise<T> {
+    return this.send(method, path, schema, body, 'application/json', signal);
+  }
+
+  /**
+   * Applies a JSON Patch (RFC 6902) and parses the patched object with `schema`. The apiserver
+   * applies it to the object as it is now, so `test` operations make it a compare-and-set: a
+   * failed test is answered 422 (InputError), which the caller resolves by reading again.
+   */
+  patch<T>(path: string, operations: readonly JsonPatchOperation[], schema: ZodType<T>, signal?: AbortSignal): Promise<T> {
+    return this.send('PATCH', path, schema, operations, 'application/json-patch+json', signal);
+  }
+
+  private async send<T>(
+    method: string,
+    path: string,
+    schema: ZodType<T>,
+    body: unknown,
+    contentType: string,
+    signal?: AbortSignal,
+  ): Promise<T> {
     const what = `${method} ${path.split('?')[0] ?? path}`;
     const deadline = AbortSignal.timeout(this.requestTimeoutMs);
-    const res = await this.open(method, path, what, signal ? AbortSignal.any([signal, deadline]) : deadline, body);
+    const res = await this.open(
+      method,
+      path,
+      what,
+      signal ? AbortSignal.any([signal, deadline]) : deadline,
+      body,
+      'application/json',
+      contentType,
+    );
     const text = await readBody(res, what);
     if (res.statusCode === undefined || res.statusCode < 200 || res.statusCode > 299) throw errorForStatus(res.statusCode ?? 0, what);
     const parsed = schema.safeParse(safeJson(text));
@@ -102,6 +135,7 @@ export class KubeHttp {
     signal: AbortSignal,
     body?: unknown,
     accept = 'application/json',
+    contentType = 'application/json',
   ): Promise<IncomingMessage> {
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
     const url = new URL(path, this.endpoint.server);
@@ -111,7 +145,7 @@ export class KubeHttp {
       hostname: url.hostname,
       port: url.port,
       path: `${url.pathname}${url.search}`,
-      headers: { accept, ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}) },
+      headers: { accept, ...(payload ? { 'content-type': contentType, 'content-length': payload.length } : {}) },
       signal,
     };
     await this.endpoint.authorize(options);

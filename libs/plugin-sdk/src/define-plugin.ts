@@ -20,6 +20,11 @@ export interface PluginOptions<TConfig> {
   /** Validates this plugin's block of tailgate.yaml; every setting has a default here. */
   readonly configSchema: ZodType<TConfig>;
   readonly rbac?: readonly PolicyRule[];
+  /**
+   * What its jobs need: the worker's ClusterRole (`tailgate-worker`), apart from the gateway's,
+   * since jobs run only in the worker process. Default: none.
+   */
+  readonly jobRbac?: readonly PolicyRule[];
   register(ctx: PluginContext<TConfig>): void | Promise<void>;
 }
 

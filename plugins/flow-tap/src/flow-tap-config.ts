@@ -1,5 +1,6 @@
 // Settings of the flow-tap plugin, each with its default: where fluentd reaches the gateway's
-// ingest endpoint, the Logging's control namespace, how demand is kept, and the ingest limits.
+// ingest endpoint, the Logging's control namespace, how demand is kept, the ingest limits and the
+// bounds of one tap stream.
 import { z } from 'zod';
 
 import { isNamespace } from './tap-ref';
@@ -38,6 +39,28 @@ export const IngestLimitsSchema = z.strictObject({
     .describe('Bodies one gateway reads at once; more are answered 503 with Retry-After, which shippers retry.'),
 });
 
+export const TapStreamLimitsSchema = z.strictObject({
+  maxQueuedRecords: z
+    .number()
+    .int()
+    .min(1_000)
+    .max(10_000_000)
+    .default(100_000)
+    .describe(
+      'Records one tap stream holds while it checks their pods or the gateway sends them; whole bodies past it are dropped and counted.',
+    ),
+  maxTargets: z
+    .number()
+    .int()
+    .min(10)
+    .max(1_000_000)
+    .default(10_000)
+    .describe(
+      'Containers one tap stream keeps announced; past it the least recently heard one is announced removed (and anew when it speaks again).',
+    ),
+  lookupConcurrency: z.number().int().min(1).max(1_000).default(16).describe('Pod metadata lookups one tap stream has pending at once.'),
+});
+
 export const FlowTapConfigSchema = z.strictObject({
   ingestUrl: z
     .url()
@@ -63,7 +86,9 @@ export const FlowTapConfigSchema = z.strictObject({
     .default(60_000)
     .describe('How often the worker reconciles every tap against demand: removes leftovers, re-adds refs someone removed.'),
   ingest: IngestLimitsSchema.default(IngestLimitsSchema.parse({})),
+  stream: TapStreamLimitsSchema.default(TapStreamLimitsSchema.parse({})),
 });
 
 export type FlowTapConfig = z.infer<typeof FlowTapConfigSchema>;
 export type IngestLimits = z.infer<typeof IngestLimitsSchema>;
+export type TapStreamLimits = z.infer<typeof TapStreamLimitsSchema>;

@@ -2,10 +2,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { parseConfig } from '@tailgate/config';
+import { definePlugin, type Plugin } from '@tailgate/plugin-sdk';
 import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { z } from 'zod';
 
 import { BUNDLED_PLUGINS } from '../bundled-plugins';
-import { clusterRoleRules, renderRbacManifest } from './cluster-role';
+import { clusterRoleRules, renderRbacManifest, workerClusterRoleRules } from './cluster-role';
 import { deploymentConfig, K8S_DIR } from './deployment-config';
 
 const config = (plugins: Record<string, object>, podMetadata = { kind: 'none' }) => {
@@ -45,6 +48,55 @@ describe('the gateway ClusterRole', () => {
       { apiGroups: ['apps'], resources: ['daemonsets', 'deployments', 'replicasets', 'statefulsets'], verbs: ['get'] },
       { apiGroups: ['authentication.k8s.io'], resources: ['tokenreviews'], verbs: ['create'] },
       { apiGroups: ['batch'], resources: ['cronjobs', 'jobs'], verbs: ['get'] },
+    ]);
+  });
+});
+
+describe('the worker ClusterRole', () => {
+  // A plugin whose jobs need the apiserver, beside one whose gateway part does.
+  const withJobs = definePlugin({
+    id: 'with-jobs',
+    description: 'test',
+    configSchema: z.strictObject({}),
+    rbac: [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }],
+    jobRbac: [
+      { apiGroups: ['logging.banzaicloud.io'], resources: ['outputs'], verbs: ['list', 'create'] },
+      { apiGroups: [''], resources: ['secrets'], verbs: ['create'] },
+      { apiGroups: ['logging.banzaicloud.io'], resources: ['flows', 'outputs'], verbs: ['delete'] },
+    ],
+    register: () => undefined,
+  }) as Plugin<unknown>;
+  const bundled = [...BUNDLED_PLUGINS, withJobs];
+  const kinds = (manifest: string) =>
+    parseAllDocuments(manifest).map((doc) => {
+      const object = doc.toJS() as { kind: string; metadata: { name: string } };
+      return `${object.kind}/${object.metadata.name}`;
+    });
+
+  it("grants only what enabled plugins' jobs declare, merged, and none of the gateway's rules", () => {
+    expect(workerClusterRoleRules(config({ 'with-jobs': {}, 'kube-rbac': {} }), bundled)).toEqual([
+      { apiGroups: [''], resources: ['secrets'], verbs: ['create'] },
+      { apiGroups: ['logging.banzaicloud.io'], resources: ['flows'], verbs: ['delete'] },
+      { apiGroups: ['logging.banzaicloud.io'], resources: ['outputs'], verbs: ['create', 'delete', 'list'] },
+    ]);
+    expect(clusterRoleRules(config({ 'with-jobs': {} }), bundled)).toEqual([{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }]);
+    expect(workerClusterRoleRules(config({ 'kube-rbac': {} }), bundled)).toEqual([]);
+  });
+
+  it('is rendered, bound to the tailgate-worker ServiceAccount, only when some enabled plugin has jobs that need it', () => {
+    const manifest = renderRbacManifest(config({ 'with-jobs': {} }), bundled, 'ops');
+    expect(kinds(manifest)).toEqual([
+      'ClusterRole/tailgate-gateway',
+      'ClusterRoleBinding/tailgate-gateway',
+      'ClusterRole/tailgate-worker',
+      'ClusterRoleBinding/tailgate-worker',
+    ]);
+    const binding = parseAllDocuments(manifest)[3]?.toJS() as { roleRef: unknown; subjects: unknown };
+    expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'tailgate-worker' });
+    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'tailgate-worker', namespace: 'ops' }]);
+    expect(kinds(renderRbacManifest(config({ 'kube-rbac': {} }), bundled))).toEqual([
+      'ClusterRole/tailgate-gateway',
+      'ClusterRoleBinding/tailgate-gateway',
     ]);
   });
 });
