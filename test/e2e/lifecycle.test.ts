@@ -22,6 +22,7 @@ describe('gateway lifecycle', () => {
       'new connections',
       'subscriptions',
       'access changes',
+      'jobs',
       'bus',
       'plugins',
       'quotas',

@@ -1,5 +1,6 @@
 // The plugins this image carries; tailgate.yaml decides which are enabled.
 import agentPodLogs from '@tailgate/plugin-agent-pod-logs';
+import flowTap from '@tailgate/plugin-flow-tap';
 import kubePodLogs from '@tailgate/plugin-kube-pod-logs';
 import kubeRbac from '@tailgate/plugin-kube-rbac';
 import kubeSelf from '@tailgate/plugin-kube-self';
@@ -22,4 +23,5 @@ export const BUNDLED_PLUGINS: readonly Plugin<unknown>[] = [
   nodeLogs,
   kubePodLogs,
   agentPodLogs,
+  flowTap,
 ] as Plugin<unknown>[];

@@ -9,8 +9,8 @@ import {
   kubeServiceRef,
   kubeTransportServiceRef,
 } from '@tailgate/kube';
-import type { LogBus } from '@tailgate/bus';
-import type { HostServices } from '@tailgate/plugin-host';
+import { closeRedisConnection, createRedisClient, type LogBus, RedisSharedState } from '@tailgate/bus';
+import { type HostServices, pluginMetrics } from '@tailgate/plugin-host';
 import {
   logBusServiceRef,
   MemorySharedState,
@@ -20,6 +20,7 @@ import {
   pluginHttpServiceRef,
   pluginMetricsServiceRef,
   podMetadataServiceRef,
+  type SharedState,
   sharedStateServiceRef,
 } from '@tailgate/plugin-sdk';
 import type { Logger } from 'pino';
@@ -27,7 +28,6 @@ import type { Registry } from 'prom-client';
 
 import { createKubeHostServices } from './kube/kube-host-services';
 import type { BusFrame } from './model/bus-message';
-import { pluginMetrics } from './metrics/plugin-metrics';
 import { FilePodMetadata } from './pod-metadata/file-pod-metadata';
 import { type ShutdownStep, step } from './shutdown-sequence';
 
@@ -52,9 +52,9 @@ export async function buildHostServices(
   services.set(logBusServiceRef.id, pluginBus(bus, `${config.redis.keyPrefix}${PLUGIN_BUS_CHANNEL_PREFIX}`));
   services.set(pluginMetricsServiceRef.id, pluginMetrics(metrics));
   services.set(pluginHttpServiceRef.id, pluginHttp);
-  services.set(sharedStateServiceRef.id, new MemorySharedState());
   const accessChanges: AccessChangeFeed[] = [];
   const stopSteps: ShutdownStep[] = [];
+  services.set(sharedStateServiceRef.id, sharedState(config, logger, stopSteps));
   if (config.kube) {
     const kube = await createKubeHostServices(config, config.kube, logger.child({ component: 'kube' }));
     services.set(kubeServiceRef.id, kube.api);
@@ -113,4 +113,17 @@ function pluginBus(bus: LogBus<BusFrame>, prefix: string): PluginBus {
         if (typeof message === 'string') onMessage(message);
       }),
   };
+}
+
+/** What plugins share across replicas and the worker: on Redis with Redis, else in this process. */
+function sharedState(config: TailgateConfig, logger: Logger, stopSteps: ShutdownStep[]): SharedState {
+  const { url, cluster, clusterNodes, keyPrefix } = config.redis;
+  if (url === undefined) return new MemorySharedState();
+  const onError = (error: Error, { role, target }: { role: string; target: string }) =>
+    logger.warn({ role, target, err: error.name }, 'redis connection failed');
+  const redis = createRedisClient({ url, cluster, clusterNodes }, { role: 'commands', onError });
+  stopSteps.push(step('shared state', () => closeRedisConnection(redis)));
+  // Typed here: RedisSharedState matches the SDK's interface by shape (@tailgate/bus has no SDK dependency).
+  const state: SharedState = new RedisSharedState(redis, keyPrefix);
+  return state;
 }

@@ -9,6 +9,7 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { createLogBus, InProcessLogBus, recordsChannel, type ReplayableLogBus } from '@tailgate/bus';
 import type { TailgateConfig } from '@tailgate/config';
+import { BullmqJobRunner, InProcessJobRunner, type JobRunner, PromJobMetrics } from '@tailgate/jobs';
 import { loadPlugins } from '@tailgate/plugin-host';
 import type { Plugin } from '@tailgate/plugin-sdk';
 import type pino from 'pino';
@@ -80,17 +81,20 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     await bus.close();
     throw error;
   });
+  const jobs = createJobRunner(config, metrics, logger);
   const loaded = await loadPlugins({
     bundled: options.bundled ?? BUNDLED_PLUGINS,
     config,
     services: host.services,
+    jobQueue: jobs,
     logger: (plugin) => logger.child({ plugin }),
   });
   if (!loaded.ok) {
-    await new ShutdownSequence([step('bus', () => bus.close()), ...host.stopSteps], logger).run();
+    await new ShutdownSequence([step('jobs', () => jobs.close()), step('bus', () => bus.close()), ...host.stopSteps], logger).run();
     throw new ConfigurationError(loaded.problems);
   }
   const { registry } = loaded;
+  await jobs.start(registry.jobs);
   if (config.access.chain.length === 0) logger.warn('access.chain is empty: every target will be denied');
 
   // The stream model: bus, decisions, quotas, upstream supervision, subscriptions.
@@ -142,6 +146,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
         for (const unsubscribe of unsubscribes) unsubscribe();
         await revalidation.stop();
       }),
+      // Running jobs are aborted (on Redis: back in the queue) before the plugins and the bus they use go.
+      step('jobs', () => jobs.close()),
       step('bus', () => bus.close()),
       step('plugins', () => registry.shutdown((error) => logger.error({ err: errorName(error) }, 'plugin shutdown hook failed'))),
       step('quotas', () => quotas.close()),
@@ -166,6 +172,33 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     shutdownSteps: shutdown.steps.map((s) => s.name),
     close: () => shutdown.run(),
   };
+}
+
+/**
+ * Without Redis the gateway runs the plugins' jobs itself (the embedded mode); with Redis it only
+ * queues them, and `apps/worker` runs them.
+ */
+function createJobRunner(config: TailgateConfig, metrics: GatewayMetrics, logger: Logger): JobRunner {
+  const jobMetrics = new PromJobMetrics(metrics.registry);
+  const hooks = {
+    metrics: jobMetrics,
+    logger: logger.child({ component: 'jobs' }),
+    pluginLogger: (plugin: string) => logger.child({ plugin }),
+  };
+  const { concurrency, backoffBaseMs, deadLetterSize, maxQueued, lockMs, stalledIntervalMs } = config.jobs;
+  const { url, cluster, clusterNodes, keyPrefix } = config.redis;
+  const runner: JobRunner =
+    url === undefined
+      ? new InProcessJobRunner({ concurrency, backoffBaseMs, deadLetterSize, maxQueued }, hooks)
+      : new BullmqJobRunner({
+          redis: { url, cluster, clusterNodes, keyPrefix },
+          mode: 'producer',
+          settings: { concurrency, backoffBaseMs, deadLetterSize, lockMs, stalledIntervalMs },
+          ...hooks,
+          onConnectionError: (error, { role, target }) => logger.warn({ role, target, err: error.name }, 'redis connection failed'),
+        });
+  jobMetrics.observeBacklog(() => runner.backlog());
+  return runner;
 }
 
 /** In one process messages are handed over as objects; on Redis they travel as JSON. */

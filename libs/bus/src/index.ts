@@ -13,5 +13,6 @@ export * from './redis-connection-settings';
 export * from './redis-connections';
 export * from './redis-log-bus';
 export * from './redis-log-bus-settings';
+export * from './redis-shared-state';
 export * from './replay-settings';
 export * from './stream-channels';

@@ -271,6 +271,56 @@ export type QuotasConfig = z.output<typeof QuotasConfigSchema>;
 export type QuotaLimits = z.output<typeof QuotaLimitsSchema>;
 export type TenantFrom = z.output<typeof TenantFromSchema>;
 
+/** The plugins' control-plane jobs: BullMQ on Redis in the worker, in process without Redis (the same rules). */
+export const JobsConfigSchema = z
+  .strictObject({
+    concurrency: z
+      .number()
+      .int()
+      .min(1)
+      .max(100)
+      .default(4)
+      .describe('Jobs one process runs at once (the worker, or the gateway without Redis).'),
+    backoffBaseMs: ms(1_000, 'Wait before the first retry of a failed job; each further retry waits twice as long as the one before.'),
+    deadLetterSize: z
+      .number()
+      .int()
+      .min(1)
+      .max(100_000)
+      .default(1_000)
+      .describe('Failed jobs kept for inspection (out of attempts, or failed permanently); older ones are dropped.'),
+    maxQueued: z
+      .number()
+      .int()
+      .min(1)
+      .max(1_000_000)
+      .default(10_000)
+      .describe('Without Redis: jobs waiting, delayed or running at most; queuing more is refused (`job_queue_full`).'),
+    lockMs: ms(
+      30_000,
+      "With Redis: how long a worker's claim on a running job lasts unrenewed (renewed every half of this); a worker killed mid-job leaves its job to be run again once the claim lapsed.",
+    ),
+    stalledIntervalMs: ms(
+      30_000,
+      'With Redis: how often a worker looks for jobs whose claim lapsed (their worker died) and queues them again.',
+    ),
+    http: z
+      .strictObject({
+        host: z.string().min(1).default('0.0.0.0').describe("Address of the worker's /healthz, /readyz and /metrics."),
+        port: z
+          .number()
+          .int()
+          .min(0)
+          .max(65_535)
+          .default(9103)
+          .describe("Port of the worker's /healthz, /readyz and /metrics (0 picks a free one)."),
+      })
+      .prefault({}),
+  })
+  .prefault({});
+
+export type JobsConfig = z.output<typeof JobsConfigSchema>;
+
 export const LogConfigSchema = z
   .strictObject({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Level of the JSON server log.'),
@@ -293,6 +343,7 @@ export const TailgateConfigSchema = z
     quotas: QuotasConfigSchema,
     podMetadata: PodMetadataConfigSchema,
     log: LogConfigSchema,
+    jobs: JobsConfigSchema,
     plugins: z
       .record(z.string().regex(/^[a-z][a-z0-9-]*$/), PluginEntrySchema)
       .default({})

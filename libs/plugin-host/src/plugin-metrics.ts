@@ -1,5 +1,6 @@
-// Plugins' counters, in the gateway's registry (served on `/metrics`). A plugin names its own
-// counters under `tailgate_`; it can never take, or add series to, a metric of the gateway's own.
+// Plugins' counters in a host's Prometheus registry (the gateway's or the worker's `/metrics`). A
+// plugin names its own counters under `tailgate_`; it can never take, or add series to, a metric
+// of the host's own.
 import type { PluginMetrics } from '@tailgate/plugin-sdk';
 import { Counter, type Registry } from 'prom-client';
 
@@ -12,8 +13,7 @@ export function pluginMetrics(registry: Registry): PluginMetrics {
       let counter = owned.get(name);
       if (counter === undefined) {
         if (!PLUGIN_METRIC_NAME.test(name)) throw new TypeError(`plugin counter ${name}: name it tailgate_<plugin>_<what>_total`);
-        if (registry.getSingleMetric(name) !== undefined)
-          throw new TypeError(`plugin counter ${name}: the gateway has a metric of that name`);
+        if (registry.getSingleMetric(name) !== undefined) throw new TypeError(`plugin counter ${name}: the host has a metric of that name`);
         counter = new Counter({ name, help, labelNames: [...labelNames], registers: [registry] });
         owned.set(name, counter);
       }
