@@ -53,7 +53,11 @@ describe('flow-tap plugin', () => {
     await stream.stop();
     expect(registered.enqueued.map((job) => [job.name, job.options])).toEqual([
       ['flow-tap.reconcile', { jobId: 'flow-tap-reconcile' }],
-      ['flow-tap.reconcile', { jobId: 'flow-tap-reconcile-later', delayMs: 11_000 }],
+      // After the lapse (10 s + 1 s), at the end of that second: 11,000 to 11,999 ms.
+      [
+        'flow-tap.reconcile',
+        { jobId: expect.stringMatching(/^flow-tap-reconcile-later-\d+$/) as string, delayMs: expect.closeTo(11_499.5, -3) as number },
+      ],
     ]);
   });
 });

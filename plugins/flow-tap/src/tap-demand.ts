@@ -11,7 +11,7 @@ import { DEMAND_SET, DEMAND_VERSION } from './tap-state';
 export interface TapJobs {
   /** Queues a reconcile of every tap against demand; resolves once it is queued. */
   reconcileSoon(): Promise<void>;
-  /** Queues one for `delayMs` from now (coalescing with one already waiting that long). */
+  /** Queues one for `delayMs` from now or a little later (shared with the others due in the same second). */
   reconcileLater(delayMs: number): Promise<void>;
 }
 

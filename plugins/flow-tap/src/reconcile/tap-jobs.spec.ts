@@ -1,11 +1,11 @@
 import type { KubeTransport } from '@tailgate/kube';
 import { definePlugin, MemorySharedState, silentLogger } from '@tailgate/plugin-sdk';
 import { registerForTest } from '@tailgate/plugin-sdk/testing';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 
 import { FlowTapConfigSchema } from '../flow-tap-config';
 import { DEMAND_VERSION } from '../tap-state';
-import { addTapJobs, MAX_ROUNDS, RECONCILE_JOB_ID } from './tap-jobs';
+import { addTapJobs, LATER_WINDOW_MS, MAX_ROUNDS, RECONCILE_JOB_ID } from './tap-jobs';
 import type { TapJobs } from './index';
 
 /** No taps anywhere; `onList` runs at every list of Outputs. */
@@ -48,6 +48,24 @@ describe('the reconcile job', () => {
     expect(registered.enqueued).toEqual([
       { name: 'flow-tap.reconcile', data: {}, options: { jobId: RECONCILE_JOB_ID } },
       { name: 'flow-tap.reconcile', data: {}, options: { jobId: RECONCILE_JOB_ID } },
+    ]);
+  });
+
+  it('runs after a lapse at the end of the second it is due: streams stopping in one second share it, a later one gets its own', async () => {
+    onTestFinished(() => void vi.useRealTimers());
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const { registered, jobs } = await register(emptyCluster(() => Promise.resolve()));
+    const base = 1_000 * LATER_WINDOW_MS;
+    for (const at of [200, 900, 1_300]) {
+      vi.setSystemTime(base + at);
+      await jobs.reconcileLater(11_000);
+    }
+    expect(registered.enqueued.map((job) => job.options)).toEqual([
+      { jobId: `${RECONCILE_JOB_ID}-later-${base + 12_000}`, delayMs: 11_800 },
+      // Coalesced with the one before (the runner keeps the first): it runs after this lapse too.
+      { jobId: `${RECONCILE_JOB_ID}-later-${base + 12_000}`, delayMs: 11_100 },
+      // Due after that run: its own, or its tap would wait for the resync.
+      { jobId: `${RECONCILE_JOB_ID}-later-${base + 13_000}`, delayMs: 11_700 },
     ]);
   });
 

@@ -24,8 +24,10 @@ import { type ReconcileSummary, TapReconciler } from './tap-reconciler';
 import { wantedTaps } from './tap-plan';
 
 export const RECONCILE_JOB = 'reconcile';
-/** The queued run every trigger shares (`-later` for the one after a stopped stream's demand lapses). */
+/** The queued run every trigger shares (`-later-<due>` for those after stopped streams' demand lapses). */
 export const RECONCILE_JOB_ID = 'flow-tap-reconcile';
+/** Runs after a lapse are shared by the streams whose lapse ends in the same second. */
+export const LATER_WINDOW_MS = 1_000;
 /** Rounds of one run while demand keeps changing; then the run fails and is retried. */
 export const MAX_ROUNDS = 5;
 
@@ -50,7 +52,14 @@ export function addTapJobs(ctx: PluginContext<FlowTapConfig>): TapJobs {
   return {
     reconcileSoon: () => handle.enqueue({}, { jobId: RECONCILE_JOB_ID }),
     // Its own id: a run queued for now must not swallow the one that has to come after a lapse.
-    reconcileLater: (delayMs) => handle.enqueue({}, { jobId: `${RECONCILE_JOB_ID}-later`, delayMs }),
+    // And one per second, run at its end: a single id would fold a stream that stops later into
+    // a run still waiting for an earlier one, due before the later demand lapses, and leave that
+    // tap up until the next resync.
+    reconcileLater: (delayMs) => {
+      const now = Date.now();
+      const due = Math.ceil((now + delayMs) / LATER_WINDOW_MS) * LATER_WINDOW_MS;
+      return handle.enqueue({}, { jobId: `${RECONCILE_JOB_ID}-later-${due}`, delayMs: due - now });
+    },
   };
 }
 
