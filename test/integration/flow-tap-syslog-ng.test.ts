@@ -2,12 +2,10 @@
 // and posts them through its http() destination to readIngestBody behind a node:http server:
 // the default newline framing, the array framing of reference §6.4, and its reaction to our
 // statuses (503 retried, 400 dropped) that the ingest endpoint's answers rely on.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, appendFileSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 
 import type { PluginHttpRequest } from '@tailgate/plugin-sdk';
 import { freePort } from '@tailgate/testing';
@@ -17,10 +15,8 @@ import { IngestLimitsSchema } from '../../plugins/flow-tap/src/flow-tap-config';
 import type { IngestBodyResult } from '../../plugins/flow-tap/src/ingest/ingest-record';
 import { readIngestBody } from '../../plugins/flow-tap/src/ingest/read-ingest-body';
 import { pluginHttpListener } from '../support/plugin-http-adapter';
+import { SyslogNg } from '../support/syslog-ng';
 
-const SYSLOG_NG = '/usr/sbin/syslog-ng';
-// The kernel kills syslog-ng if this test process dies without stopping it.
-const SETPRIV = '/usr/bin/setpriv';
 const LIMITS = IngestLimitsSchema.parse({});
 const TAP_PATH = '/flow/production/acme-flow';
 
@@ -84,65 +80,6 @@ async function* recorded(body: AsyncIterable<Uint8Array>, into: Uint8Array[]): A
   }
 }
 
-/** One syslog-ng run in its own directory: config, persist file, pid file and control socket. */
-class SyslogNg {
-  private readonly log: string[] = [];
-  private readonly exit: Promise<never>;
-
-  private constructor(
-    private readonly child: ChildProcess,
-    readonly inputFile: string,
-  ) {
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    this.exit = exited.then((code) => {
-      throw new Error(`syslog-ng exited (code ${String(code)}):\n${this.log.join('\n')}`);
-    });
-    // Only the waits race against it; an unobserved rejection must not fail the run.
-    this.exit.catch(() => undefined);
-    createInterface({ input: child.stderr! }).on('line', (line) => this.log.push(line));
-  }
-
-  /** Starts syslog-ng tailing `lines` (and whatever is appended) into an http() destination. */
-  static start(dir: string, destination: string, lines: readonly string[]): SyslogNg {
-    const inputFile = join(dir, 'input.log');
-    writeFileSync(inputFile, lines.map((line) => `${line}\n`).join(''));
-    const config = join(dir, 'syslog-ng.conf');
-    writeFileSync(
-      config,
-      [
-        '@version: 3.38',
-        'options { stats-freq(0); };',
-        `source s_pods { file("${inputFile}" follow-freq(0.1) flags(no-parse)); };`,
-        `destination d_tap { ${destination} };`,
-        'log { source(s_pods); destination(d_tap); };',
-        '',
-      ].join('\n'),
-    );
-    const args = ['--pdeathsig', 'KILL', '--', SYSLOG_NG, '-F', '-e', '-f', config];
-    args.push(`--persist-file=${join(dir, 'syslog-ng.persist')}`, `--pidfile=${join(dir, 'syslog-ng.pid')}`);
-    args.push(`--control=${join(dir, 'syslog-ng.ctl')}`, '--no-caps');
-    return new SyslogNg(spawn(SETPRIV, args, { stdio: ['ignore', 'ignore', 'pipe'] }), inputFile);
-  }
-
-  append(line: string): void {
-    appendFileSync(this.inputFile, `${line}\n`);
-  }
-
-  died(): Promise<never> {
-    return this.exit;
-  }
-
-  /** SIGTERM by PID, SIGKILL if it lingers; resolves once it is gone. */
-  async stop(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    const gone = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
-    process.kill(this.child.pid!, 'SIGTERM');
-    const escalate = setTimeout(() => process.kill(this.child.pid!, 'SIGKILL'), 5_000);
-    await gone;
-    clearTimeout(escalate);
-  }
-}
-
 /** A record as fluent-bit's kubernetes filter shapes it (reference §2.4), message under `log`. */
 function podRecord(line: string, stream: 'stdout' | 'stderr' = 'stdout'): string {
   return JSON.stringify({
@@ -173,13 +110,7 @@ describe('syslog-ng http() posting to the ingest body reader', () => {
   let dir: string;
   const cleanups: Array<() => Promise<void>> = [];
 
-  beforeAll(() => {
-    try {
-      accessSync(SYSLOG_NG, constants.X_OK);
-    } catch {
-      throw new Error(`${SYSLOG_NG} is missing: run scripts/setup.sh (apt-get install syslog-ng-core syslog-ng-mod-http)`);
-    }
-  });
+  beforeAll(() => SyslogNg.assertInstalled());
 
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();

@@ -29,7 +29,7 @@ import { KubeApiError } from '../cluster/src/kube-client';
 import { type ClusterTestContext, connectToTestCluster } from '../cluster/src/test-context';
 import { LogClient, seesTargets } from '../e2e/support/log-client';
 import { grantGatewayIdentity } from './src/gateway-kube';
-import { SyslogNgShipper } from './src/syslog-ng-shipper';
+import { SyslogNg } from '../support/syslog-ng';
 
 const LOGGING_GROUP = 'logging.banzaicloud.io';
 const LOGGING = `/apis/${LOGGING_GROUP}/v1beta1`;
@@ -94,7 +94,7 @@ const forgedStrings = (): string[] => [GHOST, FORGED_NODE, 'rbac/policy', `"pod"
 const flowALines = (): string[] => [LINE.web, LINE.secret, LINE.ghost, LINE.other, ...LINE.syslog, LINE.syslogSecret];
 
 beforeAll(async () => {
-  SyslogNgShipper.assertInstalled();
+  SyslogNg.assertInstalled();
   ctx = await connectToTestCluster(`tg-flow-tap-gw-${id}`);
   node = ctx.kubelet.nodeName;
   await Promise.all([grantGatewayIdentity(ctx), ctx.fixtures.installLoggingOperatorCrds()]);
@@ -459,7 +459,7 @@ describe('flow-tap on two gateway replicas and a worker', () => {
       // syslog-ng 3.38 retries a 400 forever by default (see the syslog-ng integration test).
       'time-reopen(1) response-action(400 => drop));',
     ].join(' ');
-    const shipper = SyslogNgShipper.start(shipperDir, destination, records);
+    const shipper = SyslogNg.start(shipperDir, destination, records);
     cleanups.push(() => shipper.stop());
     await alice
       .waitFor(() => alice.records.length === 3, "syslog-ng's two web lines", 15_000)

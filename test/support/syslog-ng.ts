@@ -1,19 +1,29 @@
 // A real syslog-ng 3.38 (Debian syslog-ng-core + syslog-ng-mod-http) that tails a file of JSON
-// records and ships each line through one destination, as test/integration/flow-tap-syslog-ng.test.ts
-// runs it: in the foreground, its own persist/pid/control files, killed by the kernel if this
-// process dies (setpriv --pdeathsig), stopped by PID.
-import { accessSync, constants, writeFileSync } from 'node:fs';
+// records and ships each line through one destination: in the foreground, with its own persist,
+// pid and control files in `dir`, killed by the kernel if the test process dies (setpriv
+// --pdeathsig), stopped by PID. Used by the ingest reader's test and the flow tap's end-to-end test.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { accessSync, appendFileSync, constants, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
 const SYSLOG_NG = '/usr/sbin/syslog-ng';
 const SETPRIV = '/usr/bin/setpriv';
 
-export class SyslogNgShipper {
+export class SyslogNg {
   private readonly log: string[] = [];
+  private readonly exit: Promise<never>;
 
-  private constructor(private readonly child: ChildProcess) {
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly inputFile: string,
+  ) {
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    this.exit = exited.then((code) => {
+      throw new Error(`syslog-ng exited (code ${String(code)}):\n${this.log.join('\n')}`);
+    });
+    // Only the waits race against it; an unobserved rejection must not fail the run.
+    this.exit.catch(() => undefined);
     createInterface({ input: child.stderr! }).on('line', (line) => this.log.push(line));
   }
 
@@ -26,17 +36,17 @@ export class SyslogNgShipper {
     }
   }
 
-  /** Starts syslog-ng in `dir`, shipping `lines` (one record each) to `destination` (a destination body). */
-  static start(dir: string, destination: string, lines: readonly string[]): SyslogNgShipper {
-    const input = join(dir, 'input.log');
-    writeFileSync(input, lines.map((line) => `${line}\n`).join(''));
+  /** Starts syslog-ng in `dir` tailing `lines` (and whatever is appended) into `destination` (a destination body). */
+  static start(dir: string, destination: string, lines: readonly string[]): SyslogNg {
+    const inputFile = join(dir, 'input.log');
+    writeFileSync(inputFile, lines.map((line) => `${line}\n`).join(''));
     const config = join(dir, 'syslog-ng.conf');
     writeFileSync(
       config,
       [
         '@version: 3.38',
         'options { stats-freq(0); };',
-        `source s_pods { file("${input}" follow-freq(0.1) flags(no-parse)); };`,
+        `source s_pods { file("${inputFile}" follow-freq(0.1) flags(no-parse)); };`,
         `destination d_tap { ${destination} };`,
         'log { source(s_pods); destination(d_tap); };',
         '',
@@ -45,7 +55,16 @@ export class SyslogNgShipper {
     const args = ['--pdeathsig', 'KILL', '--', SYSLOG_NG, '-F', '-e', '-f', config];
     args.push(`--persist-file=${join(dir, 'syslog-ng.persist')}`, `--pidfile=${join(dir, 'syslog-ng.pid')}`);
     args.push(`--control=${join(dir, 'syslog-ng.ctl')}`, '--no-caps');
-    return new SyslogNgShipper(spawn(SETPRIV, args, { stdio: ['ignore', 'ignore', 'pipe'] }));
+    return new SyslogNg(spawn(SETPRIV, args, { stdio: ['ignore', 'ignore', 'pipe'] }), inputFile);
+  }
+
+  append(line: string): void {
+    appendFileSync(this.inputFile, `${line}\n`);
+  }
+
+  /** Rejects when syslog-ng exits on its own; race waits against it. */
+  died(): Promise<never> {
+    return this.exit;
   }
 
   /** What syslog-ng wrote to stderr, for failure messages. */
