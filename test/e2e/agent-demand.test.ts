@@ -4,9 +4,8 @@
 // demand that is not renewed expires, bad demand is refused by code, filters run on the node, an
 // agent restart resumes from its saved positions, and the embedded mode serves the same plugin in
 // one process with no Redis.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -17,20 +16,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vi
 
 import { createDemoWorld, DEMO_PODS, type DemoWorld } from '../../apps/gateway/src/demo/demo-world';
 import { type RunningGateway, startGateway } from '../../apps/gateway/src/start-gateway';
+import { type AppProcess, killAll, spawnApp, untilAnswers } from '../support/app-process';
 import { demoVisibility } from './support/demo-visibility';
 import { LogClient } from './support/log-client';
 import { TrackedCriLogWriter } from './support/start-demo-gateway';
 
-const repository = join(__dirname, '../..');
-const AGENT = ['--import', 'tsx', '--conditions=@tailgate/source', 'apps/agent/src/main.ts'];
-const ENV = { PATH: process.env.PATH, TSX_TSCONFIG_PATH: 'tsconfig.base.json' };
 const DEMAND_CHANNEL = 'plugins:agent-pod-logs:{demand}:demand';
 
-interface AgentProcess {
-  readonly child: ChildProcess;
-  readonly exited: Promise<number | NodeJS.Signals>;
-  log(): string;
-  metric(series: string): Promise<number | undefined>;
+interface AgentProcess extends AppProcess {
   /** Files under `root` the agent process holds open. */
   openFiles(root: string): string[];
 }
@@ -121,7 +114,6 @@ function openFilesOf(pid: number | 'self', root: string): string[] {
 async function spawnAgent(deployment: Deployment, redisUrl: string, stateDir: string): Promise<AgentProcess> {
   const port = await freePort();
   const logFile = join(stateDir, `agent-${Date.now()}.log`);
-  const out = openSync(logFile, 'w');
   const flags = [
     '--node-name=demo-node',
     `--root=${deployment.world.podsRoot}`,
@@ -136,27 +128,9 @@ async function spawnAgent(deployment: Deployment, redisUrl: string, stateDir: st
     '--checkpoint-interval-ms=100',
     '--log-level=debug',
   ];
-  const child = spawn(process.execPath, [...AGENT, ...flags], { cwd: repository, env: ENV, stdio: ['ignore', out, out] });
-  closeSync(out);
-  const exited = new Promise<number | NodeJS.Signals>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
-  const url = `http://127.0.0.1:${port}`;
-  const agent: AgentProcess = {
-    child,
-    exited,
-    log: () => readFileSync(logFile, 'utf8'),
-    async metric(series) {
-      const text = await (await fetch(`${url}/metrics`)).text();
-      const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-      return line === undefined ? undefined : Number(line.slice(series.length + 1));
-    },
-    openFiles: (root) => openFilesOf(child.pid!, root),
-  };
-  const ready = () =>
-    fetch(`${url}/readyz`).then(
-      (r) => r.status,
-      () => 0,
-    );
-  await expect.poll(ready, { timeout: 30_000, interval: 100 }).toBe(200);
+  const app = spawnApp('agent', { args: flags, logFile, port });
+  const agent: AgentProcess = { ...app, openFiles: (root) => openFilesOf(app.child.pid!, root) };
+  await untilAnswers(agent, '/readyz');
   return agent;
 }
 
@@ -172,10 +146,7 @@ describe('the node agent on demand over Redis', () => {
   });
   afterEach(async () => {
     deployment.closeClients();
-    for (const agent of agents.splice(0)) {
-      if (agent.child.exitCode === null && agent.child.signalCode === null) agent.child.kill('SIGKILL');
-      await agent.exited;
-    }
+    await killAll(agents);
   });
   afterAll(async () => {
     await deployment.stop();

@@ -3,8 +3,8 @@
 // bad settings are refused with config_invalid, and unreadable directories (EACCES — the agent runs
 // as `nobody` when the suite runs as root, since root reads through file modes) are reported,
 // counted and survived.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -12,23 +12,24 @@ import { CriLogWriter } from '@tailgate/cri-logs/testing';
 import { freePort } from '@tailgate/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-const repository = join(__dirname, '../..');
-const AGENT = ['--import', 'tsx', '--conditions=@tailgate/source', 'apps/agent/src/main.ts'];
-const ENV = { PATH: process.env.PATH, TSX_TSCONFIG_PATH: 'tsconfig.base.json' };
+import {
+  APP_ENV,
+  type AppProcess,
+  killAll,
+  REPOSITORY,
+  runApp,
+  shutdownSteps,
+  SOURCE_LOADER,
+  spawnApp,
+  untilAnswers,
+} from '../support/app-process';
+
 const NOBODY = 65_534;
 const runsAsRoot = process.getuid?.() === 0;
 
-interface AgentProcess {
-  readonly url: string;
-  readonly child: ChildProcess;
-  readonly exited: Promise<number | NodeJS.Signals>;
-  log(): string;
-  metric(series: string): Promise<number | undefined>;
-}
-
 describe('agent process', () => {
   let base: string;
-  const running: AgentProcess[] = [];
+  const running: AppProcess[] = [];
 
   beforeEach(() => {
     base = mkdtempSync(join(tmpdir(), 'agent-process-'));
@@ -40,53 +41,26 @@ describe('agent process', () => {
   });
 
   afterEach(async () => {
-    for (const agent of running.splice(0)) {
-      if (agent.child.exitCode === null && agent.child.signalCode === null) process.kill(agent.child.pid!, 'SIGKILL');
-      await agent.exited;
-    }
+    await killAll(running);
     rmSync(base, { recursive: true, force: true });
   });
 
-  async function spawnAgent(args: readonly string[], asUser?: number): Promise<AgentProcess> {
+  async function spawnAgent(args: readonly string[], asUser?: number): Promise<AppProcess> {
     const port = await freePort();
     const logFile = join(base, `agent-${running.length}.log`);
-    const out = openSync(logFile, 'w');
     const flags = ['--node-name=node-1', `--root=${join(base, 'pods')}`, `--state-dir=${join(base, 'state')}`, '--http-host=127.0.0.1'];
-    const child = spawn(process.execPath, [...AGENT, ...flags, `--http-port=${port}`, ...args], {
-      cwd: repository,
-      env: ENV,
-      stdio: ['ignore', out, out],
-      ...(asUser === undefined ? {} : { uid: asUser, gid: asUser }),
+    const agent = spawnApp('agent', {
+      args: [...flags, `--http-port=${port}`, ...args],
+      logFile,
+      port,
+      ...(asUser !== undefined && { uid: asUser }),
     });
-    closeSync(out);
-    const exited = new Promise<number | NodeJS.Signals>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
-    const url = `http://127.0.0.1:${port}`;
-    const agent: AgentProcess = {
-      url,
-      child,
-      exited,
-      log: () => readFileSync(logFile, 'utf8'),
-      async metric(series) {
-        const text = await (await fetch(`${url}/metrics`)).text();
-        const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-        return line === undefined ? undefined : Number(line.slice(series.length + 1));
-      },
-    };
     running.push(agent);
-    await expect
-      .poll(
-        () =>
-          fetch(`${url}/healthz`).then(
-            (r) => r.status,
-            () => (child.exitCode === null ? 0 : -child.exitCode),
-          ),
-        { timeout: 30_000, interval: 100 },
-      )
-      .toBe(200);
+    await untilAnswers(agent, '/healthz');
     return agent;
   }
 
-  const readiness = async (agent: AgentProcess) => {
+  const readiness = async (agent: AppProcess) => {
     const response = await fetch(`${agent.url}/readyz`);
     return { status: response.status, body: await response.json() };
   };
@@ -101,22 +75,13 @@ describe('agent process', () => {
     expect(await agent.metric('process_resident_memory_bytes')).toBeGreaterThan(0);
     process.kill(agent.child.pid!, 'SIGTERM');
     expect(await agent.exited).toBe(0);
-    const steps = agent
-      .log()
-      .split('\n')
-      .flatMap((line) => (line.includes('"shutdown step done"') ? [(JSON.parse(line) as { step: string }).step] : []));
-    expect(steps).toEqual(['readiness', 'tailing', 'container inventory', 'positions', 'health server', 'log']);
+    expect(shutdownSteps(agent)).toEqual(['readiness', 'tailing', 'container inventory', 'positions', 'health server', 'log']);
     expect(existsSync(join(base, 'state', 'positions.json'))).toBe(true);
     expect(agent.log()).not.toContain('secret');
   });
 
   it('refuses bad settings at once, listing each under config_invalid', () => {
-    const result = spawnSync(process.execPath, [...AGENT, '--http-port=70000', '--max-line-bytes=lots'], {
-      cwd: repository,
-      env: { ...ENV, TAILGATE_AGENT_READ_BUFFER_BYTES: '1' },
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
+    const result = runApp('agent', ['--http-port=70000', '--max-line-bytes=lots'], { TAILGATE_AGENT_READ_BUFFER_BYTES: '1' });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('tailgate-agent config_invalid: agent configuration has 4 problem(s)');
     for (const flag of ['--node-name', '--http-port', '--max-line-bytes', '--read-buffer-bytes'])
@@ -154,9 +119,9 @@ describe('agent process', () => {
     await hidden.writeMany(['secret 1', 'secret 2']);
     chmodSync(hidden.podDirectory, 0o755);
     chmodSync(hidden.containerDirectory, runsAsRoot ? 0o700 : 0o000);
-    const child = spawn(process.execPath, [...AGENT.slice(0, 3), '--input-type=module', '-e', TAIL_STEPS], {
-      cwd: repository,
-      env: { ...ENV, DIR: hidden.containerDirectory },
+    const child = spawn(process.execPath, [...SOURCE_LOADER, '--input-type=module', '-e', TAIL_STEPS], {
+      cwd: REPOSITORY,
+      env: { ...APP_ENV, DIR: hidden.containerDirectory },
       stdio: ['pipe', 'pipe', 'inherit'],
       ...(runsAsRoot ? { uid: NOBODY, gid: NOBODY } : {}),
     });

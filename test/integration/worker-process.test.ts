@@ -3,9 +3,8 @@
 // gateway's plugins), runs the job this test queues as a producer would, survives SIGKILL mid-job
 // (the next worker runs the job again once its lock lapsed), serves /healthz, /readyz and
 // /metrics on loopback, and stops on SIGTERM by its named shutdown. Without redis.url it refuses to start.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -16,9 +15,7 @@ import { freePort } from '@tailgate/testing';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { z } from 'zod';
 
-const repository = join(__dirname, '../..');
-const WORKER = ['--import', 'tsx', '--conditions=@tailgate/source', 'apps/worker/src/main.ts'];
-const ENV = { PATH: process.env.PATH, TSX_TSCONFIG_PATH: 'tsconfig.base.json' };
+import { type AppProcess, killAll, runApp, shutdownSteps, spawnApp, untilAnswers } from '../support/app-process';
 
 /**
  * A third-party plugin with one job: it notes each run's start, waits for the test's `release`
@@ -58,20 +55,12 @@ module.exports = definePlugin({
 /** The test's producer knows the job by name and attempts only, as the gateway would. */
 const SLOW_JOB: JobDefinition<unknown> = { name: 'slow', data: z.unknown(), attempts: 2, handle: async () => undefined };
 
-interface WorkerProcess {
-  readonly url: string;
-  readonly child: ChildProcess;
-  readonly exited: Promise<number | NodeJS.Signals>;
-  log(): string;
-  metric(series: string): Promise<number | undefined>;
-}
-
 describe('worker process', () => {
   let base: string;
   let keyPrefix: string;
   let configFile: string;
   let port: number;
-  const running: WorkerProcess[] = [];
+  const running: AppProcess[] = [];
   const cleanups: (() => Promise<void>)[] = [];
 
   beforeEach(async () => {
@@ -96,50 +85,16 @@ describe('worker process', () => {
   });
 
   afterEach(async () => {
-    for (const worker of running.splice(0)) {
-      if (worker.child.exitCode === null && worker.child.signalCode === null) process.kill(worker.child.pid!, 'SIGKILL');
-      await worker.exited;
-    }
+    await killAll(running);
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
     rmSync(base, { recursive: true, force: true });
   });
 
-  async function spawnWorker(): Promise<WorkerProcess> {
+  async function spawnWorker(): Promise<AppProcess> {
     const logFile = join(base, `worker-${running.length}.log`);
-    const out = openSync(logFile, 'w');
-    const child = spawn(process.execPath, WORKER, {
-      cwd: repository,
-      env: { ...ENV, TAILGATE_CONFIG: configFile },
-      stdio: ['ignore', out, out],
-    });
-    closeSync(out);
-    const exited = new Promise<number | NodeJS.Signals>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
-    const url = `http://127.0.0.1:${port}`;
-    const worker: WorkerProcess = {
-      url,
-      child,
-      exited,
-      log: () => readFileSync(logFile, 'utf8'),
-      async metric(series) {
-        const text = await (await fetch(`${url}/metrics`)).text();
-        const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-        return line === undefined ? undefined : Number(line.slice(series.length + 1));
-      },
-    };
+    const worker = spawnApp('worker', { env: { TAILGATE_CONFIG: configFile }, logFile, port });
     running.push(worker);
-    await expect
-      .poll(
-        () =>
-          fetch(`${url}/readyz`).then(
-            (r) => r.status,
-            () => (child.exitCode === null ? 0 : -child.exitCode),
-          ),
-        {
-          timeout: 30_000,
-          interval: 100,
-        },
-      )
-      .toBe(200);
+    await untilAnswers(worker, '/readyz');
     return worker;
   }
 
@@ -187,11 +142,7 @@ describe('worker process', () => {
 
     process.kill(worker.child.pid!, 'SIGTERM');
     expect(await worker.exited).toBe(0);
-    const steps = worker
-      .log()
-      .split('\n')
-      .flatMap((line) => (line.includes('"shutdown step done"') ? [(JSON.parse(line) as { step: string }).step] : []));
-    expect(steps).toEqual(['readiness', 'jobs', 'plugins', 'host services', 'redis', 'health server', 'log']);
+    expect(shutdownSteps(worker)).toEqual(['readiness', 'jobs', 'plugins', 'host services', 'redis', 'health server', 'log']);
     expect(worker.log()).toContain('"plugins":["test-jobs"]');
     // The job it was running went back to the queue, unfailed, for the next worker.
     expect(lines('finished')).toEqual([]);
@@ -201,12 +152,7 @@ describe('worker process', () => {
 
   it('refuses to start without redis.url, saying so', () => {
     writeFileSync(configFile, JSON.stringify({ plugins: {} }));
-    const result = spawnSync(process.execPath, WORKER, {
-      cwd: repository,
-      env: { ...ENV, TAILGATE_CONFIG: configFile },
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
+    const result = runApp('worker', [], { TAILGATE_CONFIG: configFile });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('tailgate-worker redis_required: redis.url is not set');
   });
@@ -216,12 +162,7 @@ describe('worker process', () => {
       configFile,
       JSON.stringify({ redis: { url: inject('redisUrl'), keyPrefix }, plugins: { 'test-jobs': { use: join(base, 'missing.cjs') } } }),
     );
-    const result = spawnSync(process.execPath, WORKER, {
-      cwd: repository,
-      env: { ...ENV, TAILGATE_CONFIG: configFile },
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
+    const result = runApp('worker', [], { TAILGATE_CONFIG: configFile });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('tailgate-worker plugins_invalid: the plugins cannot be loaded:');
     expect(result.stderr).toContain(`plugins.test-jobs.use: package ${join(base, 'missing.cjs')} cannot be loaded`);

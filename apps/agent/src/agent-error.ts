@@ -1,12 +1,13 @@
 // The agent's errors: a closed set of codes, each with a message safe to print (never a log line,
-// never a token). main.ts prints `<code>: <message>`; /readyz lists the codes of what is wrong.
+// never a token). main.ts prints `tailgate-agent <code>: <message>` (the health server's
+// `listen_failed` is @tailgate/process's); /readyz lists the codes of what is wrong.
+import { ProcessError } from '@tailgate/process';
+
 export type AgentErrorCode =
   /** Flags or environment do not validate; `problems` lists every one. */
   | 'config_invalid'
   /** The state directory cannot be created or written: positions could not be kept. */
-  | 'state_dir_unwritable'
-  /** The health and metrics server cannot listen on its address. */
-  | 'listen_failed';
+  | 'state_dir_unwritable';
 
 /** Why the agent is not ready (GET /readyz), each also logged once. */
 export type AgentProblemCode =
@@ -18,20 +19,6 @@ export type AgentProblemCode =
   | 'root_unreadable'
   | 'shutting_down';
 
-export class AgentError extends Error {
-  constructor(
-    readonly code: AgentErrorCode,
-    message: string,
-    readonly problems: readonly string[] = [],
-  ) {
-    super(problems.length === 0 ? message : `${message}:\n  - ${problems.join('\n  - ')}`);
-    this.name = 'AgentError';
-  }
-}
-
-/** The errno code of a system error (EACCES, …), else the error's name: safe to log, never its text. */
-export function errorCode(error: unknown): string {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code === 'string') return code;
-  return error instanceof Error ? error.name : 'unknown';
+export class AgentError extends ProcessError<AgentErrorCode> {
+  override readonly name = 'AgentError';
 }

@@ -1,18 +1,10 @@
-// The agent's JSON log (pino). The agent logs paths, counts and error codes, never record lines or
-// tokens; the redaction below is the safety net should an object carrying them reach the log.
-import pino, { type Logger } from 'pino';
+// The agent's JSON log (@tailgate/process: synchronous, tokens and record lines redacted), each
+// line naming its node. The agent logs paths, counts and error codes, never record lines or tokens;
+// the redaction is the safety net should an object carrying them reach the log.
+import { createProcessLogger, type LogLevel } from '@tailgate/process';
+import type pino from 'pino';
+import type { Logger } from 'pino';
 
-const REDACTED_PATHS = ['line', '*.line', 'records', '*.records', 'token', '*.token', 'authorization', '*.authorization'];
-
-export type AgentLogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-
-export function createAgentLogger(level: AgentLogLevel, nodeName: string, destination?: pino.DestinationStream): Logger {
-  const options: pino.LoggerOptions = {
-    level,
-    base: { service: 'tailgate-agent', node: nodeName },
-    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-    timestamp: pino.stdTimeFunctions.isoTime,
-    formatters: { level: (label) => ({ level: label }) },
-  };
-  return destination ? pino(options, destination) : pino(options);
+export function createAgentLogger(level: LogLevel, nodeName: string, destination?: pino.DestinationStream): Logger {
+  return createProcessLogger({ service: 'tailgate-agent', level, base: { node: nodeName } }, destination);
 }

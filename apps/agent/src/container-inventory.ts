@@ -6,9 +6,10 @@
 import { stat } from 'node:fs/promises';
 
 import { type ContainerLogDir, PodDirectoryScanner, resolveContainerLinks, type UnreadableDirectory } from '@tailgate/cri-logs';
+import { errorCode } from '@tailgate/process';
 import type { Logger } from 'pino';
 
-import { errorCode, type AgentProblemCode } from './agent-error';
+import type { AgentProblemCode } from './agent-error';
 import type { AgentMetrics } from './agent-metrics';
 
 export interface InventoryContainer extends ContainerLogDir {

@@ -7,9 +7,10 @@ import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { type TailPosition, TailPositionSchema } from '@tailgate/cri-logs';
+import { errorCode } from '@tailgate/process';
 import { z } from 'zod';
 
-import { AgentError, errorCode } from './agent-error';
+import { AgentError } from './agent-error';
 
 export const POSITIONS_FILE = 'positions.json';
 

@@ -6,6 +6,7 @@
 // through `sink`.
 import { DemandServer, type NodeTailing } from '@tailgate/plugin-agent-pod-logs';
 import { AgentTail, type ContainerLogDir, type TailFrom, type TailPosition } from '@tailgate/cri-logs';
+import { ShutdownSequence, startHealthServer } from '@tailgate/process';
 import type pino from 'pino';
 import type { Logger } from 'pino';
 
@@ -15,9 +16,7 @@ import { createAgentLogger } from './agent-logger';
 import { type AgentBus, connectAgentBus } from './agent-bus';
 import { AgentMetrics } from './agent-metrics';
 import { ContainerInventory, type InventoryContainer } from './container-inventory';
-import { startHealthServer } from './health-server';
 import { PositionStore } from './position-store';
-import { ShutdownSequence } from './shutdown-sequence';
 import { type TailSink, TailPump } from './tail-pump';
 
 export interface StartAgentOptions {
@@ -62,7 +61,7 @@ const DEMAND_SWEEP_MS = 1_000;
 
 export async function startAgent(config: AgentConfig, options: StartAgentOptions = {}): Promise<RunningAgent> {
   const logger = createAgentLogger(config.logLevel, config.nodeName, options.logDestination);
-  const shutdown = new ShutdownSequence(logger);
+  const shutdown = new ShutdownSequence('agent', logger);
   shutdown.add('log', () => logger.flush());
   let phase: AgentPhase = 'starting';
   let inventory: ContainerInventory | undefined;
@@ -75,7 +74,7 @@ export async function startAgent(config: AgentConfig, options: StartAgentOptions
     const metrics = new AgentMetrics();
     metrics.observeReadiness(() => problems().length === 0);
     // Up first and down last: probes get answers (503 until ready) while the rest starts and stops.
-    const http = await startHealthServer(config.httpHost, config.httpPort, problems, metrics);
+    const http = await startHealthServer(config.httpHost, config.httpPort, problems, metrics.registry);
     shutdown.add('health server', () => http.close());
 
     const opened = await PositionStore.open(config.stateDir);

@@ -5,9 +5,9 @@
 // repeats a record; after a crash, records since the last save come again (with the same cursors).
 // A sink that throws loses that step's records: logged by code, and the loop goes on.
 import type { AgentTail, AgentTailEvent } from '@tailgate/cri-logs';
+import { errorCode } from '@tailgate/process';
 import type { Logger } from 'pino';
 
-import { errorCode } from './agent-error';
 import type { AgentMetrics } from './agent-metrics';
 import type { PositionStore } from './position-store';
 

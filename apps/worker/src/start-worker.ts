@@ -8,13 +8,12 @@ import type { TailgateConfig } from '@tailgate/config';
 import { BullmqJobRunner, type DeadLetter } from '@tailgate/jobs';
 import { loadPlugins } from '@tailgate/plugin-host';
 import type { Plugin } from '@tailgate/plugin-sdk';
+import { errorCode, ShutdownSequence, startHealthServer } from '@tailgate/process';
 import type pino from 'pino';
 import type { Logger } from 'pino';
 
-import { startHealthServer } from './health-server';
-import { ShutdownSequence } from './shutdown-sequence';
 import { buildWorkerHostServices } from './worker-host-services';
-import { errorCode, WorkerError, type WorkerProblemCode } from './worker-error';
+import { WorkerError, type WorkerProblemCode } from './worker-error';
 import { createWorkerLogger } from './worker-logger';
 import { WorkerMetrics } from './worker-metrics';
 import { WORKER_PLUGINS, workerPluginConfig } from './worker-plugins';
@@ -55,7 +54,7 @@ export async function startWorker(config: TailgateConfig, options: StartWorkerOp
     );
   }
   const logger = createWorkerLogger(config.log.level, options.logDestination);
-  const shutdown = new ShutdownSequence(logger);
+  const shutdown = new ShutdownSequence('worker', logger);
   shutdown.add('log', () => logger.flush());
   let phase: WorkerPhase = 'starting';
   const redis = createRedisClient({ url: redisUrl, cluster, clusterNodes }, { role: 'commands', onError: connectionErrorLog(logger) });

@@ -18,3 +18,4 @@ export * from './safe-pattern';
 export * from './plugin-metrics';
 export * from './shared-state';
 export * from './plugin-http';
+export * from './stream-event-queue';

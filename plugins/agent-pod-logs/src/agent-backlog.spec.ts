@@ -1,5 +1,5 @@
 import { MemoryPluginMetrics, silentLogger } from '@tailgate/plugin-sdk';
-import { collectBacklog } from '@tailgate/plugin-sdk/testing';
+import { collectBacklog, memoryPluginBus, memoryPodMetadata } from '@tailgate/plugin-sdk/testing';
 import { describe, expect, it } from 'vitest';
 
 import { AGENTS_CHANNEL, batchesChannel, DEMAND_CHANNEL } from './agent-channels';
@@ -8,8 +8,6 @@ import { AgentDirectory } from './agent-directory';
 import { AgentNodeBinding, RECORDS_REFUSED_METRIC } from './agent-node-binding';
 import { AgentPodLogsConfigSchema } from './agent-pod-logs-config';
 import { AgentPodSelectorSchema } from './agent-pod-selector';
-import { memoryPluginBus } from './testing/memory-plugin-bus';
-import { memoryPodMetadata } from './testing/memory-pod-metadata';
 
 describe('agentBacklog', () => {
   it('takes from an agent only the targets its selector covers and the apiserver binds to its node, and only its own answers', async () => {
@@ -17,9 +15,9 @@ describe('agentBacklog', () => {
     const config = AgentPodLogsConfigSchema.parse({ agentAnswerMs: 500 });
     const directory = new AgentDirectory(bus, { rollCallMs: 10, heartbeatTtlMs: 10_000 });
     const pods = memoryPodMetadata([
-      ['acme', 'web-0', 'node-1'],
-      ['acme', 'api-0', 'node-2'],
-      ['other', 'db-0', 'node-1'],
+      { namespace: 'acme', name: 'web-0', node: 'node-1', labels: {} },
+      { namespace: 'acme', name: 'api-0', node: 'node-2', labels: {} },
+      { namespace: 'other', name: 'db-0', node: 'node-1', labels: {} },
     ]);
     const metrics = new MemoryPluginMetrics();
     const binding = new AgentNodeBinding(pods, (node) => directory.registered(node), metrics);

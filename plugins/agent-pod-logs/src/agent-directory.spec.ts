@@ -1,8 +1,8 @@
+import { memoryPluginBus } from '@tailgate/plugin-sdk/testing';
 import { describe, expect, it } from 'vitest';
 
 import { AGENTS_CHANNEL } from './agent-channels';
 import { AgentDirectory, MAX_AGENT_NODES } from './agent-directory';
-import { memoryPluginBus } from './testing/memory-plugin-bus';
 
 const presence = (node: string) => JSON.stringify({ v: 1, t: 'agent', node });
 

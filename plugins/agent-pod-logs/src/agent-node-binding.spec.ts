@@ -1,8 +1,8 @@
 import { MemoryPluginMetrics, type PodMetadata, UpstreamUnavailableError } from '@tailgate/plugin-sdk';
+import { memoryPodMetadata } from '@tailgate/plugin-sdk/testing';
 import { describe, expect, it } from 'vitest';
 
 import { AgentNodeBinding, bindingVerdict, RECORDS_REFUSED_METRIC } from './agent-node-binding';
-import { memoryPodMetadata } from './testing/memory-pod-metadata';
 
 const pod = (node?: string): PodMetadata => ({ namespace: 'acme', name: 'web-0', labels: {}, ...(node && { node }) });
 const web = { namespace: 'acme', pod: 'web-0', container: 'app' };
@@ -30,14 +30,14 @@ describe('AgentNodeBinding', () => {
   const registered = new Set(['node-1', 'node-2']);
   const setUp = () => {
     const metrics = new MemoryPluginMetrics();
-    const pods = memoryPodMetadata([['acme', 'web-0', 'node-1']]);
+    const pods = memoryPodMetadata([pod('node-1')]);
     return { metrics, pods, binding: new AgentNodeBinding(pods, (node) => registered.has(node), metrics) };
   };
 
   it('follows the apiserver: a pod bound anew to another node is that node’s from then on', async () => {
     const { pods, binding } = setUp();
     expect(await binding.check('node-1', web)).toEqual({ ok: true });
-    pods.put('acme', 'web-0', 'node-2');
+    pods.put(pod('node-2'));
     expect(await binding.check('node-1', web)).toEqual({ ok: false, reason: 'wrong_node' });
     expect(await binding.check('node-2', web)).toEqual({ ok: true });
   });

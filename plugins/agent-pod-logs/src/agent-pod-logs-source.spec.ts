@@ -6,7 +6,17 @@ import { join } from 'node:path';
 import { NodeFileConfigSchema, NodeFileSource } from '@tailgate/plugin-node-file';
 import { CriLogWriter } from '@tailgate/cri-logs/testing';
 import { MemoryPluginMetrics, silentLogger } from '@tailgate/plugin-sdk';
-import { collectBacklog, collectStream, describeLogSource, registerForTest, type StreamCollector } from '@tailgate/plugin-sdk/testing';
+import {
+  collectBacklog,
+  collectStream,
+  describeLogSource,
+  type MemoryPluginBus,
+  memoryPluginBus,
+  type MemoryPodMetadata,
+  memoryPodMetadata,
+  registerForTest,
+  type StreamCollector,
+} from '@tailgate/plugin-sdk/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { AGENTS_CHANNEL, batchesChannel, DEMAND_CHANNEL } from './agent-channels';
@@ -17,8 +27,6 @@ import { AgentPodLogsSource } from './agent-pod-logs-source';
 import { AgentPodSelectorSchema } from './agent-pod-selector';
 import { EmbeddedAgent } from './embedded-agent';
 import { agentPodLogsPlugin } from './plugin';
-import { type MemoryPluginBus, memoryPluginBus } from './testing/memory-plugin-bus';
-import { type MemoryPodMetadata, memoryPodMetadata } from './testing/memory-pod-metadata';
 
 /** Files under `root` this process holds open, from /proc/self/fd. */
 function openFilesUnder(root: string): string[] {
@@ -54,9 +62,9 @@ async function setUp(): Promise<Setup> {
   const agent = new EmbeddedAgent(bus, config.embedded!, silentLogger);
   const directory = new AgentDirectory(bus, { rollCallMs: 50, heartbeatTtlMs: config.heartbeatTtlMs });
   const pods = memoryPodMetadata([
-    ['acme', 'web-0', 'node-1'],
-    ['acme', 'db-0', 'node-1'],
-    ['acme', 'api-0', 'node-2'],
+    { namespace: 'acme', name: 'web-0', node: 'node-1', labels: {} },
+    { namespace: 'acme', name: 'db-0', node: 'node-1', labels: {} },
+    { namespace: 'acme', name: 'api-0', node: 'node-2', labels: {} },
   ]);
   const metrics = new MemoryPluginMetrics();
   const binding = new AgentNodeBinding(pods, (node) => directory.registered(node), metrics);
@@ -156,7 +164,7 @@ describe('agent-pod-logs source', () => {
 
   it('takes records only for pods the apiserver binds to the sending, registered node; counts the rest by reason', async () => {
     const { root, bus, agent, pods, metrics } = setup;
-    pods.put('acme', 'pending-0', undefined);
+    pods.put({ namespace: 'acme', name: 'pending-0', labels: {} });
     const writer = new CriLogWriter(root, { namespace: 'acme', pod: 'web-0', container: 'app' });
     const stream = open({ namespace: 'acme' });
     await expect.poll(() => agent.tailedPaths().size, { timeout: 5_000 }).toBe(1);
@@ -208,7 +216,7 @@ describe('agent-pod-logs source', () => {
     await expect.poll(() => agent.tailedPaths().size, { timeout: 5_000 }).toBe(1);
     await writer.write('while on node-1');
     await stream.waitFor((c) => c.records.length === 1);
-    pods.put('acme', 'web-0', 'node-2');
+    pods.put({ namespace: 'acme', name: 'web-0', node: 'node-2', labels: {} });
     await writer.write('after the move');
     await stream.waitFor((c) => c.events.some((e) => e.type === 'target' && e.op === 'removed'));
     expect(stream.events.filter((e) => e.type === 'target')).toEqual([

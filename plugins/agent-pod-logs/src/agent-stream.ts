@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 
 import type { PluginBus, PluginLogger, SourceEvent, TargetRef } from '@tailgate/plugin-sdk';
-import { targetKey } from '@tailgate/plugin-sdk';
+import { StreamEventQueue, targetKey } from '@tailgate/plugin-sdk';
 
 import { batchesChannel, DEMAND_CHANNEL } from './agent-channels';
 import { type AgentMessage, type ContainerTarget, type Demand, parseAgentMessage, recordOf } from './agent-messages';
@@ -63,11 +63,9 @@ function demandOf(run: string, selector: AgentPodSelector, ttlMs: number): Deman
 
 /** What agents sent for one run, as source events waiting for the host. */
 class AgentInbox {
-  private readonly events: SourceEvent[] = [];
-  private queuedRecords = 0;
+  private readonly events = new StreamEventQueue();
   /** Announced targets, each with the node the apiserver bound its pod to when it was announced. */
   private readonly announced = new Map<string, TargetRef>();
-  private wake: (() => void) | undefined;
   private readonly counts: RunCounts = { invalid: 0, refused: 0, unselected: 0, dropped: 0 };
   /** Reasons already logged in this run (each once). */
   private readonly loggedReasons = new Set<AgentRefusalReason>();
@@ -91,17 +89,14 @@ class AgentInbox {
     }
     // Records waiting for their check count against the bound too (a slow pod metadata lookup).
     const records = message.t === 'records' ? message.records.length : 0;
-    if (records > 0 && this.queuedRecords + this.checkingRecords + records > this.maxQueuedRecords) return this.drop(records);
+    if (records > 0 && this.events.records + this.checkingRecords + records > this.maxQueuedRecords) return this.drop(records);
     this.checkingRecords += records;
     this.checking = this.checking
       .then(() => {
         this.checkingRecords -= records;
         return this.check(message);
       })
-      .then(
-        () => this.wake?.(),
-        (error: unknown) => this.logger.error({ err: error instanceof Error ? error.name : 'unknown' }, 'agent message not applied'),
-      );
+      .catch((error: unknown) => this.logger.error({ err: error instanceof Error ? error.name : 'unknown' }, 'agent message not applied'));
   }
 
   /** Applies the message if its node may speak for its target; counts and drops it otherwise. */
@@ -128,23 +123,8 @@ class AgentInbox {
     this.events.push({ type: 'target', op: 'removed', target: known, reason: 'deleted' });
   }
 
-  async *drain(signal: AbortSignal): AsyncGenerator<SourceEvent> {
-    const onAbort = (): void => this.wake?.();
-    signal.addEventListener('abort', onAbort, { once: true });
-    try {
-      while (!signal.aborted) {
-        const event = this.events.shift();
-        if (event === undefined) {
-          await new Promise<void>((resolve) => (this.wake = resolve));
-          this.wake = undefined;
-          continue;
-        }
-        if (event.type === 'records') this.queuedRecords -= event.records.length;
-        yield event;
-      }
-    } finally {
-      signal.removeEventListener('abort', onAbort);
-    }
+  drain(signal: AbortSignal): AsyncGenerator<SourceEvent> {
+    return this.events.drain(signal);
   }
 
   private drop(records: number): void {
@@ -175,8 +155,7 @@ class AgentInbox {
       this.announced.delete(targetKey(target));
       this.events.push({ type: 'target', op: 'removed', target, ...(message.reason && { reason: message.reason }) });
     } else if (message.t === 'records') {
-      if (this.queuedRecords + message.records.length > this.maxQueuedRecords) return this.drop(message.records.length);
-      this.queuedRecords += message.records.length;
+      if (this.events.records + message.records.length > this.maxQueuedRecords) return this.drop(message.records.length);
       this.events.push({ type: 'records', records: message.records.map((tuple) => recordOf(tuple, target)) });
     }
   }

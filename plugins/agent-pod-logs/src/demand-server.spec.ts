@@ -1,11 +1,11 @@
 import type { ContainerLogDir } from '@tailgate/cri-logs';
 import type { LogRecord, PluginLogger } from '@tailgate/plugin-sdk';
+import { memoryPluginBus } from '@tailgate/plugin-sdk/testing';
 import { describe, expect, it } from 'vitest';
 
 import { batchesChannel, DEMAND_CHANNEL } from './agent-channels';
 import { parseAgentMessage } from './agent-messages';
 import { DemandServer, type DemandServerOptions, type NodeTailing } from './demand-server';
-import { memoryPluginBus } from './testing/memory-plugin-bus';
 
 const RUN = 'a'.repeat(32);
 const OTHER_RUN = 'b'.repeat(32);

@@ -8,13 +8,11 @@ import {
   podMetadataServiceRef,
   sharedStateServiceRef,
 } from '@tailgate/plugin-sdk';
-import { collectStream, registerForTest } from '@tailgate/plugin-sdk/testing';
+import { collectStream, memoryPluginBus, memoryPodMetadata, registerForTest } from '@tailgate/plugin-sdk/testing';
 import { describe, expect, it } from 'vitest';
 
 import flowTapPlugin from './index';
 import { FLOW_TAP_JOB_RBAC } from './reconcile';
-import { memoryPluginBus } from './testing/memory-plugin-bus';
-import { memoryPodMetadata } from './testing/memory-pod-metadata';
 
 const workerServices = () => ({
   [sharedStateServiceRef.id]: new MemorySharedState(),

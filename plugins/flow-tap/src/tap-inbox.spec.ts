@@ -1,10 +1,10 @@
 import { MemoryPluginMetrics, silentLogger, type SourceEvent } from '@tailgate/plugin-sdk';
+import { memoryPodMetadata } from '@tailgate/plugin-sdk/testing';
 import { describe, expect, it } from 'vitest';
 
 import { flowTapCounters, RECORDS_DROPPED_METRIC } from './flow-tap-metrics';
 import { TapInbox } from './tap-inbox';
 import { encodeTapMessage } from './tap-message';
-import { memoryPodMetadata } from './testing/memory-pod-metadata';
 
 const record = (pod: string, line: string) => ({ namespace: 'acme', pod, container: 'app', stream: 'stdout' as const, line });
 

@@ -13,6 +13,7 @@ import {
   type PluginLogger,
   type PodMetadataService,
   type SourceEvent,
+  StreamEventQueue,
   type TargetRef,
   targetKey,
   toEpochNanos,
@@ -38,11 +39,10 @@ export interface TapInboxOptions {
 }
 
 export class TapInbox {
-  private readonly events: SourceEvent[] = [];
+  private readonly events = new StreamEventQueue();
   private readonly targets: KnownTargets;
-  /** Records in `events` plus records of messages still being checked. */
-  private pendingRecords = 0;
-  private wake: (() => void) | undefined;
+  /** Records of messages still being checked (those queued count in `events.records`). */
+  private checkingRecords = 0;
   /** Messages are checked one after another, so their events keep arrival order. */
   private checking: Promise<void> = Promise.resolve();
   private closed = false;
@@ -60,36 +60,23 @@ export class TapInbox {
     const records = parseTapMessage(raw);
     if (records === undefined) return this.drop('invalid_message', 1);
     if (records.length === 0) return;
-    if (this.pendingRecords + records.length > this.options.maxQueuedRecords) return this.drop('overflow', records.length);
-    this.pendingRecords += records.length;
+    const pending = this.events.records + this.checkingRecords;
+    if (pending + records.length > this.options.maxQueuedRecords) return this.drop('overflow', records.length);
+    this.checkingRecords += records.length;
     this.checking = this.checking
       .then(() => this.check(records, receivedAt))
-      .then(
-        () => this.wake?.(),
-        (error: unknown) =>
-          this.options.logger.error({ err: error instanceof Error ? error.name : 'unknown' }, 'tapped message not applied'),
+      .catch((error: unknown) =>
+        this.options.logger.error({ err: error instanceof Error ? error.name : 'unknown' }, 'tapped message not applied'),
       );
   }
 
   /** Yields events until `signal` aborts; then forgets whatever is still queued. */
   async *drain(signal: AbortSignal): AsyncGenerator<SourceEvent> {
-    const onAbort = (): void => this.wake?.();
-    signal.addEventListener('abort', onAbort, { once: true });
     try {
-      while (!signal.aborted) {
-        const event = this.events.shift();
-        if (event === undefined) {
-          await new Promise<void>((resolve) => (this.wake = resolve));
-          this.wake = undefined;
-          continue;
-        }
-        if (event.type === 'records') this.pendingRecords -= event.records.length;
-        yield event;
-      }
+      yield* this.events.drain(signal);
     } finally {
-      signal.removeEventListener('abort', onAbort);
       this.closed = true;
-      this.events.length = 0;
+      this.events.clear();
     }
   }
 
@@ -122,7 +109,9 @@ export class TapInbox {
     }
     for (const known of used) this.targets.touch(targetKey(known.target));
     for (const [reason, count] of refused) this.release(count, reason);
-    if (batch.length > 0) this.events.push({ type: 'records', records: batch });
+    if (batch.length === 0) return;
+    this.checkingRecords -= batch.length;
+    this.events.push({ type: 'records', records: batch });
   }
 
   /** A Flow only ever routes pods of its own namespace; a ClusterFlow any. */
@@ -157,10 +146,10 @@ export class TapInbox {
     return added.known;
   }
 
-  /** Records of a message that will not be queued after all: no longer pending, counted. */
+  /** Records of a message that will not be queued after all: no longer being checked, counted. */
   private release(count: number, reason: TapDropReason): void {
     if (count === 0) return;
-    this.pendingRecords -= count;
+    this.checkingRecords -= count;
     this.drop(reason, count);
   }
 

@@ -1,32 +1,15 @@
-// The server's JSON log (pino). Tokens, authorization headers and record lines are redacted
-// wherever they might appear in a logged object.
-import pino, { type Logger } from 'pino';
+// The server's JSON log (@tailgate/process's, buffered: the gateway logs a lot). Tokens,
+// authorization headers, passwords and record lines are redacted wherever they might appear in a
+// logged object.
+import { createProcessLogger, type LogLevel } from '@tailgate/process';
+import type pino from 'pino';
+import type { Logger } from 'pino';
 
-export const REDACTED_PATHS = [
-  'token',
-  '*.token',
-  'auth.token',
-  'authorization',
-  '*.authorization',
-  'headers.authorization',
-  'req.headers.authorization',
-  'line',
-  '*.line',
-  'records',
-  '*.records',
-  'password',
-  '*.password',
-];
+export type { LogLevel };
 
-export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+/** Redacted besides what every process redacts (tokens, authorization, record lines). */
+const GATEWAY_REDACTED_PATHS = ['auth.token', 'headers.authorization', 'req.headers.authorization', 'password', '*.password'];
 
 export function createLogger(level: LogLevel, destination?: pino.DestinationStream): Logger {
-  const options: pino.LoggerOptions = {
-    level,
-    base: { service: 'tailgate-gateway' },
-    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-    timestamp: pino.stdTimeFunctions.isoTime,
-    formatters: { level: (label) => ({ level: label }) },
-  };
-  return destination ? pino(options, destination) : pino(options);
+  return createProcessLogger({ service: 'tailgate-gateway', level, redact: GATEWAY_REDACTED_PATHS, stdout: 'buffered' }, destination);
 }

@@ -17,7 +17,14 @@ import {
   podMetadataServiceRef,
   sharedStateServiceRef,
 } from '@tailgate/plugin-sdk';
-import { registerForTest, type RegisteredPlugin } from '@tailgate/plugin-sdk/testing';
+import {
+  type MemoryPluginBus,
+  memoryPluginBus,
+  type MemoryPodMetadata,
+  memoryPodMetadata,
+  registerForTest,
+  type RegisteredPlugin,
+} from '@tailgate/plugin-sdk/testing';
 
 import { FlowTapConfigSchema } from '../flow-tap-config';
 import type { FlowSelector } from '../flow-selector';
@@ -27,8 +34,6 @@ import { registerFlowTapGateway } from '../register-flow-tap';
 import { TAP_USERNAME, newTapCredential, storedCredential } from '../tap-credential';
 import { type TapRef } from '../tap-ref';
 import { credentialKey } from '../tap-state';
-import { type MemoryPluginBus, memoryPluginBus } from './memory-plugin-bus';
-import { type MemoryPodMetadata, memoryPodMetadata } from './memory-pod-metadata';
 
 /** A KubeApi whose SubjectAccessReviews answer from `allowed`; other calls are not made by the flow tap. */
 export interface FakeKube extends KubeApi {

@@ -8,7 +8,7 @@ describe('ShutdownSequence', () => {
     const ran: string[] = [];
     const logged: Record<string, unknown>[] = [];
     const logger = pino({ level: 'info' }, { write: (line: string) => void logged.push(JSON.parse(line) as Record<string, unknown>) });
-    const sequence = new ShutdownSequence(logger);
+    const sequence = new ShutdownSequence('agent', logger);
     sequence.add('first built', () => void ran.push('first built'));
     sequence.add('second built', () => {
       ran.push('second built');
@@ -18,6 +18,11 @@ describe('ShutdownSequence', () => {
     expect(sequence.order).toEqual(['last built', 'second built', 'first built']);
     await Promise.all([sequence.run('SIGTERM'), sequence.run('SIGINT')]);
     expect(ran).toEqual(['last built', 'second built', 'first built']);
+    expect(logged[0]).toMatchObject({
+      msg: 'agent shutting down',
+      reason: 'SIGTERM',
+      steps: ['last built', 'second built', 'first built'],
+    });
     expect(logged.find((entry) => entry.step === 'second built')).toMatchObject({ code: 'EIO', msg: 'shutdown step failed' });
     expect(JSON.stringify(logged)).not.toContain('fire');
   });

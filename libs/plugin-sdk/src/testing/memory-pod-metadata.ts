@@ -1,12 +1,15 @@
-// Pod metadata in memory for specs: the "apiserver's" pods with their real labels and node,
-// changed by the spec as it goes; `failing` makes lookups throw (an apiserver that is away).
-import type { PodMetadata, PodMetadataService } from '@tailgate/plugin-sdk';
+// Pod metadata in memory for plugins' specs: the "apiserver's" pods with their labels and node
+// (none: not bound yet), changed by the spec as it goes; `failing` makes lookups throw (an
+// apiserver that is away).
+import type { PodMetadata, PodMetadataService } from '../pod-metadata';
 
 export interface MemoryPodMetadata extends PodMetadataService {
+  /** Adds or replaces a pod. */
   put(pod: PodMetadata): void;
   delete(namespace: string, name: string): void;
   /** Lookups made so far. */
   readonly lookups: number;
+  /** While true, lookups reject. Default false. */
   failing: boolean;
 }
 

@@ -1,21 +1,24 @@
-// A PluginBus in memory for specs: delivers synchronously, in publish order, and keeps what was
-// published so a spec can check what crossed the "network".
-import type { PluginBus } from '@tailgate/plugin-sdk';
+// A PluginBus in memory for plugins' specs: delivers synchronously, in publish order, keeps what
+// was published so a spec can check what crossed the "network", and can be made to fail.
+import type { PluginBus } from '../plugin-bus';
 
 export interface MemoryPluginBus extends PluginBus {
   readonly published: { readonly channel: string; readonly message: string }[];
   /** Handlers on a channel now. */
   listeners(channel: string): number;
+  /** While true, publish rejects (a bus that is down). Default false. */
+  down: boolean;
 }
 
 export function memoryPluginBus(): MemoryPluginBus {
   const handlers = new Map<string, Set<(message: string) => void>>();
-  const published: { channel: string; message: string }[] = [];
-  return {
-    published,
+  const bus: MemoryPluginBus = {
+    published: [],
+    down: false,
     listeners: (channel) => handlers.get(channel)?.size ?? 0,
     async publish(channel, message) {
-      published.push({ channel, message });
+      if (bus.down) throw new Error('bus down');
+      bus.published.push({ channel, message });
       for (const handler of [...(handlers.get(channel) ?? [])]) handler(message);
     },
     async subscribe(channel, onMessage) {
@@ -26,4 +29,5 @@ export function memoryPluginBus(): MemoryPluginBus {
       return async () => void set.delete(handler);
     },
   };
+  return bus;
 }

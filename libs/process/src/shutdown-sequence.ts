@@ -1,9 +1,9 @@
-// The named steps that undo what the composition root built, run in the reverse order of building
+// The named steps that undo what a composition root built, run in the reverse order of building
 // (the last thing started stops first). Each step is logged with its name and duration; a failing
 // step is logged by its error code and the sequence goes on. Running it twice runs it once.
 import type { Logger } from 'pino';
 
-import { errorCode } from './worker-error';
+import { errorCode } from './process-error';
 
 interface ShutdownStep {
   readonly name: string;
@@ -14,7 +14,11 @@ export class ShutdownSequence {
   private readonly steps: ShutdownStep[] = [];
   private running: Promise<void> | undefined;
 
-  constructor(private readonly logger: Logger) {}
+  /** @param role what is shutting down (`agent`, `worker`), as the first line says it */
+  constructor(
+    private readonly role: string,
+    private readonly logger: Logger,
+  ) {}
 
   /** Registers what undoes the step just built. */
   add(name: string, run: () => Promise<void> | void): void {
@@ -32,7 +36,7 @@ export class ShutdownSequence {
   }
 
   private async runSteps(reason: string): Promise<void> {
-    this.logger.info({ reason, steps: this.order }, 'worker shutting down');
+    this.logger.info({ reason, steps: this.order }, `${this.role} shutting down`);
     for (const step of [...this.steps].reverse()) {
       const started = performance.now();
       try {
