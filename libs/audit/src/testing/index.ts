@@ -1,0 +1,2 @@
+export * from './audit-samples';
+export * from './memory-audit-sink';
