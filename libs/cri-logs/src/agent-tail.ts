@@ -1,8 +1,10 @@
 // The tailing engine of the node agent and of the in-gateway node-file source: follows a set of
 // container directories, each from the beginning of its file, its current end or a saved position,
-// and reads what they append a step at a time. Every followed container is polled once per step,
-// so a chatty one cannot starve the others; one read buffer serves them all. Waits on inotify
-// (fs.watch on the followed directories) with a slow poll as the fallback.
+// and reads what they append a step at a time. A step polls each container at most once, so a
+// chatty one cannot starve the others; one read buffer serves them all. Waits on inotify (fs.watch
+// on the followed directories) with a slow poll as the fallback; a step after a wake-up polls only
+// the containers that changed, have more to read or were not read for a poll interval, and looks
+// for a rotation's or restart's new file only where a name changed (see poll-plan).
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import type { LogRecord } from '@tailgate/plugin-sdk';
@@ -12,12 +14,13 @@ import { ContainerFileTailer, type TailCounts, type TailerPoll } from './contain
 import type { ContainerLogDir, TailerOptions } from './container-log-dir';
 import { snapshotLogFile } from './log-file-snapshot';
 import { positionAtTop } from './open-tail';
+import { type FollowedState, planPoll, type StepCause } from './poll-plan';
 import type { TailerStart, TailPosition } from './tail-position';
 
 export interface AgentTailOptions extends TailerOptions {
   /** Most records in one batch; also what one step reads of one container at most (about). */
   readonly maxBatchRecords: number;
-  /** Longest wait between two steps when no change woke us, in ms. */
+  /** Longest wait between two steps when no change woke us, in ms; also the longest an idle container goes unread. */
   readonly pollIntervalMs: number;
   /** Wake on inotify events of the followed directories. */
   readonly watchFiles: boolean;
@@ -41,10 +44,13 @@ export interface AgentTailStep {
   readonly busy: boolean;
 }
 
-interface Followed {
+interface Followed extends FollowedState {
   readonly tailer: ContainerFileTailer;
   /** Code of the last read error, so a persisting one is reported once. */
   failing?: string;
+  idle: boolean;
+  polledAt: number;
+  namesCheckedAt: number;
 }
 
 const NO_COUNTS: TailCounts = { bytes: 0, records: 0, malformed: 0, truncated: 0, rotations: 0, truncations: 0, gaps: 0 };
@@ -56,6 +62,8 @@ export class AgentTail {
   /** Counts of the containers no longer followed. */
   private retired = NO_COUNTS;
   private stepping: Promise<AgentTailStep> | undefined;
+  /** What the next step follows; a busy step leaves it as it was, so the loop's next one reads as much. */
+  private cause: StepCause = 'direct';
 
   constructor(private readonly options: AgentTailOptions) {
     this.buffer = Buffer.allocUnsafe(options.readChunkBytes);
@@ -65,7 +73,8 @@ export class AgentTail {
   /** Starts following a container directory; false when it is followed already. Never throws. */
   start(dir: ContainerLogDir, from: TailFrom): boolean {
     if (this.followed.has(dir.path)) return false;
-    this.followed.set(dir.path, { tailer: new ContainerFileTailer(dir, this.options, tailerStart(dir.path, from), this.buffer) });
+    const tailer = new ContainerFileTailer(dir, this.options, tailerStart(dir.path, from), this.buffer);
+    this.followed.set(dir.path, { tailer, idle: false, polledAt: Number.NEGATIVE_INFINITY, namesCheckedAt: Number.NEGATIVE_INFINITY });
     this.wakeup?.sync(this.paths());
     return true;
   }
@@ -111,7 +120,9 @@ export class AgentTail {
     if (this.stepping) throw new Error('AgentTail.step is already running');
     this.stepping = this.readAll();
     try {
-      return await this.stepping;
+      const step = await this.stepping;
+      if (!step.busy) this.cause = 'direct';
+      return step;
     } finally {
       this.stepping = undefined;
     }
@@ -119,7 +130,10 @@ export class AgentTail {
 
   /** Resolves on the next change in a followed directory, after pollIntervalMs, or on abort. */
   async wait(signal: AbortSignal): Promise<void> {
-    if (this.wakeup) return this.wakeup.wait(this.options.pollIntervalMs, signal);
+    if (this.wakeup) {
+      this.cause = (await this.wakeup.wait(this.options.pollIntervalMs, signal)) ? 'woken' : 'timed-out';
+      return;
+    }
     await sleep(this.options.pollIntervalMs, undefined, { signal }).catch(() => undefined);
   }
 
@@ -147,7 +161,12 @@ export class AgentTail {
     const events: AgentTailEvent[] = [];
     let busy = false;
     for (const [path, followed] of [...this.followed]) {
-      const poll = await this.poll(followed, events);
+      const now = performance.now();
+      const plan = planPoll(this.cause, this.wakeup?.take(path) ?? 'unwatched', followed, now, this.options.pollIntervalMs);
+      if (plan === 'skip') continue;
+      followed.polledAt = now;
+      if (plan === 'read-and-look') followed.namesCheckedAt = now;
+      const poll = await this.poll(followed, events, plan === 'read-and-look');
       if (!poll) continue;
       const { dir } = followed.tailer;
       if (poll.gap) events.push({ type: 'gap', dir });
@@ -160,10 +179,11 @@ export class AgentTail {
     return { events, busy };
   }
 
-  private async poll(followed: Followed, events: AgentTailEvent[]): Promise<TailerPoll | undefined> {
+  private async poll(followed: Followed, events: AgentTailEvent[], lookForNewFiles: boolean): Promise<TailerPoll | undefined> {
     try {
-      const poll = await followed.tailer.poll(this.options.maxBatchRecords);
+      const poll = await followed.tailer.poll(this.options.maxBatchRecords, lookForNewFiles);
       followed.failing = undefined;
+      followed.idle = poll.idle;
       return poll;
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? 'unknown';

@@ -86,8 +86,12 @@ export class ContainerFileTailer {
     return this.lastCursor === undefined ? position : { ...position, cursor: this.lastCursor };
   }
 
-  /** Reads until end of file or until at least `maxRecords` records were decoded. */
-  async poll(maxRecords: number): Promise<TailerPoll> {
+  /**
+   * Reads until end of file or until at least `maxRecords` records were decoded.
+   * @param lookForNewFiles at end of file, check for a rotation or a restart's new file (false when
+   *   the caller knows no name in the directory changed: inotify reported none).
+   */
+  async poll(maxRecords: number, lookForNewFiles = true): Promise<TailerPoll> {
     const records: LogRecord[] = [];
     let gap = false;
     if (!this.reader) {
@@ -101,7 +105,7 @@ export class ContainerFileTailer {
         if (read === REWRITTEN) await this.startOverTruncated(records);
         else if (read > 0) continue;
         else {
-          const next = await this.followRotation(records);
+          const next = await this.followRotation(records, lookForNewFiles);
           if (next !== 'switched') return { records, idle: true, gone: next === 'gone', gap };
         }
       }
@@ -174,10 +178,11 @@ export class ContainerFileTailer {
    * At end of file: move on when the container restarted or the file was renamed away, through
    * every file written since (several rotations may happen between two polls), oldest first.
    */
-  private async followRotation(records: LogRecord[]): Promise<'same' | 'switched' | 'gone'> {
+  private async followRotation(records: LogRecord[], lookForNewFiles: boolean): Promise<'same' | 'switched' | 'gone'> {
     const reader = this.reader;
     if (!reader) return 'same';
     if (this.unread.length === 0) {
+      if (!lookForNewFiles) return 'same';
       const change = await this.changeOf(reader);
       if (change === 'same' || change === 'gone') return change;
       if (change === 'truncated') {

@@ -1,0 +1,31 @@
+// Which followed containers a step of AgentTail reads, and where it also looks for a new file (a
+// rotation's or a restart's `<n+1>.log`, which costs a stat that fails while there is none). After
+// an inotify wake-up only the directories that changed, those with more to read and those not read
+// for a poll interval are read. A new file is looked for only where a name changed (inotify
+// reports creations and renames), where nothing is watched, or where no look was taken for
+// NAME_CHECK_INTERVALS poll intervals: the safety net for an event the kernel dropped. A step that
+// did not follow a wait reads everything and looks everywhere, as before.
+import type { DirectoryChange } from './change-wakeup';
+
+/** What the step follows: no wait (`direct`), a wait an inotify event ended, or one that timed out. */
+export type StepCause = 'direct' | 'woken' | 'timed-out';
+
+export interface FollowedState {
+  /** The last read reached the end of the file. */
+  readonly idle: boolean;
+  /** When it was last read, and last looked for a new file (ms, the tail's clock). */
+  readonly polledAt: number;
+  readonly namesCheckedAt: number;
+}
+
+export type PollPlan = 'skip' | 'read' | 'read-and-look';
+
+/** A missed rotation or restart is noticed within this many poll intervals even if its event was lost. */
+export const NAME_CHECK_INTERVALS = 10;
+
+export function planPoll(cause: StepCause, change: DirectoryChange, state: FollowedState, now: number, pollIntervalMs: number): PollPlan {
+  if (cause === 'direct' || change === 'renamed' || change === 'unwatched') return 'read-and-look';
+  if (now - state.namesCheckedAt >= NAME_CHECK_INTERVALS * pollIntervalMs) return 'read-and-look';
+  const due = cause === 'timed-out' || change === 'written' || !state.idle || now - state.polledAt >= pollIntervalMs;
+  return due ? 'read' : 'skip';
+}
