@@ -1,4 +1,6 @@
-# The gateway image used by k8s/tailgate.yaml: docker build -t tailgate:dev .
+# The one Tailgate image (k8s/tailgate.yaml): docker build -t tailgate:dev .
+# Its default command runs the gateway; the same image runs the node agent
+# (node apps/agent/dist/main.js) and the worker (node apps/worker/dist/main.js).
 FROM node:20-bookworm-slim AS build
 WORKDIR /src
 COPY . .
