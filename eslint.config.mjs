@@ -56,7 +56,7 @@ export default tseslint.config(
           root: 'apps/gateway/src',
           layers: [
             ['model', 'logging'],
-            ['metrics', 'wire', 'redis'],
+            ['metrics', 'wire', 'redis', 'audit'],
             ['access', 'auth', 'quotas', 'cluster', 'pod-metadata', 'kube', 'k8s'],
             ['connections', 'streams'],
             ['socket', 'http'],

@@ -22,6 +22,7 @@ describe('gateway lifecycle', () => {
       'new connections',
       'subscriptions',
       'access changes',
+      'audit trail',
       'jobs',
       'bus',
       'plugins',

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { createAuditTrail } from '@tailgate/audit';
 import { createLogBus, InProcessLogBus, recordsChannel, type ReplayableLogBus } from '@tailgate/bus';
 import type { TailgateConfig } from '@tailgate/config';
 import { BullmqJobRunner, InProcessJobRunner, type JobRunner, PromJobMetrics } from '@tailgate/jobs';
@@ -17,6 +18,7 @@ import type { Logger } from 'pino';
 
 import { AccessRevalidation } from './access/access-revalidation';
 import { AccessService } from './access/access.service';
+import { GatewayAudit } from './audit/gateway-audit';
 import { AuthenticationService } from './auth/authentication.service';
 import { BUNDLED_PLUGINS } from './bundled-plugins';
 import { createStreamSupervision } from './cluster/create-stream-supervision';
@@ -28,6 +30,7 @@ import { PluginHttpRoutes } from './http/plugin-http-routes';
 import { createLogger } from './logging/create-logger';
 import { NestPinoLogger } from './logging/nest-pino-logger';
 import { GatewayMetrics } from './metrics/gateway-metrics';
+import { PromAuditMetrics } from './metrics/prom-audit-metrics';
 import type { BusFrame } from './model/bus-message';
 import { errorName } from './model/error-name';
 import { JsonFrameBus } from './model/json-frame-bus';
@@ -76,9 +79,14 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   // Plugins and what they are given (the bus too: plugins may publish on channels of their own).
   const bus = createBus(config, logger);
   const metrics = new GatewayMetrics();
+  // The audit trail first: a sink it cannot open (a policy, token or CA file) fails the start.
+  const audit = await createGatewayAudit(config, metrics, logger).catch(async (error: unknown) => {
+    await bus.close();
+    throw error;
+  });
   const pluginHttp = new PluginHttpRoutes(metrics.pluginHttpRequests, logger.child({ component: 'plugin-http' }));
   const host = await buildHostServices(config, logger, bus, metrics.registry, pluginHttp).catch(async (error: unknown) => {
-    await bus.close();
+    await Promise.all([bus.close(), audit.close()]);
     throw error;
   });
   const jobs = createJobRunner(config, metrics, logger);
@@ -90,7 +98,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     logger: (plugin) => logger.child({ plugin }),
   });
   if (!loaded.ok) {
-    await new ShutdownSequence([step('jobs', () => jobs.close()), step('bus', () => bus.close()), ...host.stopSteps], logger).run();
+    const steps = [step('jobs', () => jobs.close()), step('bus', () => bus.close()), step('audit trail', () => audit.close())];
+    await new ShutdownSequence([...steps, ...host.stopSteps], logger).run();
     throw new ConfigurationError(loaded.problems);
   }
   const { registry } = loaded;
@@ -114,7 +123,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   // The transport: the Socket.IO server first, so subscriptions deliver to its namespace from the start.
   const { io, namespace } = createLogsServer(config.server, metrics);
   const subscriptions = new SubscriptionService(
-    { registry, access, supervisor, bus: supervision.listenerBus, namespace, quotas, metrics, logger: pluginLogger },
+    { registry, access, supervisor, bus: supervision.listenerBus, namespace, quotas, metrics, audit, logger: pluginLogger },
     { idleGraceMs, maxBatchRecords, reorderWindowMs, drainTimeoutMs, maxBacklogSinceMs, maxBacklogTail, channelOf },
   );
   // Cluster changes drop the decisions they affect and re-check the listeners they touch at once.
@@ -122,7 +131,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const unsubscribes = host.accessChanges.map((feed) => feed((change) => revalidation.apply(change)));
   const sessions = new SessionReview(authentication, subscriptions, pluginLogger);
   const recheck = new PeriodicRecheck(sessions, subscriptions, config.access.recheckIntervalMs, pluginLogger);
-  const admission = new ConnectionAdmission(authentication, config.connections, metrics, pluginLogger);
+  const admission = new ConnectionAdmission(authentication, config.connections, metrics, audit, pluginLogger);
   const socketSettings = new SocketSettings(config.streams.listenerBufferBytes, config.streams.connectionBufferBytes);
 
   const app = await NestFactory.create(GatewayModule.forRoot({ logger, metrics, health, admission, subscriptions, socketSettings }), {
@@ -146,6 +155,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
         for (const unsubscribe of unsubscribes) unsubscribe();
         await revalidation.stop();
       }),
+      // Every stream has ended (and was recorded so): what is queued is delivered, the sinks close.
+      step('audit trail', () => audit.close()),
       // Running jobs are aborted (on Redis: back in the queue) before the plugins and the bus they use go.
       step('jobs', () => jobs.close()),
       step('bus', () => bus.close()),
@@ -172,6 +183,16 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     shutdownSteps: shutdown.steps.map((s) => s.name),
     close: () => shutdown.run(),
   };
+}
+
+/** The audit trail the `audit:` settings describe (inert when off); its delivery counted on /metrics. */
+async function createGatewayAudit(config: TailgateConfig, metrics: GatewayMetrics, logger: Logger): Promise<GatewayAudit> {
+  const auditLogger = logger.child({ component: 'audit' });
+  const recorder = await createAuditTrail(config.audit, {
+    metrics: new PromAuditMetrics(metrics.registry),
+    onDeliveryFailure: ({ sink, events, error }) => auditLogger.warn({ sink, events, err: errorName(error) }, 'audit events not delivered'),
+  });
+  return new GatewayAudit(recorder);
 }
 
 /**

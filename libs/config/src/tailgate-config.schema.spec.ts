@@ -32,3 +32,22 @@ describe('jobs settings', () => {
     for (const schema of [...Object.values(rest), ...Object.values(http.unwrap().shape)]) expect(described(schema)).toBe(true);
   });
 });
+
+describe('audit settings', () => {
+  it('leave the audit trail off by default, with no sink', () => {
+    const parsed = parseConfig({});
+    expect(parsed.ok && parsed.config.audit).toMatchObject({ enabled: false, stdout: false });
+    expect(parsed.ok && parsed.config.audit.file).toBeUndefined();
+    expect(parsed.ok && parsed.config.audit.webhook).toBeUndefined();
+  });
+
+  it('take the file and webhook sinks with their defaults, and name a bad setting', () => {
+    const parsed = parseConfig({
+      audit: { enabled: true, file: { path: '/var/log/tailgate/audit.log' }, webhook: { url: 'https://siem' } },
+    });
+    expect(parsed.ok && parsed.config.audit.file?.path).toBe('/var/log/tailgate/audit.log');
+    expect(parsed.ok && parsed.config.audit.webhook?.maxAttempts).toBeGreaterThan(0);
+    const bad = parseConfig({ audit: { enabled: true, webhook: { url: 'ftp://siem' } } });
+    expect(bad.ok ? '' : bad.problems.join('\n')).toContain('audit.webhook.url:');
+  });
+});

@@ -1,5 +1,6 @@
 // The schema of tailgate.yaml. Every setting has a description and a default here; the README's
 // configuration table is generated from this file (`npm run docs:config`).
+import { AuditSettingsSchema } from '@tailgate/audit';
 import { ReplaySettingsSchema } from '@tailgate/bus';
 import { KubeConfigSchema } from '@tailgate/kube';
 import { z } from 'zod';
@@ -344,6 +345,8 @@ export const TailgateConfigSchema = z
     podMetadata: PodMetadataConfigSchema,
     log: LogConfigSchema,
     jobs: JobsConfigSchema,
+    // Off by default; turning it on needs a sink (audit.file, audit.stdout or audit.webhook). See docs/security.md "Audit trail".
+    audit: AuditSettingsSchema,
     plugins: z
       .record(z.string().regex(/^[a-z][a-z0-9-]*$/), PluginEntrySchema)
       .default({})

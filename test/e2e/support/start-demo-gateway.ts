@@ -62,14 +62,14 @@ export interface DemoGateway {
 /**
  * @param streams overrides of the `streams` settings
  * @param quotas the `quotas` settings; default: the built-in ones
- * @param edge the connection limits and allowed browser origins; default: the built-in ones
+ * @param edge the connection limits and allowed browser origins, and the audit trail; default: the built-in ones (audit off)
  */
 export async function startDemoGateway(
   pods: readonly DemoPod[],
   redisUrl?: string,
   streams: Readonly<Record<string, unknown>> = {},
   quotas?: Readonly<Record<string, unknown>>,
-  edge: Pick<DemoWorldOptions, 'connections' | 'corsOrigins'> = {},
+  edge: Pick<DemoWorldOptions, 'connections' | 'corsOrigins' | 'audit'> = {},
 ): Promise<DemoGateway> {
   const dir = mkdtempSync(join(tmpdir(), 'tailgate-e2e-'));
   const world = createDemoWorld(dir, {

@@ -1,7 +1,9 @@
+import type { AuditConnection } from '@tailgate/audit';
 import { ConnectionsConfigSchema } from '@tailgate/config';
 import type { AuthenticationResult } from '@tailgate/plugin-sdk';
 import { describe, expect, it } from 'vitest';
 
+import type { AuthenticationFailureDetail } from '../audit/gateway-audit';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { type Admission, type ConnectionAttempt, ConnectionAdmission } from './connection-admission';
 
@@ -18,19 +20,27 @@ function setup(limits: Record<string, unknown> = {}) {
     },
   };
   const metrics = new GatewayMetrics();
+  const audited: { connection: AuditConnection; detail: AuthenticationFailureDetail }[] = [];
+  const audit = {
+    authenticationFailed: (connection: AuditConnection, detail: AuthenticationFailureDetail) => {
+      audited.push({ connection, detail });
+      return `audit-${audited.length}`;
+    },
+  };
   const admission = new ConnectionAdmission(
     authentication,
     ConnectionsConfigSchema.parse(limits),
     metrics,
+    audit,
     { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
     () => 0,
   );
   const refusals = async (reason: string) =>
     (await metrics.connectionRefusals.get()).values.find((v) => v.labels.reason === reason)?.value ?? 0;
-  return { admission, asked, lines, refusals };
+  return { admission, asked, lines, refusals, audited };
 }
 
-const attempt = (auth: unknown, peer = '10.0.0.1', headers = {}): ConnectionAttempt => ({ peer, headers, auth });
+const attempt = (auth: unknown, peer = '10.0.0.1', headers = {}): ConnectionAttempt => ({ peer, headers, auth, connectionId: 'conn-1' });
 const codeOf = (admission: Admission) => (admission.ok ? 'ok' : admission.error.code);
 
 describe('ConnectionAdmission', () => {
@@ -98,5 +108,23 @@ describe('ConnectionAdmission', () => {
       expect(line).toContain('10.0.0.1');
       expect(line).not.toContain('secret');
     }
+  });
+
+  it('records a failed authentication in the audit trail, with where it came from and never the token', async () => {
+    const { admission, audited, lines } = setup();
+    await admission.admit(attempt({ token: 'secret-wrong-token' }, '::ffff:10.0.0.7', { 'user-agent': 'tailgate-cli/1' }));
+    await admission.admit(attempt({}));
+    expect(audited).toEqual([
+      {
+        connection: { sourceIPs: ['10.0.0.7'], userAgent: 'tailgate-cli/1', connectionId: 'conn-1' },
+        detail: { tokenOffered: true, reason: 'rejected' },
+      },
+      { connection: { sourceIPs: ['10.0.0.1'], connectionId: 'conn-1' }, detail: { tokenOffered: false, reason: 'rejected' } },
+    ]);
+    expect(lines.filter((line) => line.includes('authentication failed'))).toEqual([
+      expect.stringContaining('"auditID":"audit-1"'),
+      expect.stringContaining('"auditID":"audit-2"'),
+    ]);
+    expect(JSON.stringify(audited)).not.toContain('secret');
   });
 });

@@ -1,19 +1,23 @@
 // Decides whether a /logs connection may open, in order: the client address's connection rate,
 // the handshake (`auth` and protocol version), the failing-credential rate (before any
 // authenticator is asked), authentication, then the user's open connections. Every refusal is
-// counted and logged without the token; a run of rate-limit refusals logs one warning.
+// counted and logged without the token; a run of rate-limit refusals logs one warning. A failed
+// authentication is also an audit event (sourceIPs, user agent, the connection's id).
 import type { IncomingHttpHeaders } from 'node:http';
 
+import type { AuditConnection } from '@tailgate/audit';
 import type { ConnectionsConfig } from '@tailgate/config';
 import type { ConnectErrorData } from '@tailgate/contracts';
 import type { PluginLogger, Subject } from '@tailgate/plugin-sdk';
 
+import type { GatewayAudit } from '../audit/gateway-audit';
 import type { AuthenticationService } from '../auth/authentication.service';
 import { readHandshake } from '../auth/read-handshake';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import { clientAddress } from './client-address';
 import { credentialFingerprinter } from './credential-fingerprint';
 import { KeyedRateLimit, type RateDecision } from './keyed-rate-limit';
+import { sourceIPs } from './source-ips';
 import { UserConnections } from './user-connections';
 
 export interface ConnectionAttempt {
@@ -22,6 +26,8 @@ export interface ConnectionAttempt {
   readonly headers: IncomingHttpHeaders;
   /** The handshake's `auth`, as the client sent it. */
   readonly auth: unknown;
+  /** The id the connection will have (its socket id), to correlate audit events and logs. */
+  readonly connectionId: string;
 }
 
 export type Admission =
@@ -29,6 +35,8 @@ export type Admission =
       readonly ok: true;
       readonly subject: Subject;
       readonly token: string;
+      /** Where it came from, as the audit trail records it. */
+      readonly connection: AuditConnection;
       readonly expiresAt?: Date;
       /** Gives the user's connection slot back; call once the connection is gone (more calls do nothing). */
       readonly release: () => void;
@@ -54,6 +62,7 @@ export class ConnectionAdmission {
     private readonly authentication: Pick<AuthenticationService, 'authenticate'>,
     private readonly config: ConnectionsConfig,
     private readonly metrics: GatewayMetrics,
+    private readonly audit: Pick<GatewayAudit, 'authenticationFailed'>,
     private readonly logger: PluginLogger,
     now: () => number = Date.now,
   ) {
@@ -78,9 +87,13 @@ export class ConnectionAdmission {
       return this.refuse('credential_rate', REFUSALS.credential_rate, { address }, this.failingCredentials.take(fingerprint));
     }
     const result = await this.authentication.authenticate(handshake.token);
+    const connection = this.connectionOf(attempt);
     if (!result.ok) {
       if (fingerprint !== undefined) this.failingCredentials.take(fingerprint);
-      this.logger.info({ address, reason: result.reason }, 'connection refused: authentication failed');
+      const tokenOffered = handshake.token !== undefined;
+      const auditID = this.audit.authenticationFailed(connection, { tokenOffered, reason: result.reason });
+      const context = { address, connection: attempt.connectionId, auditID, reason: result.reason };
+      this.logger.info(context, 'connection refused: authentication failed');
       return { ok: false, error: REFUSALS.unauthenticated };
     }
     const user = result.subject.user;
@@ -89,8 +102,18 @@ export class ConnectionAdmission {
       ok: true,
       subject: result.subject,
       token: handshake.token ?? '',
+      connection,
       ...(result.expiresAt && { expiresAt: result.expiresAt }),
       release: this.slotOf(user),
+    };
+  }
+
+  private connectionOf(attempt: ConnectionAttempt): AuditConnection {
+    const userAgent = attempt.headers['user-agent'];
+    return {
+      sourceIPs: sourceIPs(attempt.peer, attempt.headers, this.config.clientAddressHeader),
+      ...(userAgent !== undefined && { userAgent }),
+      connectionId: attempt.connectionId,
     };
   }
 

@@ -70,6 +70,8 @@ export interface DemoWorldOptions {
   readonly corsOrigins?: readonly string[];
   readonly podMetadataReloadMs?: number;
   readonly logLevel?: string;
+  /** The `audit` settings; default: off. */
+  readonly audit?: Readonly<Record<string, unknown>>;
 }
 
 /** Writes the token file, the pod metadata and the pod log directory under `dir`. */
@@ -93,6 +95,7 @@ export function createDemoWorld(dir: string, options: DemoWorldOptions = {}): De
     ...(options.redisUrl && { redis: { url: options.redisUrl, ...(options.redisKeyPrefix && { keyPrefix: options.redisKeyPrefix }) } }),
     ...(options.streams && { streams: options.streams }),
     ...(options.quotas && { quotas: options.quotas }),
+    ...(options.audit && { audit: options.audit }),
     log: { level: options.logLevel ?? 'info' },
     podMetadata: { kind: 'file', path: podFile, reloadIntervalMs: options.podMetadataReloadMs ?? 500 },
     authentication: { authenticators: ['static-tokens.tokens'] },

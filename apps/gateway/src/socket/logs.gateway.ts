@@ -41,13 +41,14 @@ export class LogsGateway implements OnGatewayInit<LogsNamespace>, OnGatewayConne
   afterInit(namespace: LogsNamespace): void {
     namespace.use((socket, next) => {
       const { address, headers, auth } = socket.handshake;
-      void this.admission.admit({ peer: address, headers, auth }).then(
+      void this.admission.admit({ peer: address, headers, auth, connectionId: socket.id }).then(
         (admitted) => {
           if (!admitted.ok) return next(connectError(admitted.error));
           // One literal with every field: added one by one to Socket.IO's empty object, they would
           // spill into a separate property store on every connection.
           socket.data = {
             subject: admitted.subject,
+            connection: admitted.connection,
             token: admitted.token,
             subscriptions: new SubscriptionIds(),
             listenerBufferBytes: this.settings.listenerBufferBytes,
@@ -58,7 +59,7 @@ export class LogsGateway implements OnGatewayInit<LogsNamespace>, OnGatewayConne
           holdSlotUntilConnected(socket);
           guardRequests(socket);
           this.metrics.connections.inc();
-          this.logger.info({ user: admitted.subject.user, socket: socket.id }, 'client connected');
+          this.logger.info({ user: admitted.subject.user, connection: socket.id }, 'client connected');
           next();
         },
         (error: unknown) => {
@@ -86,8 +87,9 @@ export class LogsGateway implements OnGatewayInit<LogsNamespace>, OnGatewayConne
     @AckCallback() ack: AckFn<SubscribeResult>,
   ): Promise<void> {
     const outcome = await this.subscriptions.subscribe(socket, body);
-    if (outcome.ack.ok) this.logger.info({ user: socket.data.subject.user, sub: outcome.ack.id }, 'subscribed');
-    else this.logger.info({ user: socket.data.subject.user, code: outcome.ack.error.code }, 'subscribe refused');
+    const { user } = socket.data.subject;
+    if (outcome.ack.ok) this.logger.info({ user, connection: socket.id, sub: outcome.ack.id }, 'subscribed');
+    else this.logger.info({ user, connection: socket.id, code: outcome.ack.error.code }, 'subscribe refused');
     reply(ack, outcome.ack);
     await outcome.activate?.();
   }

@@ -24,8 +24,9 @@ export class SessionReview {
     const expired = expiresAt !== undefined && expiresAt <= this.now();
     const stillValid = !expired && (await this.authentication.authenticate(token)).ok;
     if (stillValid || !socket.connected) return;
-    this.logger.info({ user: socket.data.subject.user, socket: socket.id, expired }, 'credentials no longer valid; disconnecting');
-    this.subscriptions.endAll(socket, 'unauthenticated');
+    this.logger.info({ user: socket.data.subject.user, connection: socket.id, expired }, 'credentials no longer valid; disconnecting');
+    const reason = expired ? 'the credentials expired' : 'the credentials are no longer accepted';
+    this.subscriptions.endAll(socket, 'unauthenticated', { authorizer: 'authentication', reason });
     socket.disconnect(true);
   }
 }

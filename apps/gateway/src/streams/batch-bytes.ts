@@ -10,9 +10,22 @@ const NODE_OVERHEAD = 10;
 
 export function batchBytes(batch: readonly WireRecord[]): number {
   let bytes = 0;
-  for (const r of batch) {
-    bytes += RECORD_OVERHEAD + r.ts.length + r.ns.length + r.pod.length + r.container.length + r.stream.length + r.line.length;
-    bytes += r.cursor.length + (r.node === undefined ? 0 : NODE_OVERHEAD + r.node.length);
-  }
+  for (const r of batch) bytes += recordBytes(r);
   return bytes;
+}
+
+/** About how many bytes one record takes on the wire. */
+export function recordBytes(r: WireRecord): number {
+  const node = r.node === undefined ? 0 : NODE_OVERHEAD + r.node.length;
+  return (
+    RECORD_OVERHEAD +
+    r.ts.length +
+    r.ns.length +
+    r.pod.length +
+    r.container.length +
+    r.stream.length +
+    r.line.length +
+    r.cursor.length +
+    node
+  );
 }

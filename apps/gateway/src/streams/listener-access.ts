@@ -6,11 +6,12 @@ import { deniedEvent, hiddenEvent, targetAddedEvent, type WireTarget } from '@ta
 import type { PluginLogger, RecordRule } from '@tailgate/plugin-sdk';
 
 import { type AccessService, AUTHORIZER_ERROR } from '../access/access.service';
+import { auditTargetOf } from '../audit/listener-audit';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import { fromWireTarget } from '../model/bus-message';
 import type { SlowListeners } from './slow-listeners';
 import type { StreamListener } from './stream-listener';
-import { compileAccess, type TargetAccess } from './target-access';
+import { compileAccess, PASS, type TargetAccess } from './target-access';
 
 export interface ListenerAccessDeps {
   readonly streamId: string;
@@ -38,7 +39,30 @@ export class ListenerAccess {
   async ensureDecided(listener: StreamListener, key: string, target: WireTarget): Promise<void> {
     if (listener.access.has(key)) return;
     const access = await this.decide(listener, target);
-    if (!listener.access.has(key)) listener.access.set(key, access);
+    if (listener.access.has(key)) return;
+    listener.access.set(key, access);
+    this.audit(listener, key, target);
+  }
+
+  /** Tells the listener's audit trail its access to a target now; it records what changed. */
+  audit(listener: StreamListener, key: string, target: WireTarget): void {
+    const access = listener.access.get(key);
+    if (access === undefined || !listener.audit.active) return;
+    const { authorizer } = access;
+    const decision = access.allowed
+      ? { result: access.predicate === PASS ? ('allow' as const) : ('conditional' as const), authorizer }
+      : { result: 'deny' as const, authorizer, reason: access.reason };
+    const change = listener.audit.decided(key, auditTargetOf(target), decision);
+    if (change.kind === 'unchanged') return;
+    const context = {
+      stream: this.deps.streamId,
+      user: listener.subject.user,
+      connection: listener.id,
+      target: key,
+      auditID: change.auditID,
+    };
+    if (change.kind === 'revoked') this.deps.logger.info({ ...context, authorizer, reason: decision.reason }, 'access revoked');
+    else this.deps.logger.debug({ ...context, decision: decision.result, authorizer }, 'target decided');
   }
 
   /** Tells a listener about a target: `target added` when it may read it, else once `denied` or `hidden`. */

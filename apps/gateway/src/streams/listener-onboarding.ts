@@ -22,6 +22,7 @@ import { replayWireBacklog } from './replay-backlog';
 import type { SlowListeners } from './slow-listeners';
 import type { StreamDescriptor } from '../model/stream-descriptor';
 import { type ListenerRequest, mayRead, type StreamListener } from './stream-listener';
+import { creditBatch } from './delivered-tally';
 import { sortByTime } from './time-order';
 import { toWireBacklog } from './wire-backlog';
 
@@ -170,7 +171,7 @@ export class ListenerOnboarding {
   /** A connection that did not take anything for `drainTimeoutMs` while a backlog waited on it. */
   private disconnectStalled(listener: StreamListener): void {
     this.deps.logger.warn(
-      { stream: this.deps.stream.id, user: listener.subject.user, socket: listener.id, waitedMs: this.deps.drainTimeoutMs },
+      { stream: this.deps.stream.id, user: listener.subject.user, connection: listener.id, waitedMs: this.deps.drainTimeoutMs },
       'disconnected a client that stopped reading its backlog',
     );
     this.deps.metrics.stalledDisconnects.inc();
@@ -232,6 +233,7 @@ export class ListenerOnboarding {
       const batch = records.slice(i, i + max);
       listener.socket.emit('records', recordsEvent(this.deps.stream.id, batch));
       this.deps.metrics.recordsDelivered.inc(batch.length);
+      creditBatch(listener, batch);
     }
   }
 }

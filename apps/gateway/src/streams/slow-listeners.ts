@@ -17,6 +17,7 @@ import {
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import { outstandingBytes } from '../wire/outstanding-bytes';
 import { batchBytes } from './batch-bytes';
+import { creditBatch } from './delivered-tally';
 import { SlowLane } from './slow-lane';
 import type { StreamListener } from './stream-listener';
 
@@ -76,6 +77,7 @@ export class SlowListeners {
     if (this.isBehind(listener)) return this.queueRecords([listener], batch);
     listener.socket.emit('records', recordsEvent(this.streamId, batch));
     this.deps.metrics.recordsDelivered.inc(batch.length);
+    creditBatch(listener, batch);
   }
 
   /** Queues one batch for slow listeners (shared, sized once), each dropping its oldest past its cap. */
@@ -146,7 +148,9 @@ export class SlowListeners {
       for (const { item, droppedBefore } of entries) {
         if (droppedBefore > 0) listener.socket.emit('dropped', droppedEvent(this.streamId, droppedBefore));
         emitItem(listener, item);
-        if (item.event === 'records') this.deps.metrics.recordsDelivered.inc(item.payload.batch.length);
+        if (item.event !== 'records') continue;
+        this.deps.metrics.recordsDelivered.inc(item.payload.batch.length);
+        creditBatch(listener, item.payload.batch);
       }
       if (droppedAfter > 0) listener.socket.emit('dropped', droppedEvent(this.streamId, droppedAfter));
       if (lane.isEmpty) this.release(listener);

@@ -1,4 +1,5 @@
 // The fan-out's cost model: one emit per permission class per batch, never one per listener.
+import type { AuditEventDraft, AuditRecorder } from '@tailgate/audit';
 import type { RecordOrder, WireRecord } from '@tailgate/contracts';
 import {
   type ConnectionState,
@@ -14,6 +15,7 @@ import { type BacklogOptions, type LogRecord, pagesOf, silentLogger, type Subjec
 import { describe, expect, it } from 'vitest';
 
 import type { AccessService } from '../access/access.service';
+import { type ListenerAudit, RecordingListenerAudit, UNAUDITED } from '../audit/listener-audit';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
 import type { LogsNamespace, LogsSocket } from '../wire/logs-socket';
 import { type BusMessage, encodeBusMessage } from '../model/bus-message';
@@ -92,6 +94,8 @@ interface ListenOptions {
   readonly full?: boolean;
   /** `listenerBufferBytes` of the connection; default 1 MiB. */
   readonly bufferBytes?: number;
+  /** Its audited reads; default none. */
+  readonly audit?: ListenerAudit;
 }
 
 /** More than a connection's buffer waits to be written to it. */
@@ -254,6 +258,7 @@ async function harness(name: string, options: HarnessOptions = {}) {
       backlog: listen.backlog,
       follow: listen.follow ?? true,
       order: listen.order ?? 'source',
+      audit: listen.audit ?? UNAUDITED,
     };
     return { socket, activated: fanout.activate(fanout.register(request), request) };
   }
@@ -444,6 +449,53 @@ describe('StreamFanout', () => {
       { to: '2', event: 'dropped', payload: { sub: 's_slow-end', count: 3 } },
       { to: '2', event: 'ended', payload: { sub: 's_slow-end', reason: 'access_revoked' } },
     ]);
+    await fanout.close();
+  });
+
+  it('counts what each listener was delivered of each target for its audited reads, broadcast or from its slow lane', async () => {
+    const { fanout, roomEmits, direct, publish, listen } = await harness('audit');
+    const drafts: AuditEventDraft[] = [];
+    const recorder: AuditRecorder = { record: (draft) => void drafts.push(draft), close: () => Promise.resolve() };
+    const auditOf = (user: string) =>
+      new RecordingListenerAudit(
+        recorder,
+        { subject: { user, groups: [] }, connection: { sourceIPs: ['10.0.0.1'] }, logOptions: {} },
+        () => new Date(),
+      );
+    await listen('1', 'alice', { audit: auditOf('alice') });
+    const carol = await listen('2', 'carol', { audit: auditOf('carol') });
+    await publish({ t: 'target', op: 'added', target: { ns: 'n', pod: 'a', container: 'c' } });
+    await publish({ t: 'target', op: 'added', target: { ns: 'n', pod: 'b', container: 'c' } });
+    await publish({ t: 'records', records: [record('a', '1'), record('b', 'x'), record('a', '2')] });
+    await expect.poll(() => roomEmits.length).toBe(1);
+    fill(carol);
+    await publish({ t: 'records', records: [record('a', '3')] });
+    await expect.poll(() => roomEmits.length).toBe(2);
+    drain(carol);
+    await expect.poll(() => direct.filter((e) => e.to === '2' && e.event === 'records').length).toBe(1);
+    fanout.remove('1', 'unsubscribed');
+    fanout.remove('2', 'disconnected');
+
+    const moments = drafts.map((d) => [d.user.username, d.annotations?.['tailgate.dev/event'], d.objectRef?.name, d.responseStatus?.code]);
+    expect(moments).toEqual([
+      ['alice', 'subscribe', 'a', undefined],
+      ['alice', 'decision', 'a', 200],
+      ['carol', 'subscribe', 'a', undefined],
+      ['carol', 'decision', 'a', 200],
+      ['alice', 'subscribe', 'b', undefined],
+      ['alice', 'decision', 'b', 403],
+      ['carol', 'subscribe', 'b', undefined],
+      ['carol', 'decision', 'b', 403],
+      ['alice', 'stream-end', 'a', 200],
+      ['carol', 'stream-end', 'a', 200],
+    ]);
+    const ends = drafts.filter((d) => d.annotations?.['tailgate.dev/event'] === 'stream-end');
+    // Records 1, 2 and 3 of pod a: alice from the broadcasts, carol the third from her slow lane.
+    expect(ends.map((d) => [d.annotations?.['tailgate.dev/records'], d.annotations?.['tailgate.dev/end-reason']])).toEqual([
+      ['3', 'unsubscribed'],
+      ['3', 'disconnected'],
+    ]);
+    expect(Number(ends[0]!.annotations?.['tailgate.dev/bytes'])).toBeGreaterThan(3 * 76);
     await fanout.close();
   });
 

@@ -20,6 +20,7 @@ import type { ReplayableLogBus } from '@tailgate/bus';
 import type { PluginLogger, RecordRule, Subject, TargetRef } from '@tailgate/plugin-sdk';
 
 import type { AccessService } from '../access/access.service';
+import type { Revocation } from '../audit/listener-audit';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import type { LogsNamespace } from '../wire/logs-socket';
 import { type BusFrame, fromWireTarget, wireTargetKey, wireTargetKeys, wireTargetOf } from '../model/bus-message';
@@ -34,6 +35,9 @@ import { SlowLane } from './slow-lane';
 import { SlowListeners } from './slow-listeners';
 import type { StreamDescriptor } from '../model/stream-descriptor';
 import { type ListenerRequest, mayRead, type StreamListener } from './stream-listener';
+
+/** Why a listener's reads ended, for the audit trail: the `ended` reason it was told, or its connection closed. */
+export type StreamEndReason = EndReason | 'disconnected';
 
 export interface StreamFanoutDeps {
   readonly bus: ReplayableLogBus<BusFrame>;
@@ -155,6 +159,7 @@ export class StreamFanout {
       classKey: undefined,
       order: request.order,
       follows: request.follow,
+      audit: request.audit,
     };
     this.listeners.add(listener);
     this.delivery.listenerAdded(listener);
@@ -167,12 +172,13 @@ export class StreamFanout {
     return this.onboarding.activate(listener, request);
   }
 
-  /** Removes a listener; true when it was here. */
-  remove(socketId: string): boolean {
+  /** Removes a listener; true when it was here. `reason` ends its audited reads. */
+  remove(socketId: string, reason: StreamEndReason = 'unsubscribed'): boolean {
     const listener = this.listeners.get(socketId);
     if (!listener) return false;
     const phase = listener.phase;
     this.listeners.move(listener, { type: 'left' }, () => ({ kind: 'ended' }));
+    listener.audit.endAll(reason);
     // What was held for it no longer counts toward its connection's budget.
     if (phase.kind === 'onboarding') phase.held.clear();
     if (phase.kind === 'catching-up') clearTimeout(phase.timer);
@@ -199,6 +205,7 @@ export class StreamFanout {
         if (!this.listeners.holds(listener) || !this.targets.has(key)) continue;
         const before = listener.access.get(key);
         listener.access.set(key, after);
+        this.access.audit(listener, key, target);
         if (before?.allowed === after.allowed || listener.phase.kind === 'onboarding') continue;
         // A target that became visible is announced again; one that was revoked gets a fresh `denied`.
         listener.deniedSent.delete(key);
@@ -215,10 +222,10 @@ export class StreamFanout {
     return [...this.listeners.values()].map((listener) => ({ socketId: listener.id, subject: listener.subject }));
   }
 
-  /** Ends one socket's subscription with a reason; true when it was here. */
-  endListener(socketId: string, reason: EndReason): boolean {
+  /** Ends one socket's subscription with a reason (for a revocation, who withdrew it and why); true when it was here. */
+  endListener(socketId: string, reason: EndReason, revocation?: Revocation): boolean {
     const listener = this.listeners.get(socketId);
-    if (listener) this.end(listener, reason);
+    if (listener) this.end(listener, reason, revocation);
     return listener !== undefined;
   }
 
@@ -275,6 +282,7 @@ export class StreamFanout {
       if (phase.kind !== 'onboarding' && listener.access.get(key)?.allowed) this.slow.send(listener, { event: 'target', payload: event });
       listener.access.delete(key);
       listener.deniedSent.delete(key);
+      listener.audit.ended(key, reason ?? 'removed');
       if (phase.kind !== 'catching-up') continue;
       phase.floors.delete(key);
       if (phase.floors.size === 0) this.onboarding.endCatchUp(listener);
@@ -282,11 +290,13 @@ export class StreamFanout {
     this.rebuildClasses();
   }
 
-  private end(listener: StreamListener, reason: EndReason): void {
+  private end(listener: StreamListener, reason: EndReason, revocation?: Revocation): void {
     if (!this.listeners.holds(listener)) return;
+    // Withdrawn access ends each open read as revoked; any other end counts what it delivered.
+    if (reason === 'access_revoked' || reason === 'unauthenticated') listener.audit.revokeAll(revocation ?? { reason });
     this.slow.end(listener);
     listener.socket.emit('ended', endedEvent(this.stream.id, reason));
-    this.remove(listener.id);
+    this.remove(listener.id, reason);
   }
 
   /** The upstream ended: its targets are gone with it, and so are its listeners. */

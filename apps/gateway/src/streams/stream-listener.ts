@@ -2,6 +2,7 @@
 import type { RecordOrder, WireRecord } from '@tailgate/contracts';
 import type { BacklogOptions, Subject } from '@tailgate/plugin-sdk';
 
+import type { ListenerAudit } from '../audit/listener-audit';
 import type { LogsSocket } from '../wire/logs-socket';
 import type { ListenerPhase } from './listener-phase';
 import type { ClassMember } from './permission-classes';
@@ -24,6 +25,8 @@ export interface StreamListener extends ClassMember {
   classKey: string | undefined;
   /** Whether it holds a reference on the upstream (follow), released when it leaves. */
   readonly follows: boolean;
+  /** Its audited reads, one per target (an inert shared one when auditing is off). */
+  readonly audit: ListenerAudit;
 }
 
 export interface ListenerRequest {
@@ -38,6 +41,7 @@ export interface ListenerRequest {
   readonly order: RecordOrder;
   /** False: deliver the backlog, then end the subscription. */
   readonly follow: boolean;
+  readonly audit: ListenerAudit;
 }
 
 /** Whether the listener may read this record of target `key` (its target access and its scopes). */

@@ -11,6 +11,7 @@ import {
   SubscribeRequestSchema,
   UnsubscribeRequestSchema,
 } from '@tailgate/contracts';
+import type { AuditTarget, PodLogAuditOptions } from '@tailgate/audit';
 import type { ReplayableLogBus } from '@tailgate/bus';
 import type { AccessDecision, PluginRegistry, RegisteredSource } from '@tailgate/plugin-host';
 import type { AccessScope, BacklogOptions, PluginLogger, Subject, TargetRef } from '@tailgate/plugin-sdk';
@@ -18,6 +19,9 @@ import { z } from 'zod';
 
 import type { BusFrame } from '../model/bus-message';
 import type { AccessService } from '../access/access.service';
+import { admissionAuditTarget } from '../audit/admission-audit-target';
+import type { GatewayAudit } from '../audit/gateway-audit';
+import type { Revocation } from '../audit/listener-audit';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import type { QuotaService } from '../quotas/quota.service';
 import type { LogsNamespace, LogsSocket } from '../wire/logs-socket';
@@ -29,6 +33,7 @@ import { toResumePoint } from './resume-point';
 import { buildScopeFilter, type GrantedScope } from './scope-filter';
 import { describeStream, type StreamDescriptor } from '../model/stream-descriptor';
 import { StreamFanout } from './stream-fanout';
+import { scopeAuditTarget } from './scope-audit-target';
 import type { ListenerRequest } from './stream-listener';
 import type { StreamSupervisor } from './stream-supervisor';
 
@@ -60,6 +65,7 @@ export interface SubscriptionDependencies {
   readonly namespace: LogsNamespace;
   readonly quotas: QuotaService;
   readonly metrics: GatewayMetrics;
+  readonly audit: GatewayAudit;
   readonly logger: PluginLogger;
 }
 
@@ -86,7 +92,7 @@ export class SubscriptionService {
     if (!parsed.success) return { ok: false, error: invalid(parsed.error) };
     const fanout = [...this.fanouts.values()].find((f) => f.stream.id === parsed.data.id && f.has(socket.id));
     if (!fanout) return { ok: false, error: { code: 'not_found', message: `no subscription ${parsed.data.id} on this connection` } };
-    fanout.remove(socket.id);
+    fanout.remove(socket.id, 'unsubscribed');
     return { ok: true };
   }
 
@@ -104,9 +110,9 @@ export class SubscriptionService {
     return { ok: true, sources };
   }
 
-  /** Ends every subscription of a socket, telling the client why. */
-  endAll(socket: LogsSocket, reason: EndReason): void {
-    for (const fanout of [...this.fanouts.values()]) fanout.endListener(socket.id, reason);
+  /** Ends every subscription of a socket, telling the client why (for a revocation, who withdrew access). */
+  endAll(socket: LogsSocket, reason: EndReason, revocation?: Revocation): void {
+    for (const fanout of [...this.fanouts.values()]) fanout.endListener(socket.id, reason, revocation);
   }
 
   /** The sockets of the /logs namespace on this replica. */
@@ -116,7 +122,7 @@ export class SubscriptionService {
 
   /** Ends every subscription of a socket that is going away. */
   disconnect(socket: LogsSocket): void {
-    for (const fanout of [...this.fanouts.values()]) if (fanout.has(socket.id)) fanout.remove(socket.id);
+    for (const fanout of [...this.fanouts.values()]) if (fanout.has(socket.id)) fanout.remove(socket.id, 'disconnected');
   }
 
   /** Re-decides live listeners' access; `touched` picks the (subject, target) pairs to re-decide, default all. */
@@ -136,8 +142,9 @@ export class SubscriptionService {
           const { source, selector } = fanout.stream;
           const decision = await this.deps.access.admitSource(source, selector, subject, true);
           if (decision.result === 'allow') return;
-          this.deps.logger.info({ user: subject.user, source: source.id, reason: decision.reason }, 'subscription no longer admitted');
-          fanout.endListener(socketId, 'access_revoked');
+          const context = { user: subject.user, connection: socketId, source: source.id, reason: decision.reason };
+          this.deps.logger.info(context, 'subscription no longer admitted');
+          fanout.endListener(socketId, 'access_revoked', { authorizer: decision.decidedBy.join(','), reason: decision.reason });
         }),
       );
     await Promise.all(checks);
@@ -171,8 +178,9 @@ export class SubscriptionService {
       maxTail: this.settings.maxBacklogTail,
     });
     const subject = socket.data.subject;
-    const granted = await this.authorizeScopes(subject, registered.source.scope(selector));
-    await this.admitBySource(registered, selector, subject);
+    const logOptions = auditLogOptions(backlog, request.follow);
+    const granted = await this.authorizeScopes(socket, registered.source.scope(selector), logOptions);
+    const admission = await this.admitBySource(socket, registered, selector, logOptions);
     const stream = describeStream(registered, selector);
     if (socket.data.subscriptions.has(stream.id)) {
       throw new RequestError('invalid_request', 'already subscribed to this stream', { id: stream.id });
@@ -192,6 +200,8 @@ export class SubscriptionService {
         throw error;
       });
     const filter = buildScopeFilter(granted, this.deps.registry.recordRules);
+    const audit = this.deps.audit.listener(subject, socket.data.connection, logOptions);
+    if (admission.target) audit.decided('admission', admission.target, { result: 'allow', authorizer: admission.authorizer });
     const listenerRequest: ListenerRequest = {
       socket,
       subject,
@@ -201,6 +211,7 @@ export class SubscriptionService {
       backlog,
       follow: request.follow,
       order: request.order,
+      audit,
     };
     const listener = fanout.register(listenerRequest);
     if (request.follow) this.deps.supervisor.acquire(stream);
@@ -211,30 +222,54 @@ export class SubscriptionService {
   }
 
   /** Refuses the subscription when the chain explicitly denies every scope it asks for. */
-  private async authorizeScopes(subject: Subject, scopes: readonly AccessScope[]): Promise<GrantedScope[]> {
+  private async authorizeScopes(
+    socket: LogsSocket,
+    scopes: readonly AccessScope[],
+    logOptions: PodLogAuditOptions,
+  ): Promise<GrantedScope[]> {
+    const { subject, connection } = socket.data;
     const decisions = await Promise.all(scopes.map((scope) => this.deps.access.decideScope(subject, scope)));
     const granted: GrantedScope[] = [];
-    let firstDenial: AccessDecision | undefined;
+    let firstDenial: { scope: AccessScope; decision: AccessDecision } | undefined;
     scopes.forEach((scope, i) => {
       const decision = decisions[i] as AccessDecision;
       if (decision.result === 'allow') granted.push({ scope, decision });
       else if (decision.decidedBy.length === 0) granted.push({ scope, decision: undefined });
-      else firstDenial ??= decision;
+      else firstDenial ??= { scope, decision };
     });
     if (granted.length === 0) {
-      // The authorizers' reason may describe policy; it goes to the log, the client learns "forbidden".
-      const reason = firstDenial?.result === 'deny' ? firstDenial.reason : 'no scope';
-      this.deps.logger.info({ user: subject.user, reason }, 'subscription denied');
+      // The authorizers' reason may describe policy; it goes to the log and the audit, the client learns "forbidden".
+      const reason = firstDenial?.decision.result === 'deny' ? firstDenial.decision.reason : 'no scope';
+      const authorizer = firstDenial?.decision.decidedBy.join(',');
+      const target = firstDenial && scopeAuditTarget(firstDenial.scope);
+      const auditID = target && this.deps.audit.subscriptionRefused({ subject, connection, target, authorizer, reason, logOptions });
+      this.deps.logger.info({ user: subject.user, connection: socket.id, auditID, reason }, 'subscription denied');
       throw new RequestError('forbidden', 'not allowed to read the logs this subscription asks for');
     }
     return granted;
   }
 
-  /** The source's own check (e.g. may the subject get the Flow it taps), whatever the chain said. */
-  private async admitBySource(registered: RegisteredSource, selector: unknown, subject: Subject): Promise<void> {
+  /**
+   * The source's own check (e.g. may the subject get the Flow it taps), whatever the chain said;
+   * for the audit, what it was about and who decided.
+   */
+  private async admitBySource(
+    socket: LogsSocket,
+    registered: RegisteredSource,
+    selector: unknown,
+    logOptions: PodLogAuditOptions,
+  ): Promise<{ readonly target: AuditTarget | undefined; readonly authorizer: string }> {
+    const { subject, connection } = socket.data;
     const decision = await this.deps.access.admitSource(registered, selector, subject);
-    if (decision.result === 'allow') return;
-    this.deps.logger.info({ user: subject.user, source: registered.id, reason: decision.reason }, 'subscription denied by its source');
+    const target = admissionAuditTarget(registered, selector);
+    const authorizer = decision.decidedBy.join(',');
+    if (decision.result === 'allow') return { target, authorizer };
+    const { reason } = decision;
+    const auditID = target && this.deps.audit.subscriptionRefused({ subject, connection, target, authorizer, reason, logOptions });
+    this.deps.logger.info(
+      { user: subject.user, connection: socket.id, auditID, source: registered.id, reason },
+      'subscription denied by its source',
+    );
     throw new RequestError('forbidden', 'not allowed to read the logs this subscription asks for');
   }
 
@@ -317,6 +352,15 @@ function backlogOptions(
   };
   checkBacklogWindow(registered.id, options, backlogCaps(registered.source.backlogLimits, caps), now);
   return options;
+}
+
+/** The read's options as the apiserver records a pods/log request's (tail and since; a resume has none). */
+function auditLogOptions(backlog: BacklogOptions | undefined, follow: boolean): PodLogAuditOptions {
+  return {
+    follow,
+    ...(backlog?.tail !== undefined && { tailLines: backlog.tail }),
+    ...(backlog?.since !== undefined && { sinceTime: backlog.since.toISOString() }),
+  };
 }
 
 function invalid(error: z.ZodError) {

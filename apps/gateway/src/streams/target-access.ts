@@ -12,9 +12,17 @@ export type WirePredicate = (record: WireRecord) => boolean;
 export const PASS: WirePredicate = ALLOW_ALL;
 
 export type TargetAccess =
-  | { readonly allowed: true; readonly predicate: WirePredicate; /** Equal signatures ⇔ equal predicates. */ readonly signature: string }
+  | {
+      readonly allowed: true;
+      readonly predicate: WirePredicate;
+      /** Equal signatures ⇔ equal predicates. */
+      readonly signature: string;
+      /** The authorizers that decided (`AccessDecision.decidedBy`), for the audit trail. */
+      readonly authorizer?: string;
+    }
   | {
       readonly allowed: false;
+      readonly authorizer?: string;
       /** The authorizers' reason: for the server's log, never for the client. */
       readonly reason: string;
       /** Whether the listener may be told the target's name (see docs/security.md, "Disclosure"). */
@@ -22,8 +30,10 @@ export type TargetAccess =
     };
 
 export function compileAccess(decision: AccessDecision, rules: ReadonlyMap<string, RecordRule<unknown>>, named = false): TargetAccess {
-  if (decision.result === 'deny') return { allowed: false, reason: decision.reason, named };
-  return { allowed: true, predicate: compileWirePredicate(decision, rules), signature: JSON.stringify(decision.conditions) };
+  const authorizer = decision.decidedBy.length === 0 ? undefined : decision.decidedBy.join(',');
+  if (decision.result === 'deny') return { allowed: false, reason: decision.reason, named, authorizer };
+  const predicate = compileWirePredicate(decision, rules);
+  return { allowed: true, predicate, signature: JSON.stringify(decision.conditions), authorizer };
 }
 
 /** PASS for a decision without conditions. */

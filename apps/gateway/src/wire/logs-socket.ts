@@ -1,4 +1,5 @@
 // The typed Socket.IO socket and namespace of the /logs protocol.
+import type { AuditConnection } from '@tailgate/audit';
 import type { ClientToServerEvents, ServerToClientEvents } from '@tailgate/contracts';
 import type { Subject } from '@tailgate/plugin-sdk';
 import type { Namespace, Server, Socket } from 'socket.io';
@@ -8,6 +9,8 @@ import type { SubscriptionIds } from './subscription-ids';
 
 export interface SocketData {
   subject: Subject;
+  /** Where the connection came from (addresses, user agent, its id), as the audit trail records it. */
+  connection: AuditConnection;
   /** When the credentials stop being valid, if the authenticator said. */
   expiresAt?: number;
   /** Kept in memory only, to re-review the connection; never logged (the logger redacts `token`). */
