@@ -1,9 +1,11 @@
-// The gateway's NestJS module: the transport classes (the /logs gateway, the health controller)
+// The gateway's NestJS module: the transport classes (the /logs gateway, the health and audit query controllers)
 // and the parts they are given, all built by the composition root (start-gateway.ts).
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { Logger } from 'pino';
 
 import { ConnectionAdmission } from './connections/connection-admission';
+import { AuditEventsController } from './http/audit-events.controller';
+import { AuditQuery } from './http/audit-query';
 import { GatewayHealth } from './http/gateway-health';
 import { HealthController } from './http/health.controller';
 import { GATEWAY_LOGGER } from './logging/gateway-logger';
@@ -19,6 +21,7 @@ export interface TransportParts {
   readonly admission: ConnectionAdmission;
   readonly subscriptions: SubscriptionService;
   readonly socketSettings: SocketSettings;
+  readonly auditQuery: AuditQuery;
 }
 
 @Module({})
@@ -26,7 +29,7 @@ export class GatewayModule {
   static forRoot(parts: TransportParts): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: [HealthController],
+      controllers: [HealthController, AuditEventsController],
       providers: [
         { provide: GATEWAY_LOGGER, useValue: parts.logger },
         { provide: GatewayMetrics, useValue: parts.metrics },
@@ -34,6 +37,7 @@ export class GatewayModule {
         { provide: ConnectionAdmission, useValue: parts.admission },
         { provide: SubscriptionService, useValue: parts.subscriptions },
         { provide: SocketSettings, useValue: parts.socketSettings },
+        { provide: AuditQuery, useValue: parts.auditQuery },
         LogsGateway,
       ],
     };

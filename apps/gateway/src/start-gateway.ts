@@ -7,12 +7,12 @@ import type { AddressInfo } from 'node:net';
 
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { createAuditTrail } from '@tailgate/audit';
+import { AUDIT_DELIVERY_JOB, auditDeliveryJob, createAuditTrail, type RecentAuditEvents, withRecentAuditEvents } from '@tailgate/audit';
 import { createLogBus, InProcessLogBus, recordsChannel, type ReplayableLogBus } from '@tailgate/bus';
 import type { TailgateConfig } from '@tailgate/config';
-import { BullmqJobRunner, InProcessJobRunner, type JobRunner, PromJobMetrics } from '@tailgate/jobs';
+import { BullmqJobRunner, hostJobName, InProcessJobRunner, type JobRunner, PromJobMetrics, withHostJobs } from '@tailgate/jobs';
 import { loadPlugins } from '@tailgate/plugin-host';
-import type { Plugin } from '@tailgate/plugin-sdk';
+import { type JobDefinition, PermanentJobError, type Plugin } from '@tailgate/plugin-sdk';
 import type pino from 'pino';
 import type { Logger } from 'pino';
 
@@ -25,6 +25,8 @@ import { createStreamSupervision } from './cluster/create-stream-supervision';
 import { ConnectionAdmission } from './connections/connection-admission';
 import { GatewayModule } from './gateway.module';
 import { buildHostServices } from './host-services';
+import { AuditQuery } from './http/audit-query';
+import { createRecentAuditEvents } from './http/create-recent-audit-events';
 import { GatewayHealth } from './http/gateway-health';
 import { PluginHttpRoutes } from './http/plugin-http-routes';
 import { createLogger } from './logging/create-logger';
@@ -79,17 +81,19 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   // Plugins and what they are given (the bus too: plugins may publish on channels of their own).
   const bus = createBus(config, logger);
   const metrics = new GatewayMetrics();
+  // The job runner before the audit trail: with Redis, the webhook's batches are queued as jobs.
+  const jobs = createJobRunner(config, metrics, logger);
   // The audit trail first: a sink it cannot open (a policy, token or CA file) fails the start.
-  const audit = await createGatewayAudit(config, metrics, logger).catch(async (error: unknown) => {
-    await bus.close();
+  const recentAudit = createRecentAuditEvents(config, logger);
+  const audit = await createGatewayAudit(config, metrics, logger, recentAudit, jobs).catch(async (error: unknown) => {
+    await Promise.all([bus.close(), recentAudit?.close(), jobs.close()]);
     throw error;
   });
   const pluginHttp = new PluginHttpRoutes(metrics.pluginHttpRequests, logger.child({ component: 'plugin-http' }));
   const host = await buildHostServices(config, logger, bus, metrics.registry, pluginHttp).catch(async (error: unknown) => {
-    await Promise.all([bus.close(), audit.close()]);
+    await Promise.all([bus.close(), audit.close(), jobs.close()]);
     throw error;
   });
-  const jobs = createJobRunner(config, metrics, logger);
   const loaded = await loadPlugins({
     bundled: options.bundled ?? BUNDLED_PLUGINS,
     config,
@@ -103,7 +107,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     throw new ConfigurationError(loaded.problems);
   }
   const { registry } = loaded;
-  await jobs.start(registry.jobs);
+  await jobs.start(withHostJobs(registry.jobs, gatewayHostJobs(config)));
   if (config.access.chain.length === 0) logger.warn('access.chain is empty: every target will be denied');
 
   // The stream model: bus, decisions, quotas, upstream supervision, subscriptions.
@@ -133,8 +137,11 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const recheck = new PeriodicRecheck(sessions, subscriptions, config.access.recheckIntervalMs, pluginLogger);
   const admission = new ConnectionAdmission(authentication, config.connections, metrics, audit, pluginLogger);
   const socketSettings = new SocketSettings(config.streams.listenerBufferBytes, config.streams.connectionBufferBytes);
+  const auditQueryLogger = logger.child({ component: 'audit-query' });
+  const auditQuery = new AuditQuery({ recent: recentAudit, groups: config.audit.query.groups, authentication, logger: auditQueryLogger });
 
-  const app = await NestFactory.create(GatewayModule.forRoot({ logger, metrics, health, admission, subscriptions, socketSettings }), {
+  const transport = GatewayModule.forRoot({ logger, metrics, health, admission, subscriptions, socketSettings, auditQuery });
+  const app = await NestFactory.create(transport, {
     logger: new NestPinoLogger(logger.child({ component: 'nest' })),
     // No endpoint of ours reads a parsed body; plugin endpoints get theirs raw and bound it themselves.
     bodyParser: false,
@@ -185,14 +192,40 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   };
 }
 
-/** The audit trail the `audit:` settings describe (inert when off); its delivery counted on /metrics. */
-async function createGatewayAudit(config: TailgateConfig, metrics: GatewayMetrics, logger: Logger): Promise<GatewayAudit> {
+/**
+ * The audit trail the `audit:` settings describe (inert when off); its delivery counted on /metrics,
+ * what it records also kept in `recent` for GET /audit/events (closed with the trail).
+ */
+async function createGatewayAudit(
+  config: TailgateConfig,
+  metrics: GatewayMetrics,
+  logger: Logger,
+  recent: RecentAuditEvents | undefined,
+  jobs: JobRunner,
+): Promise<GatewayAudit> {
   const auditLogger = logger.child({ component: 'audit' });
   const recorder = await createAuditTrail(config.audit, {
     metrics: new PromAuditMetrics(metrics.registry),
+    // With Redis the webhook's batches are durable jobs the worker posts (gatewayHostJobs).
+    ...(config.redis.url !== undefined && {
+      webhookJobs: (batch, jobId) => jobs.enqueue(hostJobName(AUDIT_DELIVERY_JOB), batch, { jobId }),
+    }),
     onDeliveryFailure: ({ sink, events, error }) => auditLogger.warn({ sink, events, err: errorName(error) }, 'audit events not delivered'),
   });
-  return new GatewayAudit(recorder);
+  return new GatewayAudit(withRecentAuditEvents(recorder, recent));
+}
+
+/**
+ * The host's own jobs, next to the plugins': with Redis and an audit webhook, `core.audit-deliver`,
+ * which this gateway only queues (its attempts are set here, on each job) and the worker runs.
+ */
+function gatewayHostJobs(config: TailgateConfig): JobDefinition<unknown>[] {
+  const { enabled, webhook } = config.audit;
+  if (config.redis.url === undefined || !enabled || webhook === undefined) return [];
+  const runsInTheWorker = async (): Promise<never> => {
+    throw new PermanentJobError('audit batches are posted by the worker');
+  };
+  return [auditDeliveryJob(webhook.maxAttempts, runsInTheWorker)];
 }
 
 /**

@@ -5,13 +5,14 @@
 // are aborted and go back to the queue before the plugins and connections they use go away.
 import { closeRedisConnection, createRedisClient } from '@tailgate/bus';
 import type { TailgateConfig } from '@tailgate/config';
-import { BullmqJobRunner, type DeadLetter } from '@tailgate/jobs';
+import { BullmqJobRunner, type DeadLetter, withHostJobs } from '@tailgate/jobs';
 import { loadPlugins } from '@tailgate/plugin-host';
 import type { Plugin } from '@tailgate/plugin-sdk';
 import { errorCode, ShutdownSequence, startHealthServer } from '@tailgate/process';
 import type pino from 'pino';
 import type { Logger } from 'pino';
 
+import { createWorkerAuditDelivery } from './worker-audit-delivery';
 import { buildWorkerHostServices } from './worker-host-services';
 import { WorkerError, type WorkerProblemCode } from './worker-error';
 import { createWorkerLogger } from './worker-logger';
@@ -74,6 +75,10 @@ export async function startWorker(config: TailgateConfig, options: StartWorkerOp
     const host = await buildWorkerHostServices(config, redis, metrics.registry, logger.child({ component: 'kube' }));
     shutdown.add('host services', () => host.stop());
 
+    // The host's own jobs (audit delivery), whose token and CA files are read now: a bad one fails the start.
+    const audit = await createWorkerAuditDelivery(config, redis, logger.child({ component: 'audit' }));
+    if (audit !== undefined) shutdown.add('audit webhook', () => audit.close());
+
     const { concurrency, backoffBaseMs, deadLetterSize, lockMs, stalledIntervalMs } = config.jobs;
     const runner = new BullmqJobRunner({
       redis: { url: redisUrl, cluster, clusterNodes, keyPrefix },
@@ -102,11 +107,12 @@ export async function startWorker(config: TailgateConfig, options: StartWorkerOp
 
     // Stops before the plugins: running jobs are aborted and back in the queue before the plugins' hooks run.
     shutdown.add('jobs', () => runner.close());
-    await runner.start(registry.jobs);
+    const jobs = withHostJobs(registry.jobs, audit === undefined ? [] : [audit.job]);
+    await runner.start(jobs);
 
     phase = 'running';
     shutdown.add('readiness', () => void (phase = 'stopping'));
-    logger.info({ url: http.url, plugins: registry.enabledPlugins, jobs: [...registry.jobs.keys()] }, 'worker started');
+    logger.info({ url: http.url, plugins: registry.enabledPlugins, jobs: [...jobs.keys()] }, 'worker started');
     return {
       url: http.url,
       logger,

@@ -5,6 +5,7 @@ import { z } from 'zod';
 
 import { AUDIT_QUEUE_DEFAULTS } from './in-process-audit-queue';
 import { FILE_SINK_DEFAULTS } from './json-lines-file-sink';
+import { AuditQuerySettingsSchema } from './recent-audit-settings';
 import { WEBHOOK_SINK_DEFAULTS } from './webhook-audit-sink';
 
 const count = (def: number, max: number, description: string) => z.number().int().min(1).max(max).default(def).describe(description);
@@ -33,9 +34,16 @@ export const AuditWebhookSettingsSchema = z.strictObject({
     .describe('File holding a token sent as `Authorization: Bearer`; read at start, never logged.'),
   caFile: z.string().min(1).optional().describe('PEM CA bundle to trust for an https endpoint; default the system roots.'),
   requestTimeoutMs: ms(WEBHOOK_SINK_DEFAULTS.requestTimeoutMs, 'How long one POST may take before it counts as failed.'),
-  initialBackoffMs: ms(WEBHOOK_SINK_DEFAULTS.initialBackoffMs, 'Wait before retrying a failed batch; doubles with every retry.'),
+  initialBackoffMs: ms(
+    WEBHOOK_SINK_DEFAULTS.initialBackoffMs,
+    'Wait before retrying a failed batch; doubles with every retry. With Redis (the worker posts, retrying with `jobs.backoffBaseMs`): how often a batch waiting behind an earlier one, or refused by the job queue, is tried again.',
+  ),
   maxBackoffMs: ms(WEBHOOK_SINK_DEFAULTS.maxBackoffMs, 'Longest wait between two retries of a batch.'),
-  maxAttempts: count(WEBHOOK_SINK_DEFAULTS.maxAttempts, 1_000, 'Attempts per batch before it is given up (counted as failed).'),
+  maxAttempts: count(
+    WEBHOOK_SINK_DEFAULTS.maxAttempts,
+    1_000,
+    'Attempts per batch before it is given up (counted as failed; with Redis, kept in the job dead letter).',
+  ),
 });
 
 export const AuditQueueSettingsSchema = z
@@ -70,9 +78,17 @@ export const AuditSettingsSchema = z
       ),
     stdout: z.boolean().default(false).describe('Write events to standard output, one JSON line each.'),
     file: AuditFileSettingsSchema.optional().describe('The JSON-lines file sink, rotated by size.'),
-    webhook: AuditWebhookSettingsSchema.optional().describe('The webhook sink, batched EventLists retried with backoff.'),
+    webhook: AuditWebhookSettingsSchema.optional().describe(
+      'The webhook sink, batched EventLists retried with backoff; with Redis, queued as jobs the worker posts.',
+    ),
     queue: AuditQueueSettingsSchema,
+    query: AuditQuerySettingsSchema,
+  })
+  .refine((settings) => settings.enabled || settings.query.groups.length === 0, {
+    message: 'audit.query.groups needs audit.enabled (only recorded events can be queried)',
+    path: ['query', 'groups'],
   })
   .prefault({});
 
 export type AuditSettings = z.output<typeof AuditSettingsSchema>;
+export type AuditWebhookSettings = z.output<typeof AuditWebhookSettingsSchema>;

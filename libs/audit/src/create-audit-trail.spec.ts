@@ -18,6 +18,7 @@ describe('AuditSettingsSchema', () => {
       enabled: false,
       stdout: false,
       queue: { maxBacklog: 10_000, maxBatchEvents: 100, maxBatchWaitMs: 1_000, closeTimeoutMs: 10_000 },
+      query: { groups: [], maxEvents: 10_000, maxAgeMs: 86_400_000 },
     });
     expect(AuditSettingsSchema.parse({ file: { path: '/var/log/tailgate/audit.log' } }).file).toEqual({
       path: '/var/log/tailgate/audit.log',

@@ -6,10 +6,11 @@ import type { Writable } from 'node:stream';
 
 import type { AuditMetrics } from './audit-metrics';
 import type { AuditPolicy } from './audit-policy';
-import type { AuditSettings } from './audit-settings';
+import type { AuditSettings, AuditWebhookSettings } from './audit-settings';
 import type { AuditSink } from './audit-sink';
 import { AuditTrail, NO_AUDIT, type AuditRecorder } from './audit-trail';
 import { InProcessAuditQueue, type AuditDeliveryFailure } from './in-process-audit-queue';
+import { JobQueueAuditSink, type JobQueueAuditSinkOptions } from './job-queue-audit-sink';
 import { JsonLinesFileSink } from './json-lines-file-sink';
 import { parseAuditPolicy } from './parse-audit-policy';
 import { StreamAuditSink } from './stream-audit-sink';
@@ -33,6 +34,11 @@ export interface AuditTrailDependencies {
   readonly onDeliveryFailure?: (failure: AuditDeliveryFailure) => void;
   /** The stdout sink's stream. Default process.stdout. */
   readonly stdout?: Writable;
+  /**
+   * Cluster mode: the webhook's batches are queued as `core.audit-deliver` jobs through this
+   * (the worker posts them) instead of posted from this process. File and stdout stay local.
+   */
+  readonly webhookJobs?: JobQueueAuditSinkOptions['enqueue'];
 }
 
 export async function createAuditTrail(settings: AuditSettings, deps: AuditTrailDependencies = {}): Promise<AuditRecorder> {
@@ -58,26 +64,32 @@ async function createSinks(settings: AuditSettings, deps: AuditTrailDependencies
   if (settings.file !== undefined) sinks.push(new JsonLinesFileSink(settings.file));
   if (settings.stdout) sinks.push(new StreamAuditSink(deps.stdout === undefined ? {} : { stream: deps.stdout }));
   const webhook = settings.webhook;
-  if (webhook !== undefined) {
-    const token =
-      webhook.bearerTokenFile === undefined
-        ? undefined
-        : (await readSettingFile(webhook.bearerTokenFile, 'audit.webhook.bearerTokenFile')).trim();
-    const ca = webhook.caFile === undefined ? undefined : await readSettingFile(webhook.caFile, 'audit.webhook.caFile');
-    sinks.push(
-      new WebhookAuditSink({
-        url: webhook.url,
-        requestTimeoutMs: webhook.requestTimeoutMs,
-        initialBackoffMs: webhook.initialBackoffMs,
-        maxBackoffMs: webhook.maxBackoffMs,
-        maxAttempts: webhook.maxAttempts,
-        ...(token === undefined ? {} : { headers: { authorization: `Bearer ${token}` } }),
-        ...(ca === undefined ? {} : { ca }),
-        ...(deps.metrics === undefined ? {} : { metrics: deps.metrics }),
-      }),
-    );
+  if (webhook !== undefined && deps.webhookJobs !== undefined) {
+    const retryMs = webhook.initialBackoffMs;
+    sinks.push(new JobQueueAuditSink({ enqueue: deps.webhookJobs, retryMs, ...(deps.metrics !== undefined && { metrics: deps.metrics }) }));
+  } else if (webhook !== undefined) {
+    sinks.push(await createWebhookAuditSink(webhook, deps.metrics));
   }
   return sinks;
+}
+
+/** The webhook sink the settings describe, its token and CA files read now (the worker's, in cluster mode). */
+export async function createWebhookAuditSink(webhook: AuditWebhookSettings, metrics?: AuditMetrics): Promise<WebhookAuditSink> {
+  const token =
+    webhook.bearerTokenFile === undefined
+      ? undefined
+      : (await readSettingFile(webhook.bearerTokenFile, 'audit.webhook.bearerTokenFile')).trim();
+  const ca = webhook.caFile === undefined ? undefined : await readSettingFile(webhook.caFile, 'audit.webhook.caFile');
+  return new WebhookAuditSink({
+    url: webhook.url,
+    requestTimeoutMs: webhook.requestTimeoutMs,
+    initialBackoffMs: webhook.initialBackoffMs,
+    maxBackoffMs: webhook.maxBackoffMs,
+    maxAttempts: webhook.maxAttempts,
+    ...(token === undefined ? {} : { headers: { authorization: `Bearer ${token}` } }),
+    ...(ca === undefined ? {} : { ca }),
+    ...(metrics === undefined ? {} : { metrics }),
+  });
 }
 
 /** The file's text; a failure names the setting and the errno code, never the content. */

@@ -11,7 +11,7 @@ import { InProcessAuditQueue } from './in-process-audit-queue';
 import { sampleEvents } from './testing/audit-samples';
 import { WebhookAuditSink, WebhookDeliveryError } from './webhook-audit-sink';
 
-type Answer = 'accept' | 'fail-500' | 'reset' | 'hang';
+type Answer = 'accept' | 'fail-500' | 'reset' | 'hang' | number;
 
 /** Accepts EventLists unless `script` says otherwise for that request (1-based). */
 class AuditReceiver {
@@ -49,6 +49,7 @@ class AuditReceiver {
     if (answer === 'hang') return;
     if (answer === 'reset') return void req.socket.destroy();
     if (answer === 'fail-500') return void res.writeHead(500).end('try later');
+    if (typeof answer === 'number') return void res.writeHead(answer).end('no');
     expect(req.method).toBe('POST');
     expect(req.url).toBe('/audit');
     expect(req.headers['content-type']).toBe('application/json');
@@ -135,6 +136,23 @@ describe('WebhookAuditSink', () => {
     await expect.poll(() => r.requests).toBe(1);
     abort.abort(new Error('closing'));
     await expect(delivery).rejects.toThrow('closing');
+    await sink.close();
+  });
+
+  it('posts once without retrying, calling a 4xx permanent but not 408, 429, 5xx or a reset', async () => {
+    const [r, url] = await receiver();
+    const answers: Answer[] = [400, 403, 408, 429, 'fail-500', 'reset', 'accept'];
+    r.script = (request) => answers[request - 1] ?? 'accept';
+    const sink = new WebhookAuditSink({ url, maxAttempts: 5 });
+    const outcomes: (boolean | 'ok')[] = [];
+    for (let i = 0; i < answers.length; i++) {
+      await sink.postOnce(numbered(1), new AbortController().signal).then(
+        () => outcomes.push('ok'),
+        (error: unknown) => outcomes.push(error instanceof WebhookDeliveryError && error.permanent),
+      );
+    }
+    expect(outcomes).toEqual([true, true, false, false, false, false, 'ok']);
+    expect(r.requests).toBe(answers.length);
     await sink.close();
   });
 

@@ -9,7 +9,7 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { AuditEvent } from './audit-event';
 import { auditEventList } from './audit-event-draft';
 import { NO_AUDIT_METRICS, type AuditMetrics } from './audit-metrics';
-import { abortReason, type AuditSink } from './audit-sink';
+import { abortableDelay, abortReason, type AuditSink } from './audit-sink';
 
 export interface WebhookAuditSinkOptions {
   /** `http://` or `https://` endpoint that receives EventLists. */
@@ -44,7 +44,11 @@ export const WEBHOOK_SINK_DEFAULTS = {
 export class WebhookDeliveryError extends Error {
   readonly code = 'audit_webhook_failed';
 
-  constructor(message: string) {
+  /** `permanent`: the receiver refused the batch itself (a 4xx other than 408 or 429); sending it again cannot help. */
+  constructor(
+    message: string,
+    readonly permanent = false,
+  ) {
     super(message);
     this.name = 'WebhookDeliveryError';
   }
@@ -96,6 +100,21 @@ export class WebhookAuditSink implements AuditSink {
     }
   }
 
+  /**
+   * One POST of `batch`, no retry: for a job runner whose retries replace the sink's own.
+   * Rejects with a WebhookDeliveryError, `permanent` when the receiver refused the batch itself.
+   */
+  async postOnce(batch: readonly AuditEvent[], signal: AbortSignal): Promise<void> {
+    try {
+      await this.post(Buffer.from(JSON.stringify(auditEventList(batch))), signal);
+    } catch (error) {
+      if (signal.aborted) throw abortReason(signal);
+      const status = (error as { status?: unknown }).status;
+      const permanent = typeof status === 'number' && status >= 400 && status < 500 && status !== 408 && status !== 429;
+      throw new WebhookDeliveryError(`audit webhook ${this.url.host}: ${describe(error)}`, permanent);
+    }
+  }
+
   async close(): Promise<void> {
     this.agent.destroy();
   }
@@ -125,7 +144,7 @@ export class WebhookAuditSink implements AuditSink {
         response.on('end', () => {
           const status = response.statusCode ?? 0;
           if (status >= 200 && status < 300) resolve();
-          else reject(new Error(`HTTP ${status}`));
+          else reject(Object.assign(new Error(`HTTP ${status}`), { status }));
         });
       });
       request.end(body);
@@ -136,18 +155,4 @@ export class WebhookAuditSink implements AuditSink {
 function describe(error: unknown): string {
   if (error instanceof Error) return (error as NodeJS.ErrnoException).code ?? error.message;
   return 'unknown error';
-}
-
-function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(abortReason(signal));
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -7,11 +7,12 @@
 // loses its lock; after `lockMs` the stalled check of any worker queues the job again.
 import { closeRedisConnection, createRedisClient, type RedisConnectionErrorReporter, type RedisEndpoint } from '@tailgate/bus';
 import { type EnqueueOptions, type PluginLogger, silentLogger } from '@tailgate/plugin-sdk';
-import { type Job, type JobsOptions, Queue, UnrecoverableError, WaitingError, Worker } from 'bullmq';
+import { DelayedError, type Job, type JobsOptions, Queue, UnrecoverableError, WaitingError, Worker } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
 
 import { backoffDelayMs } from './backoff-delay';
 import { bullmqPrefix, PLUGIN_JOBS_QUEUE } from './bullmq-prefix';
+import { deferralDelayMs } from './job-deferral';
 import { DEFAULT_JOB_ATTEMPTS, failureOutcome, failureReason } from './job-failure';
 import { type JobMetrics, NO_JOB_METRICS } from './job-metrics';
 import { JobQueueError } from './job-queue-error';
@@ -147,6 +148,8 @@ export class BullmqJobRunner implements JobRunner {
       this.metrics.count(job.name, 'completed');
     } catch (error) {
       if (this.shutdown.signal.aborted) return this.putBack(job, token);
+      const deferMs = deferralDelayMs(error);
+      if (deferMs !== undefined) return this.defer(job, token, deferMs);
       const outcome = failureOutcome(error, attempt, attempts);
       const reason = failureReason(error);
       this.metrics.count(job.name, outcome);
@@ -160,6 +163,12 @@ export class BullmqJobRunner implements JobRunner {
   private async putBack(job: Job, token: string | undefined): Promise<never> {
     await job.moveToWait(token);
     throw new WaitingError();
+  }
+
+  /** Not due yet: delayed without using an attempt (BullMQ's manual delay). */
+  private async defer(job: Job, token: string | undefined, delayMs: number): Promise<never> {
+    await job.moveToDelayed(Date.now() + delayMs, token);
+    throw new DelayedError();
   }
 
   /** Upserts a scheduler per `every` job and removes those of jobs no longer registered. */

@@ -7,6 +7,7 @@ import { type EnqueueOptions, type PluginLogger, silentLogger } from '@tailgate/
 import { backoffDelayMs } from './backoff-delay';
 import { DeadLetterList } from './dead-letter-list';
 import { everyJobId } from './every-schedule';
+import { deferralDelayMs } from './job-deferral';
 import { DEFAULT_JOB_ATTEMPTS, failureOutcome, failureReason } from './job-failure';
 import { type JobMetrics, NO_JOB_METRICS } from './job-metrics';
 import { JobQueueError } from './job-queue-error';
@@ -152,6 +153,9 @@ export class InProcessJobRunner implements JobRunner {
     } catch (error) {
       // Stopped by shutdown: nothing keeps it in this process; its trigger queues it again later.
       if (this.shutdown.signal.aborted) return this.finish(run);
+      // Not due yet: back to wait, the same attempt.
+      const deferMs = deferralDelayMs(error);
+      if (deferMs !== undefined) return this.schedule(run, deferMs);
       const outcome = failureOutcome(error, run.attempt, attempts);
       const reason = failureReason(error);
       this.metrics.count(run.name, outcome);

@@ -13,6 +13,8 @@ export interface ClusterGatewayOptions {
   readonly access?: Readonly<Record<string, unknown>>;
   /** `{ kind: 'kubernetes' }` for authoritative pod labels from the apiserver; default none. */
   readonly podMetadata?: Readonly<Record<string, unknown>>;
+  /** The `audit:` section; default off. */
+  readonly audit?: Readonly<Record<string, unknown>>;
 }
 
 export async function startClusterGateway(ctx: ClusterTestContext, options: ClusterGatewayOptions = {}): Promise<RunningGateway> {
@@ -25,6 +27,7 @@ export async function startClusterGateway(ctx: ClusterTestContext, options: Clus
     authentication: { authenticators: ['kube-token.token-review'] },
     access: { chain: ['kube-rbac.subject-access-review'], ...options.access },
     ...(options.podMetadata === undefined ? {} : { podMetadata: options.podMetadata }),
+    ...(options.audit === undefined ? {} : { audit: options.audit }),
     plugins: { 'kube-token': {}, 'kube-rbac': {}, ...options.plugins },
   });
   if (!parsed.ok) throw new Error(parsed.problems.join('\n'));

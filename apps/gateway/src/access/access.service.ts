@@ -95,14 +95,17 @@ export class AccessService {
     if (!source.admit) return Promise.resolve(SOURCE_HAS_NO_CHECK);
     const key = `${subjectFingerprint(subject)}|admit|${registered.id}|${source.streamKey(selector)}`;
     const maxAgeMs = fresh ? 0 : this.config.recheckIntervalMs;
-    const decidedBy = [`${registered.id}.admit`];
+    const check = `${registered.id}.admit`;
+    const decidedBy = [check];
     return this.cache.get(
       key,
       async () => {
-        const decision = await this.withDeadline(decidedBy[0] as string, (signal) =>
+        const decision = await this.withDeadline(check, (signal) =>
           source.admit ? source.admit(selector, subject, { signal, logger: this.logger }) : allow(),
         );
-        this.metrics.decisions.inc({ kind: 'source', result: decision?.result === 'allow' ? 'allow' : decision ? 'deny' : 'error' });
+        const result = decision?.result === 'allow' ? 'allow' : decision ? 'deny' : 'error';
+        this.metrics.decisions.inc({ kind: 'source', result });
+        this.metrics.authorizerDecisions.inc({ authorizer: check, result });
         if (decision === undefined) return { value: { result: 'deny', reason: AUTHORIZER_ERROR, decidedBy }, cacheable: false };
         if (decision.result === 'allow') return { value: { result: 'allow', conditions: [], decidedBy }, cacheable: true };
         const reason = decision.result === 'deny' ? decision.reason : 'the source did not allow this subscription';
@@ -127,6 +130,7 @@ export class AccessService {
   private async decide(request: AccessRequest, fresh = false): Promise<AccessDecision> {
     const { subject, ...rest } = request;
     if (this.deletedIdentities.get(identityKey(subject.user, subject.uid))) {
+      this.metrics.authorizerDecisions.inc({ authorizer: DELETED_IDENTITIES, result: 'deny' });
       return { result: 'deny', reason: IDENTITY_DELETED, decidedBy: [DELETED_IDENTITIES] };
     }
     const key = `${subjectFingerprint(subject)}|${JSON.stringify(rest)}`;
@@ -140,6 +144,7 @@ export class AccessService {
     const named: NamedDecision[] = [];
     for (const name of this.config.chain) {
       const decision = await this.ask(name, request);
+      this.metrics.authorizerDecisions.inc({ authorizer: name, result: decision?.result ?? 'error' });
       if (decision === undefined) {
         this.metrics.decisions.inc({ kind, result: 'error' });
         return { value: { result: 'deny', reason: AUTHORIZER_ERROR, decidedBy: [name] }, cacheable: false };

@@ -22,7 +22,9 @@ export class AuthenticationService {
       try {
         const result = await authenticator.authenticate({ token }, { signal: AbortSignal.timeout(10_000), logger: this.logger });
         if (result.ok) return result;
+        this.metrics.authenticatorRejections.inc({ authenticator: name, reason: 'rejected' });
       } catch (error) {
+        this.metrics.authenticatorRejections.inc({ authenticator: name, reason: 'error' });
         this.logger.warn({ authenticator: name, err: error instanceof Error ? error.name : 'unknown' }, 'authenticator failed');
       }
     }

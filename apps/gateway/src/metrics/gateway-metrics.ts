@@ -2,6 +2,13 @@
 // process in tests).
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 
+/** What one batch carried for one namespace (`""` for node logs). */
+export interface NamespaceTally {
+  readonly namespace: string;
+  records: number;
+  bytes: number;
+}
+
 export class GatewayMetrics {
   readonly registry = new Registry();
   readonly connections = new Counter({
@@ -13,6 +20,12 @@ export class GatewayMetrics {
     name: 'tailgate_auth_failures_total',
     help: 'Connections refused by authentication.',
     labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  readonly authenticatorRejections = new Counter({
+    name: 'tailgate_authenticator_rejections_total',
+    help: 'Tokens an authenticator of authentication.authenticators did not accept, by authenticator and reason: rejected (it said no), error (it failed). A token the next authenticator accepts still counts here.',
+    labelNames: ['authenticator', 'reason'] as const,
     registers: [this.registry],
   });
   readonly connectionRefusals = new Counter({
@@ -31,6 +44,12 @@ export class GatewayMetrics {
     name: 'tailgate_access_decisions_total',
     help: 'Decisions of the authorizer chain (not counting cache hits), by kind (scope, target, names: may the subject learn target names, source: the check a source makes itself) and result.',
     labelNames: ['kind', 'result'] as const,
+    registers: [this.registry],
+  });
+  readonly authorizerDecisions = new Counter({
+    name: 'tailgate_authorizer_decisions_total',
+    help: "Each authorizer's own answer within the chain (not counting cache hits), by authorizer (access.chain, a source's `<source>.admit`, gateway.deleted-identities) and result: allow, deny, abstain, conditional, error.",
+    labelNames: ['authorizer', 'result'] as const,
     registers: [this.registry],
   });
   readonly authorizerErrors = new Counter({
@@ -93,6 +112,18 @@ export class GatewayMetrics {
     help: 'Records sent to clients (one record to three clients counts three).',
     registers: [this.registry],
   });
+  readonly namespaceRecordsDelivered = new Counter({
+    name: 'tailgate_namespace_records_delivered_total',
+    help: 'Records sent to clients, by the namespace of their pod ("" for node logs); counted per batch, one record to three clients counts three.',
+    labelNames: ['namespace'] as const,
+    registers: [this.registry],
+  });
+  readonly namespaceBytesDelivered = new Counter({
+    name: 'tailgate_namespace_bytes_delivered_total',
+    help: 'Bytes of records sent to clients (their wire size, as the slow lanes and the audit trail count it), by namespace.',
+    labelNames: ['namespace'] as const,
+    registers: [this.registry],
+  });
   readonly recordsDropped = new Counter({
     name: 'tailgate_records_dropped_total',
     help: 'Records dropped before delivery, by reason.',
@@ -128,5 +159,14 @@ export class GatewayMetrics {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'tailgate_' });
+  }
+
+  /** One batch sent `copies` times: counted once per namespace it holds, not per record or client. */
+  delivered(tally: readonly NamespaceTally[], records: number, copies: number): void {
+    this.recordsDelivered.inc(records * copies);
+    for (const { namespace, records: n, bytes } of tally) {
+      this.namespaceRecordsDelivered.inc({ namespace }, n * copies);
+      this.namespaceBytesDelivered.inc({ namespace }, bytes * copies);
+    }
   }
 }

@@ -10,7 +10,7 @@ import type { LogsNamespace } from '../wire/logs-socket';
 import { encodeOnce } from '../wire/records-encoder';
 import { batchBytes } from './batch-bytes';
 import { ClassRooms } from './class-rooms';
-import { creditTally, tallyByTarget, type TargetTally } from './delivered-tally';
+import { countDelivered, creditTally, tallyByTarget, type TargetTally } from './delivered-tally';
 import { passFloor } from './delivery-floors';
 import type { ListenerRegistry } from './listener-registry';
 import { filterForClass, type PermissionClass } from './permission-classes';
@@ -155,7 +155,7 @@ export class ClassDelivery {
     if (current > 0) {
       const room = this.deps.namespace.local.to(cls.room);
       (slow.size > 0 ? room.except(slow.room) : room).emit('records', payload);
-      this.deps.metrics.recordsDelivered.inc(batch.length * current);
+      countDelivered(this.deps.metrics, batch, current);
       this.creditMembers(cls, behind, batch);
     }
     if (behind.length > 0) slow.queueRecords(behind, batch);

@@ -22,7 +22,7 @@ import { replayWireBacklog } from './replay-backlog';
 import type { SlowListeners } from './slow-listeners';
 import type { StreamDescriptor } from '../model/stream-descriptor';
 import { type ListenerRequest, mayRead, type StreamListener } from './stream-listener';
-import { creditBatch } from './delivered-tally';
+import { countDelivered, creditBatch } from './delivered-tally';
 import { sortByTime } from './time-order';
 import { toWireBacklog } from './wire-backlog';
 
@@ -232,7 +232,7 @@ export class ListenerOnboarding {
     for (let i = 0; i < records.length; i += max) {
       const batch = records.slice(i, i + max);
       listener.socket.emit('records', recordsEvent(this.deps.stream.id, batch));
-      this.deps.metrics.recordsDelivered.inc(batch.length);
+      countDelivered(this.deps.metrics, batch);
       creditBatch(listener, batch);
     }
   }

@@ -4,6 +4,7 @@
 import { PermanentJobError } from '@tailgate/plugin-sdk';
 import { afterEach, describe, expect, it } from 'vitest';
 
+import { JobDeferral } from '../job-deferral';
 import { MemoryJobMetrics } from '../job-metrics';
 import type { JobRunner, JobRunnerHooks, JobRunnerSettings } from '../job-runner';
 import { Gate, RecordedJob, registeredJobs } from './job-runs';
@@ -80,6 +81,21 @@ export function describeJobRunner(name: string, makeRunner: MakeJobRunner): void
       expect(metrics.value('test.permanent', 'retried')).toBe(0);
       const [letter] = await runner.deadLetters();
       expect(letter).toMatchObject({ name: 'test.permanent', attempts: 1, reason: 'permanent_job_failure: flow is gone' });
+    });
+
+    it('runs a deferred job again after the delay it asked for, without using an attempt', async () => {
+      const job = new RecordedJob('test.later', { attempts: 1 });
+      job.script = async () => {
+        if (job.runs.length < 3) throw new JobDeferral(60);
+      };
+      const { runner, metrics } = await started([job]);
+      await runner.enqueue('test.later', { n: 1 });
+      await expect.poll(() => metrics.value('test.later', 'completed'), POLL).toBe(1);
+      expect(job.runs.map((run) => run.attempt)).toEqual([1, 1, 1]);
+      const [first, second] = job.runs.map((run) => run.at) as [number, number];
+      expect(second - first).toBeGreaterThanOrEqual(60 - TIMER_SLACK_MS);
+      expect(metrics.value('test.later', 'retried')).toBe(0);
+      expect(await runner.deadLetters()).toEqual([]);
     });
 
     it('fails data its schema refuses at once, without running the handler', async () => {
