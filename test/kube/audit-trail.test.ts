@@ -173,13 +173,18 @@ describe('audit trail on the real apiserver', () => {
   const ok = { metadata: {}, code: 200 };
 
   const subscribed = (reader: Reader) => ({ ...readEvent(reader, 'subscribe', {}), stage: 'RequestReceived' });
-  // The apiserver also writes `authorization.k8s.io/reason` on an allow (the SubjectAccessReview's
-  // "RBAC: allowed by RoleBinding …"); the gateway drops it: see the todo below.
+  // As the apiserver records it: the SubjectAccessReview's reason names the binding that grants the read.
+  const grantedBy = () =>
+    expect.stringMatching(
+      /^RBAC: allowed by (Cluster)?RoleBinding "[^"]+" of (Cluster)?Role "[^"]+" to (User|ServiceAccount|Group) /,
+    ) as string;
   const allowed = (reader: Reader) => ({
     ...readEvent(reader, 'decision', {
       'authorization.k8s.io/decision': 'allow',
+      'authorization.k8s.io/reason': grantedBy(),
       'tailgate.dev/authorizer': SAR,
       'tailgate.dev/decision': 'allow',
+      'tailgate.dev/reason': grantedBy(),
     }),
     stage: 'ResponseStarted',
     responseStatus: ok,
@@ -356,8 +361,4 @@ describe('audit trail on the real apiserver', () => {
     expect(written.length).toBeGreaterThanOrEqual(6);
     expect(written.filter((line) => trail.includes(line))).toEqual([]);
   });
-
-  it.todo(
-    'records why an allow was given (authorization.k8s.io/reason: "RBAC: allowed by RoleBinding …"), as the apiserver does: the SDK allow carries no reason',
-  );
 });

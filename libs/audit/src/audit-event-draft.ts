@@ -4,32 +4,16 @@
 // apiserver's LogRequestObject / LogResponseObject do.
 import {
   AUDIT_API_VERSION,
-  type AuditEmbeddedObject,
   type AuditEvent,
   type AuditEventList,
   type AuditLevel,
   type AuditObjectReference,
   type AuditResponseStatus,
-  type AuditStage,
   type AuditUserInfo,
 } from './audit-event';
 
-export interface AuditEventDraft {
-  readonly auditID: string;
-  readonly stage: AuditStage;
-  readonly requestURI: string;
-  readonly verb: string;
-  readonly user: AuditUserInfo;
-  readonly sourceIPs?: readonly string[];
-  readonly userAgent?: string;
-  readonly objectRef?: AuditObjectReference;
-  readonly responseStatus?: AuditResponseStatus;
-  readonly requestObject?: AuditEmbeddedObject;
-  readonly responseObject?: AuditEmbeddedObject;
-  readonly requestReceivedTimestamp: string;
-  readonly stageTimestamp: string;
-  readonly annotations?: Readonly<Record<string, string>>;
-}
+/** An Event before the policy chose its level: everything but kind, apiVersion, level (and no impersonation). */
+export type AuditEventDraft = Omit<AuditEvent, 'kind' | 'apiVersion' | 'level' | 'impersonatedUser'>;
 
 export type RecordedAuditLevel = Exclude<AuditLevel, 'None'>;
 

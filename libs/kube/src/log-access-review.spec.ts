@@ -78,6 +78,11 @@ describe('decide', () => {
       expect(decide(review, [{ allowed: true, denied: false }])).toEqual({ result: 'allow' });
   });
 
+  it("keeps the apiserver's reason of an allow (the binding that grants it), for the audit trail", () => {
+    const reason = 'RBAC: allowed by RoleBinding "readers/ns" of Role "log-reader" to User "alice"';
+    expect(decide(pod, [NO, { allowed: true, denied: false, reason }])).toEqual({ result: 'allow', reason });
+  });
+
   it('denies a single pod that is not allowed, naming it and not the apiserver reason', () => {
     expect(decide(pod, [{ ...NO, reason: 'secret upstream text' }])).toEqual({
       result: 'deny',

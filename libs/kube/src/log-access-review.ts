@@ -98,7 +98,9 @@ export function describeResource(attributes: ResourceAttributes): string {
  */
 export function decide(review: PodLogReview, statuses: readonly AccessReviewStatus[] | undefined): Decision {
   const what = describeResource(review.attempts[0] as ResourceAttributes);
-  if (statuses?.some((s) => s.allowed)) return allow();
+  const allowed = statuses?.find((s) => s.allowed);
+  // The apiserver's reason names the binding that grants it; the audit trail records it as the apiserver does.
+  if (allowed) return allow(allowed.reason);
   if (statuses?.some((s) => s.denied)) return deny(`Kubernetes explicitly denies ${what}`);
   return review.decisive ? deny(`Kubernetes RBAC does not allow ${what}`) : abstain();
 }

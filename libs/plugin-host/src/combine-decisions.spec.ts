@@ -46,6 +46,20 @@ describe('combineDecisions', () => {
     }
   });
 
+  it("carries the allowing authorizers' reasons (audit only) in both modes", () => {
+    const chain = [
+      { authorizer: 'a.rbac', decision: allow('RBAC: allowed by RoleBinding "r/ns"') },
+      { authorizer: 'b.labels', decision: allow() },
+      { authorizer: 'c.ns', decision: allow('namespace in the allow-list') },
+    ];
+    expect(combineDecisions(chain, 'all')).toMatchObject({
+      result: 'allow',
+      reason: 'RBAC: allowed by RoleBinding "r/ns"; namespace in the allow-list',
+    });
+    expect(combineDecisions(chain, 'first-decisive')).toMatchObject({ result: 'allow', reason: 'RBAC: allowed by RoleBinding "r/ns"' });
+    expect(combineDecisions([chain[1]!], 'all')).not.toHaveProperty('reason');
+  });
+
   it('denies by default when the chain is empty or every authorizer abstains', () => {
     for (const mode of ['all', 'first-decisive'] as const) {
       expect(combineDecisions([], mode)).toEqual({ result: 'deny', reason: NO_AUTHORIZER_DECIDED, decidedBy: [] });

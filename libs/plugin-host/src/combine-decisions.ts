@@ -14,7 +14,13 @@ export interface NamedDecision {
 
 /** The chain's verdict, with the authorizer that decided it for the audit trail. */
 export type AccessDecision =
-  | { readonly result: 'allow'; readonly conditions: readonly RecordCondition[]; readonly decidedBy: readonly string[] }
+  | {
+      readonly result: 'allow';
+      readonly conditions: readonly RecordCondition[];
+      readonly decidedBy: readonly string[];
+      /** The allowing authorizers' reasons, where they gave one (audit only). */
+      readonly reason?: string;
+    }
   | { readonly result: 'deny'; readonly reason: string; readonly decidedBy: readonly string[] };
 
 export const NO_AUTHORIZER_DECIDED = 'no authorizer allowed this request';
@@ -29,7 +35,11 @@ function combineAll(decisions: readonly NamedDecision[]): AccessDecision {
   const voters = decisions.filter((d) => d.decision.result !== 'abstain');
   if (voters.length === 0) return { result: 'deny', reason: NO_AUTHORIZER_DECIDED, decidedBy: [] };
   const conditions = voters.flatMap((d) => (d.decision.result === 'conditional' ? d.decision.conditions : []));
-  return { result: 'allow', conditions, decidedBy: voters.map((d) => d.authorizer) };
+  const reasons = voters.flatMap((d) => (d.decision.result === 'allow' && d.decision.reason ? [d.decision.reason] : []));
+  const decidedBy = voters.map((d) => d.authorizer);
+  return reasons.length > 0
+    ? { result: 'allow', conditions, decidedBy, reason: reasons.join('; ') }
+    : { result: 'allow', conditions, decidedBy };
 }
 
 function combineFirstDecisive(decisions: readonly NamedDecision[]): AccessDecision {
@@ -45,7 +55,9 @@ function toAccessDecision({ authorizer, decision }: NamedDecision): AccessDecisi
     case 'conditional':
       return { result: 'allow', conditions: decision.conditions, decidedBy: [authorizer] };
     case 'allow':
-      return { result: 'allow', conditions: [], decidedBy: [authorizer] };
+      return decision.reason
+        ? { result: 'allow', conditions: [], decidedBy: [authorizer], reason: decision.reason }
+        : { result: 'allow', conditions: [], decidedBy: [authorizer] };
     case 'abstain':
       return { result: 'deny', reason: NO_AUTHORIZER_DECIDED, decidedBy: [] };
   }

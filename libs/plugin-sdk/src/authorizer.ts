@@ -57,12 +57,13 @@ export interface RecordCondition {
 }
 
 export type Decision =
-  | { readonly result: 'allow' }
+  /** `reason`: why, as the authorizer's source words it (RBAC: the binding that grants it); for the audit trail. */
+  | { readonly result: 'allow'; readonly reason?: string }
   | { readonly result: 'deny'; readonly reason: string }
   | { readonly result: 'conditional'; readonly conditions: readonly RecordCondition[] }
   | { readonly result: 'abstain' };
 
-export const allow = (): Decision => ({ result: 'allow' });
+export const allow = (reason?: string): Decision => (reason ? { result: 'allow', reason } : { result: 'allow' });
 export const deny = (reason: string): Decision => ({ result: 'deny', reason });
 export const abstain = (): Decision => ({ result: 'abstain' });
 export const conditional = (...conditions: RecordCondition[]): Decision => ({ result: 'conditional', conditions });

@@ -50,7 +50,7 @@ export class ListenerAccess {
     if (access === undefined || !listener.audit.active) return;
     const { authorizer } = access;
     const decision = access.allowed
-      ? { result: access.predicate === PASS ? ('allow' as const) : ('conditional' as const), authorizer }
+      ? { result: access.predicate === PASS ? ('allow' as const) : ('conditional' as const), authorizer, reason: access.reason }
       : { result: 'deny' as const, authorizer, reason: access.reason };
     const change = listener.audit.decided(key, auditTargetOf(target), decision);
     if (change.kind === 'unchanged') return;

@@ -19,6 +19,8 @@ export type TargetAccess =
       readonly signature: string;
       /** The authorizers that decided (`AccessDecision.decidedBy`), for the audit trail. */
       readonly authorizer?: string;
+      /** Why they allowed it, where they said (audit only). */
+      readonly reason?: string;
     }
   | {
       readonly allowed: false;
@@ -33,7 +35,8 @@ export function compileAccess(decision: AccessDecision, rules: ReadonlyMap<strin
   const authorizer = decision.decidedBy.length === 0 ? undefined : decision.decidedBy.join(',');
   if (decision.result === 'deny') return { allowed: false, reason: decision.reason, named, authorizer };
   const predicate = compileWirePredicate(decision, rules);
-  return { allowed: true, predicate, signature: JSON.stringify(decision.conditions), authorizer };
+  const signature = JSON.stringify(decision.conditions);
+  return { allowed: true, predicate, signature, authorizer, ...(decision.reason ? { reason: decision.reason } : {}) };
 }
 
 /** PASS for a decision without conditions. */
