@@ -6,7 +6,7 @@ import type { AuditEvent } from './audit-event';
 import { finalizeAuditEvent } from './audit-event-draft';
 import { AuditSettingsSchema } from './audit-settings';
 import { NO_AUDIT } from './audit-trail';
-import { streamEndEvent, subscribeEvent } from './gateway-audit-events';
+import { accessDecisionEvent, authenticationFailedEvent, streamEndEvent, subscribeEvent } from './gateway-audit-events';
 import type { RecentAuditBounds, RecentAuditEvents, RecentAuditFilter } from './recent-audit-events';
 import { withRecentAuditEvents } from './recent-audit-recorder';
 import { MemoryRecentAuditEvents } from './recent-memory-audit-events';
@@ -60,8 +60,44 @@ function describeRecentAuditEvents(name: string, factory: () => StoreFactory): v
         ...read('e', 'erin', 'checkout', 50, 55), // after
       ]);
       const answer = await store.query(filter({ pod: 'checkout', since: min(10), until: min(30) }));
-      // In the order recorded; bob's end counts, his subscribe at 10:08 does not.
-      expect(summary(answer)).toEqual(['bob checkout stream-end', 'carol checkout subscribe', 'carol checkout stream-end']);
+      // Whole reads, in the order recorded: bob's read overlaps the window, so his subscribe at 10:08 is in too.
+      expect(summary(answer)).toEqual([
+        'bob checkout subscribe',
+        'bob checkout stream-end',
+        'carol checkout subscribe',
+        'carol checkout stream-end',
+      ]);
+      await store.close();
+    });
+
+    it('answers a read begun before T1 and still open after T2, but not a failed sign-in or a refused read before T1', async () => {
+      const store = open();
+      const request = (id: string, user: string, from: number) =>
+        sampleRequest({
+          auditID: id,
+          receivedAt: new Date(min(from)),
+          subject: { user, groups: ['g'] },
+          target: { kind: 'pod', namespace: 'team-a', pod: 'checkout', container: 'app' },
+        });
+      const still = request('open', 'olga', 2);
+      const refused = request('refused', 'rex', 3);
+      await filled(store, [
+        finalizeAuditEvent(subscribeEvent(still, new Date(min(2))), 'Metadata'),
+        finalizeAuditEvent(accessDecisionEvent(still, { result: 'allow', authorizer: 'a.b' }, new Date(min(2))), 'Metadata'),
+        finalizeAuditEvent(subscribeEvent(refused, new Date(min(3))), 'Metadata'),
+        finalizeAuditEvent(accessDecisionEvent(refused, { result: 'deny', authorizer: 'a.b', reason: 'no' }, new Date(min(3))), 'Metadata'),
+        finalizeAuditEvent(
+          authenticationFailedEvent(
+            { auditID: 'failed', receivedAt: new Date(min(4)), connection: still.connection, requestURI: '/logs', attempted: 'bearer' },
+            new Date(min(4)),
+          ),
+          'Metadata',
+        ),
+      ]);
+      expect(summary(await store.query(filter({ since: min(10), until: min(30) })))).toEqual([
+        'olga checkout subscribe',
+        'olga checkout decision',
+      ]);
       await store.close();
     });
 

@@ -2,8 +2,9 @@
 // old. Without Redis there is one gateway, so it answers for every read.
 import type { AuditEvent } from './audit-event';
 import {
-  matchesRecentAuditFilter,
-  oldestAnswered,
+  answerRecentAuditQuery,
+  matchesRecentAuditSubject,
+  oldestKept,
   type RecentAuditBounds,
   type RecentAuditEvents,
   type RecentAuditFilter,
@@ -29,15 +30,15 @@ export class MemoryRecentAuditEvents implements RecentAuditEvents {
   }
 
   query(filter: RecentAuditFilter): Promise<AuditEvent[]> {
-    const oldest = oldestAnswered(this.bounds, filter, this.now());
-    const found: AuditEvent[] = [];
-    for (let i = 1; i <= this.ring.length && found.length < filter.limit; i++) {
+    const oldest = oldestKept(this.bounds, this.now());
+    const candidates: AuditEvent[] = [];
+    for (let i = 1; i <= this.ring.length; i++) {
       const event = this.ring[(this.next - i + this.ring.length) % this.ring.length];
       if (event === undefined) break;
       if (Date.parse(event.stageTimestamp) < oldest) continue;
-      if (matchesRecentAuditFilter(event, filter)) found.push(event);
+      if (matchesRecentAuditSubject(event, filter)) candidates.push(event);
     }
-    return Promise.resolve(found.reverse());
+    return Promise.resolve(answerRecentAuditQuery(candidates, filter));
   }
 
   close(): Promise<void> {

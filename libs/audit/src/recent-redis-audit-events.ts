@@ -5,8 +5,9 @@
 import type { AuditEvent } from './audit-event';
 import { auditEventSchema } from './audit-event';
 import {
-  matchesRecentAuditFilter,
-  oldestAnswered,
+  answerRecentAuditQuery,
+  matchesRecentAuditSubject,
+  oldestKept,
   type RecentAuditBounds,
   type RecentAuditEvents,
   type RecentAuditFilter,
@@ -63,10 +64,11 @@ export class RedisRecentAuditEvents implements RecentAuditEvents {
   }
 
   async query(filter: RecentAuditFilter): Promise<AuditEvent[]> {
-    const oldest = oldestAnswered(this.options, filter, this.now());
-    const found: AuditEvent[] = [];
+    // Every kept event is a candidate: a read still open may have begun long before `since`.
+    const oldest = oldestKept(this.options, this.now());
+    const candidates: AuditEvent[] = [];
     let end = '+';
-    for (let read = 0; read < this.options.maxEvents && found.length < filter.limit; read += PAGE) {
+    for (let read = 0; read < this.options.maxEvents; read += PAGE) {
       const page = (await this.options.redis.call(
         'XREVRANGE',
         this.key,
@@ -78,14 +80,13 @@ export class RedisRecentAuditEvents implements RecentAuditEvents {
       for (const [, fields] of page) {
         const event = parseEntry(fields);
         if (event === undefined || Date.parse(event.stageTimestamp) < oldest) continue;
-        if (matchesRecentAuditFilter(event, filter)) found.push(event);
-        if (found.length === filter.limit) break;
+        if (matchesRecentAuditSubject(event, filter)) candidates.push(event);
       }
       const last = page.at(-1);
       if (last === undefined || page.length < PAGE) break;
       end = `(${last[0]}`;
     }
-    return found.reverse();
+    return answerRecentAuditQuery(candidates, filter);
   }
 
   async close(): Promise<void> {
