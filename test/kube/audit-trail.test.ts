@@ -220,6 +220,8 @@ describe('audit trail on the real apiserver', () => {
     responseStatus: { metadata: {}, message: 'Authentication failed, attempted: bearer', code: 401 },
     annotations: {
       'tailgate.dev/event': 'authentication-failed',
+      // The authenticators that refused the token, in the order they were asked.
+      'tailgate.dev/authorizer': 'kube-token.token-review',
       'tailgate.dev/reason': 'rejected',
       // The refused client never learns its connection id.
       'tailgate.dev/connection': expect.stringMatching(/.+/) as unknown as string,

@@ -30,6 +30,7 @@ export async function createWorkerAuditDelivery(
     attempts: webhook.maxAttempts,
     waitMs: webhook.initialBackoffMs,
     onDeliveryFailure: ({ sink: name, events }) => logger.warn({ sink: name, events }, 'audit events not delivered'),
+    onPredecessorsLost: ({ run, batches }) => logger.warn({ run, batches }, 'audit batches lost before delivery; going on without them'),
   });
   const job = auditDeliveryJob(webhook.maxAttempts, (batch, ctx) => delivery.deliver(batch, ctx));
   return { job, close: () => sink.close() };

@@ -36,11 +36,15 @@ const events = sampleEvents('Metadata');
 const batch = (seq: number): AuditBatchJob => ({ run: 'run-1', seq, events: events.slice(0, 2) });
 const ctx = (attempt: number) => ({ attempt, signal: new AbortController().signal });
 
+/** A little after the sample events (10:05:30): a batch of them has waited half a minute. */
+let now = Date.parse('2026-05-01T10:06:00.000Z');
+
 function delivery(attempts = 3) {
   const sink = new ScriptedWebhook();
   const ledger = new MemoryLedger();
   const metrics = new MemoryAuditMetrics();
   const failures: number[] = [];
+  const lostBatches: number[] = [];
   const subject = new AuditBatchDelivery({
     sink,
     ledger,
@@ -48,8 +52,11 @@ function delivery(attempts = 3) {
     waitMs: 25,
     metrics,
     onDeliveryFailure: (failure) => failures.push(failure.events),
+    onPredecessorsLost: (lost) => lostBatches.push(lost.batches),
+    maxWaitBehindMs: 3_600_000,
+    now: () => now,
   });
-  return { subject, sink, ledger, metrics, failures };
+  return { subject, sink, ledger, metrics, failures, lostBatches };
 }
 
 describe('AuditBatchDelivery', () => {
@@ -65,6 +72,20 @@ describe('AuditBatchDelivery', () => {
     const { subject, sink } = delivery();
     await expect(subject.deliver(batch(1), ctx(1))).rejects.toMatchObject({ code: 'job_deferred', delayMs: 25 });
     expect(sink.posted).toEqual([]);
+  });
+
+  it('goes on without predecessors that never settle once it has waited maxWaitBehindMs, saying how many were lost', async () => {
+    const { subject, sink, ledger, lostBatches } = delivery();
+    await expect(subject.deliver(batch(2), ctx(1))).rejects.toMatchObject({ code: 'job_deferred' });
+    now += 3_600_000;
+    try {
+      await subject.deliver(batch(2), ctx(1));
+    } finally {
+      now -= 3_600_000;
+    }
+    expect(sink.posted).toEqual([events.slice(0, 2)]);
+    expect(lostBatches).toEqual([2]);
+    expect(await ledger.nextBatch('run-1')).toBe(3);
   });
 
   it('skips a batch settled already (a repeated run), posting nothing', async () => {

@@ -23,6 +23,15 @@ export interface AuditBatchDeliveryOptions {
   readonly attempts: number;
   /** How long a batch waits behind an unsettled predecessor before it looks again. */
   readonly waitMs: number;
+  /**
+   * How long a batch waits behind an unsettled predecessor, from its newest event's time, before
+   * the predecessors count as lost (their jobs gone from Redis, e.g. a wiped queue) and it goes on.
+   * Default 1 hour: longer than a predecessor's own retries at the default backoff.
+   */
+  readonly maxWaitBehindMs?: number;
+  /** Told of predecessors given up as lost (how many), once per batch that goes on without them. */
+  readonly onPredecessorsLost?: (lost: { readonly run: string; readonly batches: number }) => void;
+  readonly now?: () => number;
   /** Default: counts nowhere. */
   readonly metrics?: AuditMetrics;
   /** Told of each batch given up on; log it there, once. */
@@ -59,6 +68,8 @@ export class AuditBatchGivenUp extends Error {
   }
 }
 
+const DEFAULT_MAX_WAIT_BEHIND_MS = 3_600_000;
+
 export class AuditBatchDelivery {
   private readonly metrics: AuditMetrics;
 
@@ -72,7 +83,12 @@ export class AuditBatchDelivery {
     const next = await ledger.nextBatch(batch.run);
     // Settled by an earlier run whose completion was not recorded (a worker stopped in between).
     if (batch.seq < next) return;
-    if (batch.seq > next) throw new AuditBatchWaiting(this.options.waitMs);
+    if (batch.seq > next) {
+      if (!this.waitedTooLong(batch)) throw new AuditBatchWaiting(this.options.waitMs);
+      // Bounded: a predecessor still queued settles within its own retries; one that never comes is lost.
+      await ledger.settle(batch.run, batch.seq - 1);
+      this.options.onPredecessorsLost?.({ run: batch.run, batches: batch.seq - next });
+    }
     try {
       await sink.postOnce(batch.events, ctx.signal);
     } catch (error) {
@@ -81,6 +97,12 @@ export class AuditBatchDelivery {
     }
     await ledger.settle(batch.run, batch.seq);
     this.metrics.delivered(sink.name, batch.events.length);
+  }
+
+  private waitedTooLong(batch: AuditBatchJob): boolean {
+    const newest = Math.max(...batch.events.map((event) => Date.parse(event.stageTimestamp)));
+    const now = this.options.now?.() ?? Date.now();
+    return now - newest > (this.options.maxWaitBehindMs ?? DEFAULT_MAX_WAIT_BEHIND_MS);
   }
 
   private async failed(batch: AuditBatchJob, attempt: number, error: unknown): Promise<never> {

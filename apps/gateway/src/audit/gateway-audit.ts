@@ -21,6 +21,8 @@ export interface AuthenticationFailureDetail {
   /** Whether a bearer token was offered (never the token). */
   readonly tokenOffered: boolean;
   readonly reason: string;
+  /** The authenticators that refused the token (`<pluginId>.<name>`, comma-separated); none without a token. */
+  readonly authenticator?: string | undefined;
 }
 
 export interface SubscriptionRefusal {
@@ -54,6 +56,7 @@ export class GatewayAudit {
           connection,
           requestURI: LOGS_NAMESPACE,
           ...(detail.tokenOffered && { attempted: 'bearer' as const }),
+          ...(detail.authenticator ? { authenticator: detail.authenticator } : {}),
           reason: detail.reason,
         },
         at,

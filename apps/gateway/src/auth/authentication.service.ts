@@ -9,7 +9,8 @@ import type { GatewayMetrics } from '../metrics/gateway-metrics';
 export class AuthenticationService {
   constructor(
     private readonly registry: PluginRegistry,
-    private readonly authenticators: readonly string[],
+    /** Asked in this order; named by the audit trail when none accepts a token. */
+    readonly authenticators: readonly string[],
     private readonly metrics: GatewayMetrics,
     private readonly logger: PluginLogger,
   ) {}

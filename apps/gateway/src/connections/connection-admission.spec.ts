@@ -14,6 +14,7 @@ function setup(limits: Record<string, unknown> = {}) {
   const lines: string[] = [];
   const log = (level: string) => (fields: object, message?: string) => lines.push(`${level} ${message ?? ''} ${JSON.stringify(fields)}`);
   const authentication = {
+    authenticators: ['t.tokens', 't.review'],
     authenticate: (token: string | undefined): Promise<AuthenticationResult> => {
       asked.push(token);
       return Promise.resolve(token === GOOD ? { ok: true, subject: { user: 'alice', groups: [] } } : { ok: false, reason: 'rejected' });
@@ -117,9 +118,12 @@ describe('ConnectionAdmission', () => {
     expect(audited).toEqual([
       {
         connection: { sourceIPs: ['10.0.0.7'], userAgent: 'tailgate-cli/1', connectionId: 'conn-1' },
-        detail: { tokenOffered: true, reason: 'rejected' },
+        detail: { tokenOffered: true, reason: 'rejected', authenticator: 't.tokens,t.review' },
       },
-      { connection: { sourceIPs: ['10.0.0.1'], connectionId: 'conn-1' }, detail: { tokenOffered: false, reason: 'rejected' } },
+      {
+        connection: { sourceIPs: ['10.0.0.1'], connectionId: 'conn-1' },
+        detail: { tokenOffered: false, reason: 'rejected', authenticator: undefined },
+      },
     ]);
     expect(lines.filter((line) => line.includes('authentication failed'))).toEqual([
       expect.stringContaining('"auditID":"audit-1"'),

@@ -59,7 +59,7 @@ export class ConnectionAdmission {
   private readonly fingerprint = credentialFingerprinter();
 
   constructor(
-    private readonly authentication: Pick<AuthenticationService, 'authenticate'>,
+    private readonly authentication: Pick<AuthenticationService, 'authenticate' | 'authenticators'>,
     private readonly config: ConnectionsConfig,
     private readonly metrics: GatewayMetrics,
     private readonly audit: Pick<GatewayAudit, 'authenticationFailed'>,
@@ -91,7 +91,8 @@ export class ConnectionAdmission {
     if (!result.ok) {
       if (fingerprint !== undefined) this.failingCredentials.take(fingerprint);
       const tokenOffered = handshake.token !== undefined;
-      const auditID = this.audit.authenticationFailed(connection, { tokenOffered, reason: result.reason });
+      const authenticator = tokenOffered ? this.authentication.authenticators.join(',') : undefined;
+      const auditID = this.audit.authenticationFailed(connection, { tokenOffered, reason: result.reason, authenticator });
       const context = { address, connection: attempt.connectionId, auditID, reason: result.reason };
       this.logger.info(context, 'connection refused: authentication failed');
       return { ok: false, error: REFUSALS.unauthenticated };
