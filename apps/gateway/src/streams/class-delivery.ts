@@ -10,7 +10,7 @@ import type { LogsNamespace } from '../wire/logs-socket';
 import { encodeOnce } from '../wire/records-encoder';
 import { batchBytes } from './batch-bytes';
 import { ClassRooms } from './class-rooms';
-import { countDelivered, creditTally, tallyByTarget, type TargetTally } from './delivered-tally';
+import { countDelivered, creditTally, type TargetTally } from './delivered-tally';
 import { passFloor } from './delivery-floors';
 import type { ListenerRegistry } from './listener-registry';
 import { filterForClass, type PermissionClass } from './permission-classes';
@@ -155,21 +155,19 @@ export class ClassDelivery {
     if (current > 0) {
       const room = this.deps.namespace.local.to(cls.room);
       (slow.size > 0 ? room.except(slow.room) : room).emit('records', payload);
-      countDelivered(this.deps.metrics, batch, current);
-      this.creditMembers(cls, behind, batch);
+      this.creditMembers(cls, behind, countDelivered(this.deps.metrics, batch, current));
     }
     if (behind.length > 0) slow.queueRecords(behind, batch);
   }
 
-  /** The audit's records and bytes: the batch tallied once, then one add per member served now and target. */
-  private creditMembers(cls: PermissionClass, behind: readonly StreamListener[], batch: readonly WireRecord[]): void {
-    let tally: TargetTally[] | undefined;
+  /** The audit's records and bytes: the batch's one tally, then one add per member served now and target. */
+  private creditMembers(cls: PermissionClass, behind: readonly StreamListener[], tally: readonly TargetTally[]): void {
     for (const id of cls.members) {
       const listener = this.deps.listeners.get(id);
       if (!listener || behind.includes(listener)) continue;
       // Auditing is on or off for a whole gateway: one inert listener means no one is counted.
       if (!listener.audit.active) return;
-      creditTally(listener, (tally ??= tallyByTarget(batch)));
+      creditTally(listener, tally);
     }
   }
 

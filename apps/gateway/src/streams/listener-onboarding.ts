@@ -22,7 +22,7 @@ import { replayWireBacklog } from './replay-backlog';
 import type { SlowListeners } from './slow-listeners';
 import type { StreamDescriptor } from '../model/stream-descriptor';
 import { type ListenerRequest, mayRead, type StreamListener } from './stream-listener';
-import { countDelivered, creditBatch } from './delivered-tally';
+import { countDelivered, creditTally } from './delivered-tally';
 import { sortByTime } from './time-order';
 import { toWireBacklog } from './wire-backlog';
 
@@ -232,8 +232,7 @@ export class ListenerOnboarding {
     for (let i = 0; i < records.length; i += max) {
       const batch = records.slice(i, i + max);
       listener.socket.emit('records', recordsEvent(this.deps.stream.id, batch));
-      countDelivered(this.deps.metrics, batch);
-      creditBatch(listener, batch);
+      creditTally(listener, countDelivered(this.deps.metrics, batch));
     }
   }
 }

@@ -17,7 +17,7 @@ import {
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import { outstandingBytes } from '../wire/outstanding-bytes';
 import { batchBytes } from './batch-bytes';
-import { countDelivered, creditBatch } from './delivered-tally';
+import { countDelivered, creditTally } from './delivered-tally';
 import { SlowLane } from './slow-lane';
 import type { StreamListener } from './stream-listener';
 
@@ -76,8 +76,7 @@ export class SlowListeners {
     if (batch.length === 0) return;
     if (this.isBehind(listener)) return this.queueRecords([listener], batch);
     listener.socket.emit('records', recordsEvent(this.streamId, batch));
-    countDelivered(this.deps.metrics, batch);
-    creditBatch(listener, batch);
+    creditTally(listener, countDelivered(this.deps.metrics, batch));
   }
 
   /** Queues one batch for slow listeners (shared, sized once), each dropping its oldest past its cap. */
@@ -149,8 +148,7 @@ export class SlowListeners {
         if (droppedBefore > 0) listener.socket.emit('dropped', droppedEvent(this.streamId, droppedBefore));
         emitItem(listener, item);
         if (item.event !== 'records') continue;
-        countDelivered(this.deps.metrics, item.payload.batch);
-        creditBatch(listener, item.payload.batch);
+        creditTally(listener, countDelivered(this.deps.metrics, item.payload.batch));
       }
       if (droppedAfter > 0) listener.socket.emit('dropped', droppedEvent(this.streamId, droppedAfter));
       if (lane.isEmpty) this.release(listener);
