@@ -1,10 +1,9 @@
-// Tails the demo as each of its users at once and shows who sees what.
+// Tails the demo as each of its users at once, with @tailgate/client, and shows who sees what.
 //   npx tsx examples/tail-as-users.ts [url] [seconds]
 // Reads the users' tokens from .tailgate-demo/users.json (written by the demo).
 import { readFileSync } from 'node:fs';
 
-import type { ClientToServerEvents, ServerToClientEvents } from '@tailgate/contracts';
-import { io, type Socket } from 'socket.io-client';
+import { connect, type TailgateClient, TailgateError } from '@tailgate/client';
 
 const url = process.argv[2] ?? 'http://127.0.0.1:8080';
 const seconds = Number(process.argv[3] ?? 6);
@@ -17,40 +16,45 @@ interface Seen {
   hidden: number;
 }
 
-function tail(user: string, token: string): Promise<Seen> {
+async function tail(user: string, token: string): Promise<Seen> {
   const seen: Seen = { pods: new Map(), denied: new Map(), hidden: 0 };
-  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(`${url}/logs`, {
-    auth: { token },
-    transports: ['websocket'],
-    forceNew: true,
-  });
-  socket.on('connect_error', (error) => console.error(`${user}: cannot connect (${error.message})`));
-  socket.on('records', ({ batch }) => {
-    for (const r of batch) {
-      const pod = `${r.ns}/${r.pod}`;
-      seen.pods.set(pod, (seen.pods.get(pod) ?? 0) + 1);
-      console.log(`[${user.padEnd(5)}] ${pod.padEnd(26)} ${r.stream === 'stderr' ? '!' : ' '} ${r.line}`);
+  const say = (text: string) => console.log(`[${user.padEnd(5)}] ${text}`);
+  let client: TailgateClient;
+  try {
+    client = await connect({ url, token });
+  } catch (error) {
+    console.error(`${user}: cannot connect (${error instanceof TailgateError ? error.code : 'error'})`);
+    return seen;
+  }
+  try {
+    const subscription = await client.subscribe({ source: 'node-file.pods', selector: {}, tail: 2 });
+    const stop = setTimeout(() => void subscription.unsubscribe(), seconds * 1000);
+    for await (const event of subscription) {
+      if (event.type === 'records') {
+        for (const r of event.records) {
+          const pod = `${r.ns}/${r.pod}`;
+          seen.pods.set(pod, (seen.pods.get(pod) ?? 0) + 1);
+          say(`${pod.padEnd(26)} ${r.stream === 'stderr' ? '!' : ' '} ${r.line}`);
+        }
+      } else if (event.type === 'denied') {
+        seen.denied.set(`${event.target.ns}/${event.target.pod}`, event.reason);
+        say(`denied ${event.target.ns}/${event.target.pod}: ${event.reason}`);
+      } else if (event.type === 'hidden') {
+        seen.hidden = event.count;
+        say(`${event.count} pod(s) hidden`);
+      } else if (event.type === 'reconnecting' || event.type === 'resumed') {
+        say(event.type);
+      } else if (event.type === 'ended' && event.error) {
+        say(`ended: ${event.error.code} ${event.error.message}`);
+      }
     }
-  });
-  socket.on('denied', ({ target, reason }) => {
-    seen.denied.set(`${target.ns}/${target.pod}`, reason);
-    console.log(`[${user.padEnd(5)}] denied ${target.ns}/${target.pod}: ${reason}`);
-  });
-  socket.on('hidden', ({ count }) => {
-    seen.hidden = count;
-    console.log(`[${user.padEnd(5)}] ${count} pod(s) hidden`);
-  });
-  socket.on('connect', () => {
-    void socket.emitWithAck('subscribe', { source: 'node-file.pods', selector: {}, tail: 2 }).then((ack) => {
-      if (!ack.ok) console.error(`${user}: subscribe refused: ${ack.error.code} ${ack.error.message}`);
-    });
-  });
-  return new Promise((resolve) =>
-    setTimeout(() => {
-      socket.close();
-      resolve(seen);
-    }, seconds * 1000),
-  );
+    clearTimeout(stop);
+  } catch (error) {
+    console.error(`${user}: subscribe refused: ${error instanceof TailgateError ? `${error.code} ${error.message}` : 'error'}`);
+  } finally {
+    client.close();
+  }
+  return seen;
 }
 
 async function main(): Promise<void> {

@@ -108,7 +108,7 @@ describe('quotas', () => {
     const bob = await connect('bob');
     // Malformed requests count too.
     for (let i = 0; i < 3; i++) {
-      expect(await bob.emitRaw('subscribe', { source: 'no-such.source' })).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+      expect(await bob.emitRaw('subscribe', { source: 'no-such.source' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
     }
     const refused = async () => {
       const ack = await bob.subscribe({ source, selector: { namespace: 'team-b' } });

@@ -1,6 +1,6 @@
 // Client → server events. Every payload is parsed by one of these schemas where it enters the
 // gateway; every event takes an acknowledgement callback.
-import { z } from 'zod';
+import * as z from 'zod';
 
 import type { WireError } from './error-codes';
 import { readSince } from './since';

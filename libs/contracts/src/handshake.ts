@@ -1,6 +1,6 @@
 // What a client sends when it connects. The token may instead come in an
 // `Authorization: Bearer` header; `auth.token` wins when both are present.
-import { z } from 'zod';
+import * as z from 'zod';
 
 import { PROTOCOL_VERSION } from './protocol-version';
 

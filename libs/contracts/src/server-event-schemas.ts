@@ -1,7 +1,7 @@
 // Exact schemas of everything the server sends: every event, every acknowledgement and the data
 // of a `connect_error`. Objects are strict (an unknown key anywhere fails), so a client — and every
 // test suite — can check that nothing beyond the contract ever arrives.
-import { z } from 'zod';
+import * as z from 'zod';
 
 import { ERROR_CODES } from './error-codes';
 import { DENIED_REASONS, END_REASONS, GAP_REASONS, TARGET_END_REASONS } from './server-events';

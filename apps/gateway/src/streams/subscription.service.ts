@@ -171,7 +171,7 @@ export class SubscriptionService {
     await this.deps.quotas.admitSubscribe(socket.data.subject);
     const request = parseRequest(raw);
     const registered = this.deps.registry.sources.get(request.source);
-    if (!registered) throw new RequestError('invalid_request', 'no such source; sources.list names them', { source: request.source });
+    if (!registered) throw new RequestError('not_found', 'no such source; sources.list names them', { source: request.source });
     const selector = parseSelector(registered, request.selector);
     const backlog = backlogOptions(registered, request, {
       maxSinceMs: this.settings.maxBacklogSinceMs,
