@@ -1,6 +1,6 @@
 // One runner for the whole repository. Projects split by what a suite needs to run:
 // unit (pure, beside the code), integration (real redis-server, real socket.io-client),
-// cluster (real etcd + kube-apiserver from test/cluster).
+// cluster (real etcd + kube-apiserver from test/cluster), browser (Debian's Chromium).
 import { configDefaults, defineConfig } from 'vitest/config';
 
 // No decorator-metadata transform: Nest classes name every injected dependency with @Inject(),
@@ -44,6 +44,17 @@ export default defineConfig({
           exclude: [...configDefaults.exclude, 'test/adversarial/rbac-churn.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 90_000,
+        },
+      },
+      {
+        resolve,
+        ssr,
+        test: {
+          // The browser build of @tailgate/client in Debian's Chromium (playwright-core), against an in-process gateway.
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          testTimeout: 20_000,
+          hookTimeout: 30_000,
         },
       },
       {

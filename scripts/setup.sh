@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything Tailgate's build and tests need on a fresh Debian machine:
-# Node dependencies, redis-server and syslog-ng (Debian), and — with --cluster — the Go-built etcd and
+# Node dependencies, redis-server, syslog-ng and chromium (Debian), and — with --cluster — the Go-built etcd and
 # kube-apiserver for the cluster suites. Safe to run again; warm runs take seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -46,6 +46,16 @@ if ! command -v syslog-ng >/dev/null 2>&1 || ! dpkg -s syslog-ng-mod-http >/dev/
 fi
 # sed, not head: head exiting early would SIGPIPE syslog-ng and fail the pipeline under pipefail.
 syslog-ng --version | sed -n 1p
+
+if ! command -v chromium >/dev/null 2>&1; then
+  # The browser suites drive Debian's Chromium with playwright-core; no browser is ever downloaded.
+  echo "setup: installing chromium from Debian"
+  if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+fi
+# Debian's launcher script prints shell noise on stderr; the version line is on stdout.
+chromium --version 2>/dev/null
 
 if $with_cluster; then
   bash test/cluster/build.sh

@@ -20,6 +20,7 @@ const CONFIG = {
   backlogConcurrency: 4,
   maxLineBytes: 64 * 1024,
   maxBatchRecords: 100,
+  namespaces: [],
 };
 
 let ctx: ClusterTestContext;

@@ -45,5 +45,17 @@ export const KubePodLogsConfigSchema = z.strictObject({
     .default(256 * 1024)
     .describe('Longest line kept; the rest of a longer line is dropped.'),
   maxBatchRecords: z.number().int().min(1).max(10_000).default(100).describe('Most records in one batch the source hands over.'),
+  namespaces: z
+    .array(
+      z
+        .string()
+        .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'not a namespace name')
+        .max(63),
+    )
+    .max(50)
+    .default([])
+    .describe(
+      'Namespaces a selector without `namespaces` reads; empty (default): every namespace. Desktop mode (`tailgate serve`) sets those the kubeconfig user may read, so nobody asks for a cluster-wide watch they may not make.',
+    ),
 });
 export type KubePodLogsConfig = z.output<typeof KubePodLogsConfigSchema>;

@@ -12,7 +12,7 @@ import { openPodLogsStream } from './pod-logs-stream';
 export class KubePodLogsSource implements LogSource<PodLogsSelector> {
   readonly name = 'pods';
   readonly description = 'Container logs through the Kubernetes API (pods/log): by name, pattern, labels, fields, node or workload.';
-  readonly selector = PodLogsSelectorSchema;
+  readonly selector;
   readonly resumable = true;
   readonly pool: FollowerPool;
 
@@ -22,6 +22,7 @@ export class KubePodLogsSource implements LogSource<PodLogsSelector> {
     logger: PluginLogger,
   ) {
     this.pool = new FollowerPool(transport, { ...config, logger });
+    this.selector = withDefaultNamespaces(config.namespaces);
   }
 
   streamKey(selector: PodLogsSelector): string {
@@ -58,4 +59,17 @@ export class KubePodLogsSource implements LogSource<PodLogsSelector> {
     const { backlogConcurrency, maxLineBytes, maxBatchRecords } = this.config;
     return { concurrency: backlogConcurrency, maxLineBytes, maxBatchRecords };
   }
+}
+
+/**
+ * "Every namespace" means the configured ones when there are some (desktop mode: those the
+ * kubeconfig user may read) — decided once, where the selector is parsed, so the stream key, the
+ * access scope and every request agree.
+ */
+function withDefaultNamespaces(namespaces: readonly string[]) {
+  if (namespaces.length === 0) return PodLogsSelectorSchema;
+  const sorted = [...new Set(namespaces)].sort();
+  return PodLogsSelectorSchema.transform((selector): PodLogsSelector =>
+    selector.namespaces === undefined ? { namespaces: sorted, ...selector } : selector,
+  );
 }
