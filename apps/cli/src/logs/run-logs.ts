@@ -49,6 +49,7 @@ async function consume(ctx: LogsRunContext, subscription: Subscription): Promise
   const markers = new TargetMarkers(ctx);
   let shown = false;
   let denied = 0;
+  let hidden = 0;
   for await (const event of subscription) {
     switch (event.type) {
       case 'records': {
@@ -73,8 +74,13 @@ async function consume(ctx: LogsRunContext, subscription: Subscription): Promise
         denied += 1;
         stderr.write(noticeFor(event) ?? '');
         break;
+      case 'hidden':
+        // Containers the user may neither read nor learn the names of: denied too, only unnamed.
+        hidden = event.count;
+        stderr.write(noticeFor(event) ?? '');
+        break;
       case 'ended':
-        return endedExit(ctx, event, shown || denied === 0);
+        return endedExit(ctx, event, shown || denied + hidden === 0);
       default:
         stderr.write(noticeFor(event) ?? '');
     }
