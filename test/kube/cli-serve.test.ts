@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { suffix, user } from '../cluster/src/fixtures';
 import { type ClusterTestContext, connectToTestCluster } from '../cluster/src/test-context';
 import { LogClient, seesTargets } from '../e2e/support/log-client';
+import { userKubeconfig } from './src/user-kubeconfig';
 
 const ROOT = join(__dirname, '../..');
 const SECRET_LINE = 'the-other-namespace-must-never-show-this';
@@ -106,7 +107,7 @@ describe('tailgate serve and tailgate logs --kubeconfig for a namespace-only use
     ctx.kubelet.container(other, 'vault', 'app').write(SECRET_LINE);
     home = mkdtempSync(join(tmpdir(), 'tailgate-cli-serve-'));
     kubeconfig = join(home, 'dave.kubeconfig');
-    writeFileSync(kubeconfig, JSON.stringify(kubeconfigFor(ctx, readable)), { mode: 0o600 });
+    writeFileSync(kubeconfig, JSON.stringify(userKubeconfig(ctx, 'dave', ctx.cluster.users['dave']!.token, readable)), { mode: 0o600 });
   });
 
   afterAll(async () => {
@@ -177,20 +178,3 @@ describe('tailgate serve and tailgate logs --kubeconfig for a namespace-only use
     expect(`${logs.stdout}${logs.stderr}`).not.toContain('vault');
   });
 });
-
-/** A kubeconfig for dave, as `kubectl config` would write it, its context in the readable namespace. */
-function kubeconfigFor(ctx: ClusterTestContext, namespace: string) {
-  return {
-    apiVersion: 'v1',
-    kind: 'Config',
-    clusters: [
-      {
-        name: 'test',
-        cluster: { server: ctx.cluster.server, 'certificate-authority-data': Buffer.from(ctx.cluster.ca).toString('base64') },
-      },
-    ],
-    users: [{ name: 'dave', user: { token: ctx.cluster.users['dave']!.token } }],
-    contexts: [{ name: 'dave', context: { cluster: 'test', user: 'dave', namespace } }],
-    'current-context': 'dave',
-  };
-}

@@ -14,6 +14,7 @@ import { type RunningGateway, startGateway } from '../../apps/gateway/src/start-
 import { suffix, user } from '../cluster/src/fixtures';
 import { type ClusterTestContext, connectToTestCluster } from '../cluster/src/test-context';
 import { LogClient, SEES_EVERYTHING, seesTargets } from '../e2e/support/log-client';
+import { userKubeconfig } from './src/user-kubeconfig';
 
 describe('desktop mode with a namespace-only kubeconfig', () => {
   let ctx: ClusterTestContext;
@@ -34,7 +35,7 @@ describe('desktop mode with a namespace-only kubeconfig', () => {
     await ctx.fixtures.pod(namespace, 'web', { labels: { 'rbac/policy': 'allow' } });
     const dir = mkdtempSync(join(tmpdir(), 'tailgate-desktop-'));
     const kubeconfig = join(dir, 'config');
-    writeFileSync(kubeconfig, JSON.stringify(kubeconfigFor(ctx, namespace)), { mode: 0o600 });
+    writeFileSync(kubeconfig, JSON.stringify(userKubeconfig(ctx, 'dave', ctx.cluster.users['dave']!.token, namespace)), { mode: 0o600 });
     writer = new CriLogWriter(join(dir, 'pods'), { namespace, pod: 'web', container: 'app' });
     const parsed = parseConfig({
       server: { port: 0, host: '127.0.0.1' },
@@ -76,19 +77,3 @@ describe('desktop mode with a namespace-only kubeconfig', () => {
     ).rejects.toThrow('unauthenticated');
   });
 });
-
-function kubeconfigFor(ctx: ClusterTestContext, namespace: string) {
-  return {
-    apiVersion: 'v1',
-    kind: 'Config',
-    clusters: [
-      {
-        name: 'test',
-        cluster: { server: ctx.cluster.server, 'certificate-authority-data': Buffer.from(ctx.cluster.ca).toString('base64') },
-      },
-    ],
-    users: [{ name: 'dave', user: { token: ctx.cluster.users['dave']!.token } }],
-    contexts: [{ name: 'dave', context: { cluster: 'test', user: 'dave', namespace } }],
-    'current-context': 'dave',
-  };
-}

@@ -22,6 +22,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kubeSelfPlugin, NOT_LOCAL_TOKEN, NOT_SELF } from '@tailgate/plugin-kube-self';
 import { serviceAccount, suffix, user } from '../cluster/src/fixtures';
 import { connectToTestCluster, type ClusterTestContext } from '../cluster/src/test-context';
+import { userKubeconfig } from './src/user-kubeconfig';
 
 const POD_LOG = [{ apiGroups: [''], resources: ['pods/log'], verbs: ['get'] }];
 const LOCAL_TOKEN = randomBytes(24).toString('base64url');
@@ -67,19 +68,7 @@ afterAll(async () => {
 /** A kubeconfig file for one user, as `kubectl config` would write it; the gateway loads it through client-node. */
 async function writeKubeconfig(name: string, token: string, namespace?: string): Promise<void> {
   const path = join(dir, `${name}.kubeconfig`);
-  const file = {
-    apiVersion: 'v1',
-    kind: 'Config',
-    clusters: [
-      {
-        name: 'test',
-        cluster: { server: ctx.cluster.server, 'certificate-authority-data': Buffer.from(ctx.cluster.ca).toString('base64') },
-      },
-    ],
-    users: [{ name, user: { token } }],
-    contexts: [{ name, context: { cluster: 'test', user: name, ...(namespace ? { namespace } : {}) } }],
-    'current-context': name,
-  };
+  const file = userKubeconfig(ctx, name, token, namespace);
   await writeFile(path, JSON.stringify(file), { mode: 0o600 });
   const connection: KubeConnection = { mode: 'kubeconfig', path };
   kubeconfigs.set(name, connection);
