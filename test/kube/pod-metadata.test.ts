@@ -54,6 +54,7 @@ describe('KubePodMetadata', () => {
       uid: expect.stringMatching(/^[0-9a-f-]{36}$/) as unknown,
       node: 'node-kube-pods',
       labels: { app: 'web', 'rbac/policy': 'allow' },
+      containers: ['app'],
     });
     expect(await watched.get(ns, 'no-such-pod')).toBeUndefined();
   });

@@ -1,13 +1,16 @@
-// The gateway's NestJS module: the transport classes (the /logs gateway, the health and audit query controllers)
-// and the parts they are given, all built by the composition root (start-gateway.ts).
+// The gateway's NestJS module: the transport classes (the /logs gateway, the health, audit query and web UI API
+// controllers) and the parts they are given, all built by the composition root (start-gateway.ts).
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { Logger } from 'pino';
 
 import { ConnectionAdmission } from './connections/connection-admission';
+import { ApiController } from './http/api.controller';
 import { AuditEventsController } from './http/audit-events.controller';
 import { AuditQuery } from './http/audit-query';
+import { DesktopSession } from './http/desktop-session';
 import { GatewayHealth } from './http/gateway-health';
 import { HealthController } from './http/health.controller';
+import { ReadableScope } from './http/readable-scope';
 import { GATEWAY_LOGGER } from './logging/gateway-logger';
 import { GatewayMetrics } from './metrics/gateway-metrics';
 import { LogsGateway } from './socket/logs.gateway';
@@ -22,6 +25,8 @@ export interface TransportParts {
   readonly subscriptions: SubscriptionService;
   readonly socketSettings: SocketSettings;
   readonly auditQuery: AuditQuery;
+  readonly readableScope: ReadableScope;
+  readonly desktopSession: DesktopSession;
 }
 
 @Module({})
@@ -29,7 +34,7 @@ export class GatewayModule {
   static forRoot(parts: TransportParts): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: [HealthController, AuditEventsController],
+      controllers: [HealthController, AuditEventsController, ApiController],
       providers: [
         { provide: GATEWAY_LOGGER, useValue: parts.logger },
         { provide: GatewayMetrics, useValue: parts.metrics },
@@ -38,6 +43,8 @@ export class GatewayModule {
         { provide: SubscriptionService, useValue: parts.subscriptions },
         { provide: SocketSettings, useValue: parts.socketSettings },
         { provide: AuditQuery, useValue: parts.auditQuery },
+        { provide: ReadableScope, useValue: parts.readableScope },
+        { provide: DesktopSession, useValue: parts.desktopSession },
         LogsGateway,
       ],
     };

@@ -12,7 +12,7 @@ import { createLogBus, InProcessLogBus, recordsChannel, type ReplayableLogBus } 
 import type { TailgateConfig } from '@tailgate/config';
 import { BullmqJobRunner, hostJobName, InProcessJobRunner, type JobRunner, PromJobMetrics, withHostJobs } from '@tailgate/jobs';
 import { loadPlugins } from '@tailgate/plugin-host';
-import { type JobDefinition, PermanentJobError, type Plugin } from '@tailgate/plugin-sdk';
+import { type JobDefinition, PermanentJobError, type Plugin, podMetadataServiceRef, type PodMetadataService } from '@tailgate/plugin-sdk';
 import type pino from 'pino';
 import type { Logger } from 'pino';
 
@@ -27,8 +27,12 @@ import { GatewayModule } from './gateway.module';
 import { buildHostServices } from './host-services';
 import { AuditQuery } from './http/audit-query';
 import { createRecentAuditEvents } from './http/create-recent-audit-events';
+import { createWebUiRoutes } from './http/create-web-ui-routes';
+import { DesktopSession } from './http/desktop-session';
 import { GatewayHealth } from './http/gateway-health';
 import { PluginHttpRoutes } from './http/plugin-http-routes';
+import { ReadableScope } from './http/readable-scope';
+import { ROOT_PATHS } from './http/root-paths';
 import { createLogger } from './logging/create-logger';
 import { NestPinoLogger } from './logging/nest-pino-logger';
 import { GatewayMetrics } from './metrics/gateway-metrics';
@@ -59,11 +63,15 @@ export interface StartGatewayOptions {
   readonly bundled?: readonly Plugin<unknown>[];
   /** Where the JSON log goes; default stdout. */
   readonly logDestination?: pino.DestinationStream;
+  /** The web UI's build directory; default apps/web/dist (or `web/` beside the CLI's bundle). */
+  readonly webUiDir?: string;
 }
 
 export interface RunningGateway {
   readonly app: INestApplication;
   readonly url: string;
+  /** The web UI (`<url><basePath>/`); undefined when it is not served. */
+  readonly uiUrl: string | undefined;
   readonly port: number;
   readonly metrics: GatewayMetrics;
   readonly logger: Logger;
@@ -89,7 +97,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     await Promise.all([bus.close(), recentAudit?.close(), jobs.close()]);
     throw error;
   });
-  const pluginHttp = new PluginHttpRoutes(metrics.pluginHttpRequests, logger.child({ component: 'plugin-http' }));
+  const pluginHttp = new PluginHttpRoutes(metrics.pluginHttpRequests, logger.child({ component: 'plugin-http' }), config.server.basePath);
   const host = await buildHostServices(config, logger, bus, metrics.registry, pluginHttp).catch(async (error: unknown) => {
     await Promise.all([bus.close(), audit.close(), jobs.close()]);
     throw error;
@@ -140,13 +148,30 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const auditQueryLogger = logger.child({ component: 'audit-query' });
   const auditQuery = new AuditQuery({ recent: recentAudit, groups: config.audit.query.groups, authentication, logger: auditQueryLogger });
 
-  const transport = GatewayModule.forRoot({ logger, metrics, health, admission, subscriptions, socketSettings, auditQuery });
+  const pods = host.services.get(podMetadataServiceRef.id) as PodMetadataService | undefined;
+  const readableScope = new ReadableScope({
+    authentication,
+    access,
+    registry,
+    pods,
+    logger: logger.child({ component: 'readable-scope' }),
+  });
+  const desktopSession = new DesktopSession(config.server.desktopSession, config.server.host);
+  const webUi = await createWebUiRoutes(config.server, options.webUiDir, logger.child({ component: 'web-ui' }));
+
+  const parts = { logger, metrics, health, admission, subscriptions, socketSettings, auditQuery, readableScope, desktopSession };
+  const transport = GatewayModule.forRoot(parts);
   const app = await NestFactory.create(transport, {
     logger: new NestPinoLogger(logger.child({ component: 'nest' })),
     // No endpoint of ours reads a parsed body; plugin endpoints get theirs raw and bound it themselves.
     bodyParser: false,
   });
+  // Everything a client reaches is under server.basePath; probes and Prometheus talk to the pod at the root.
+  if (config.server.basePath !== '/') app.setGlobalPrefix(config.server.basePath, { exclude: [...ROOT_PATHS] });
+  // No framework banner on any answer (Express's X-Powered-By).
+  (app.getHttpAdapter().getInstance() as { disable(setting: string): void }).disable('x-powered-by');
   app.use(pluginHttp.middleware);
+  if (webUi) app.use(webUi.middleware);
   app.useWebSocketAdapter(new TailgateIoAdapter(app, io));
   const httpServer = app.getHttpServer() as Server;
 
@@ -181,9 +206,11 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const { port } = httpServer.address() as AddressInfo;
   const host4 = config.server.host === '0.0.0.0' ? '127.0.0.1' : config.server.host;
   logger.info({ port, plugins: registry.enabledPlugins, bus: config.redis.url ? 'redis' : 'in-process' }, 'gateway listening');
+  const url = `http://${host4}:${port}`;
   return {
     app,
-    url: `http://${host4}:${port}`,
+    url,
+    uiUrl: webUi && `${url}${config.server.basePath === '/' ? '' : config.server.basePath}/`,
     port,
     metrics,
     logger,

@@ -51,3 +51,41 @@ describe('audit settings', () => {
     expect(bad.ok ? '' : bad.problems.join('\n')).toContain('audit.webhook.url:');
   });
 });
+
+describe('server settings for the web UI', () => {
+  it('serve the UI at the root by default, trusting no proxy header, without a desktop session', () => {
+    const parsed = parseConfig({});
+    expect(parsed.ok && parsed.config.server).toMatchObject({ basePath: '/', webUi: true, trustProxyHeaders: false });
+    expect(parsed.ok && parsed.config.server.desktopSession).toBeUndefined();
+  });
+
+  it.each(['/', '/tailgate', '/a/b-c/d_e', '/logs.v1', '/~me'])('take the base path %s', (basePath) => {
+    const parsed = parseConfig({ server: { basePath } });
+    expect(parsed.ok && parsed.config.server.basePath).toBe(basePath);
+  });
+
+  it.each(['', 'tailgate', '/tailgate/', '//', '/a//b', '/a/../b', '/..', '/.', '/a/./b', '/a%2fb', '/a b', '/a?x', '/a#x', '/a\\b'])(
+    'refuse the base path %j, naming the setting',
+    (basePath) => {
+      const parsed = parseConfig({ server: { basePath } });
+      expect(parsed.ok ? '' : parsed.problems.join('\n')).toContain('server.basePath:');
+    },
+  );
+
+  it('offer the desktop session only on a loopback host', () => {
+    const token = 'a-local-token-of-32-characters!!';
+    for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', '::1']) {
+      const parsed = parseConfig({ server: { host, desktopSession: { token } } });
+      expect(parsed.ok && parsed.config.server.desktopSession).toEqual({ token });
+    }
+    for (const host of ['0.0.0.0', '192.168.1.2', '::', 'example.com', '127.0.0.1.example.com']) {
+      const parsed = parseConfig({ server: { host, desktopSession: { token } } });
+      expect(parsed.ok ? '' : parsed.problems.join('\n')).toContain('server.desktopSession: needs a loopback server.host');
+    }
+  });
+
+  it('never repeat the desktop token in a problem', () => {
+    const parsed = parseConfig({ server: { host: '0.0.0.0', desktopSession: { token: 'secret-token-value-1234' } } });
+    expect(parsed.ok ? '' : parsed.problems.join('\n')).not.toContain('secret-token-value-1234');
+  });
+});

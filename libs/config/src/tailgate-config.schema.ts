@@ -7,6 +7,18 @@ import { z } from 'zod';
 
 const ms = (def: number, description: string) => z.number().int().min(1).max(86_400_000).default(def).describe(description);
 
+/** Addresses only this machine can reach: the desktop session is offered on nothing else. */
+export function isLoopbackHost(host: string): boolean {
+  if (host === 'localhost' || host === '::1' || host === '[::1]') return true;
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/** `/` or `/a/b`: a leading slash, no trailing one, plain path segments (no `.`/`..`, no encoding). */
+export const BasePathSchema = z
+  .string()
+  .regex(/^(\/|(\/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)+)$/, 'must be `/` or start with `/`, without a trailing `/` (e.g. `/tailgate`)')
+  .refine((path) => !path.split('/').some((segment) => /^\.+$/.test(segment)), 'must not contain `.` or `..` segments');
+
 export const ServerConfigSchema = z
   .strictObject({
     host: z.string().default('0.0.0.0').describe('Address the HTTP and Socket.IO server binds to.'),
@@ -15,7 +27,7 @@ export const ServerConfigSchema = z
       .array(z.string())
       .default([])
       .describe(
-        'Browser origins (`https://app.example`) allowed to connect, over WebSocket and polling alike; empty allows none. Clients that send no Origin header (CLIs, servers) are not browsers and always may.',
+        "Browser origins (`https://app.example`) allowed to connect, over WebSocket and polling alike, besides the gateway's own (its web UI, always allowed); empty allows no other. Clients that send no Origin header (CLIs, servers) are not browsers and always may.",
       ),
     maxPayloadBytes: z
       .number()
@@ -24,6 +36,29 @@ export const ServerConfigSchema = z
       .max(16 * 1024 * 1024)
       .default(1024 * 1024)
       .describe('Largest Socket.IO message a client may send; larger ones close the connection.'),
+    basePath: BasePathSchema.default('/').describe(
+      'Path prefix of everything a client reaches, for a reverse proxy that forwards it unchanged: the web UI at `<basePath>/`, Socket.IO at `<basePath>/socket.io`, the HTTP API at `<basePath>/api/v1`, `<basePath>/audit/events` and plugin endpoints at `<basePath>/plugins`. `/healthz`, `/readyz` and `/metrics` stay at the root (probes and Prometheus talk to the pod).',
+    ),
+    webUi: z
+      .boolean()
+      .default(true)
+      .describe('Serve the web UI (the built `apps/web`) at `<basePath>/`; a missing build is logged once and the UI paths answer 404.'),
+    trustProxyHeaders: z
+      .boolean()
+      .default(false)
+      .describe(
+        "A proxy you trust sets `X-Forwarded-Host` and `X-Forwarded-Proto` (their last entries are used): the UI's own origin, which may connect without `corsOrigins`, is then the proxy's. Off: the request's `Host` and the connection's scheme.",
+      ),
+    desktopSession: z
+      .strictObject({ token: z.string().min(16).max(16_384).describe('The local token the desktop page signs in with.') })
+      .optional()
+      .describe(
+        'Desktop mode only (`tailgate serve` sets it): `GET <basePath>/api/v1/session` hands this token to a same-origin page reached as `127.0.0.1`, `localhost` or `[::1]` on the listening port; unset, it answers 404. Needs a loopback `host` (docs/security.md "Desktop sign-in").',
+      ),
+  })
+  .refine((server) => server.desktopSession === undefined || isLoopbackHost(server.host), {
+    path: ['desktopSession'],
+    message: 'needs a loopback server.host (127.0.0.1, ::1 or localhost)',
   })
   .prefault({});
 

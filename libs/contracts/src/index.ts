@@ -6,3 +6,4 @@ export * from './server-events';
 export * from './server-event-builders';
 export * from './server-event-schemas';
 export * from './since';
+export * from './http-api';

@@ -58,6 +58,13 @@ export class KubePodMetadata implements PodMetadataService {
     return this.pods.get(`${namespace}/${pod}`);
   }
 
+  /** Every pod of the watched namespaces, once each has been listed. */
+  async list(): Promise<readonly PodMetadata[]> {
+    this.start();
+    await Promise.all(this.scopes.map((scope) => this.waitForSync(scope)));
+    return [...this.pods.values()];
+  }
+
   /** Resolves once every watched namespace has been listed once. */
   async ready(): Promise<void> {
     this.start();

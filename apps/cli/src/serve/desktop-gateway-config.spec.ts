@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { desktopGatewayConfig } from './desktop-gateway-config';
 
 const TOKEN = 'x'.repeat(43);
-const base = { kubeconfig: '/home/me/.kube/config', host: '127.0.0.1', port: 0, token: TOKEN, namespaces: [] };
+const base = { kubeconfig: '/home/me/.kube/config', host: '127.0.0.1', port: 0, token: TOKEN, namespaces: [], webUi: false };
 
 describe('desktopGatewayConfig', () => {
   it('signs in the local token as the kubeconfig user and lets the user’s own reviews decide', () => {
@@ -37,5 +37,16 @@ describe('desktopGatewayConfig', () => {
     expect(result.config.server).toMatchObject({ host: '127.0.0.1', port: 4242 });
     expect(result.config.log.level).toBe('warn');
     expect(result.config.redis.url).toBeUndefined();
+  });
+
+  it('serves the web UI with its self sign-in only on a loopback host, and neither for tailgate logs', () => {
+    const served = desktopGatewayConfig({ ...base, webUi: true });
+    expect(served.ok && served.config.server).toMatchObject({ webUi: true, desktopSession: { token: TOKEN } });
+    const remote = desktopGatewayConfig({ ...base, host: '0.0.0.0', webUi: true });
+    expect(remote.ok && remote.config.server.webUi).toBe(true);
+    expect(remote.ok && remote.config.server.desktopSession).toBeUndefined();
+    const logs = desktopGatewayConfig(base);
+    expect(logs.ok && logs.config.server.webUi).toBe(false);
+    expect(logs.ok && logs.config.server.desktopSession).toBeUndefined();
   });
 });

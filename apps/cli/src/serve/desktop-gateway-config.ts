@@ -4,6 +4,8 @@
 // of plugins and settings is checked without a cluster.
 import { type ConfigResult, parseConfig } from '@tailgate/config';
 
+import { isLoopbackHost } from './loopback-host';
+
 export interface DesktopGatewaySettings {
   readonly kubeconfig: string;
   /** Kubeconfig context; default the file's current-context. */
@@ -15,6 +17,8 @@ export interface DesktopGatewaySettings {
   readonly token: string;
   /** Namespaces the pod watch covers; empty: all (the user may read every namespace). */
   readonly namespaces: readonly string[];
+  /** Serve the web UI, whose page signs itself in on a loopback host (`tailgate serve`); off for `tailgate logs`. */
+  readonly webUi: boolean;
 }
 
 export function desktopGatewayConfig(settings: DesktopGatewaySettings): ConfigResult {
@@ -24,7 +28,14 @@ export function desktopGatewayConfig(settings: DesktopGatewaySettings): ConfigRe
     ...(settings.context === undefined ? {} : { context: settings.context }),
   };
   return parseConfig({
-    server: { host: settings.host, port: settings.port },
+    server: {
+      host: settings.host,
+      port: settings.port,
+      webUi: settings.webUi,
+      // The page the gateway serves gets the token from GET /api/v1/session, on this machine only
+      // (docs/security.md "Desktop sign-in"); on any other host it is pasted.
+      ...(settings.webUi && isLoopbackHost(settings.host) && { desktopSession: { token: settings.token } }),
+    },
     // Warnings at most, and only to stderr (see stderr-log.ts): the terminal belongs to the user.
     log: { level: 'warn' },
     kube: { connection, podMetadata: { namespaces: [...settings.namespaces] } },

@@ -23,10 +23,14 @@ export interface DesktopGatewayOptions {
   readonly host?: string;
   /** Default 0: a free port. */
   readonly port?: number;
+  /** Serve the web UI (`tailgate serve`); default off (`tailgate logs --kubeconfig`). */
+  readonly webUi?: boolean;
 }
 
 export interface DesktopGateway {
   readonly url: string;
+  /** The web UI's address, when it is served. */
+  readonly uiUrl: string | undefined;
   readonly token: string;
   readonly kubeconfig: string;
   /** Watched namespaces; empty: all. */
@@ -40,7 +44,14 @@ export async function startDesktopGateway(options: DesktopGatewayOptions = {}): 
   const kubeconfig = options.kubeconfig ?? defaultKubeconfigPath();
   if (!existsSync(kubeconfig)) throw new CliError(`no kubeconfig at ${kubeconfig} (give --kubeconfig or set KUBECONFIG)`);
   const token = randomBytes(32).toString('base64url');
-  const settings = { kubeconfig, context: options.context, host: options.host ?? '127.0.0.1', port: options.port ?? 0, token };
+  const settings = {
+    kubeconfig,
+    context: options.context,
+    host: options.host ?? '127.0.0.1',
+    port: options.port ?? 0,
+    token,
+    webUi: options.webUi ?? false,
+  };
   const gateway = await loadGateway();
   try {
     return await start(settings, gateway);
@@ -64,6 +75,7 @@ async function start(settings: Omit<DesktopGatewaySettings, 'namespaces'>, lib: 
   const gateway = await lib.startGateway({ config, logDestination: stderrLog(LOG_PREFIX) });
   return {
     url: gateway.url,
+    uiUrl: gateway.uiUrl,
     token: settings.token,
     kubeconfig: settings.kubeconfig,
     namespaces,

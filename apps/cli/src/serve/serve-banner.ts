@@ -2,6 +2,8 @@
 // token is shown, with the ways to use it. Pure, so the text is checked without a gateway.
 export interface DesktopBannerFacts {
   readonly url: string;
+  /** The web UI, which signs itself in from this machine. */
+  readonly uiUrl?: string;
   readonly token: string;
   readonly kubeconfig: string;
   readonly context?: string;
@@ -19,6 +21,7 @@ export function desktopBanner(facts: DesktopBannerFacts): string {
     `  token:      ${token}`,
     `  kubeconfig: ${facts.kubeconfig} (${facts.context === undefined ? 'current context' : `context ${facts.context}`})`,
     ...watching,
+    ...(facts.uiUrl === undefined ? [] : ['', `Open ${facts.uiUrl} in your browser (it signs in by itself on this machine),`]),
     '',
     'Read logs from another terminal:',
     `  export TAILGATE_SERVER=${url} TAILGATE_TOKEN=${token}`,

@@ -38,9 +38,11 @@ async function serve(options: ServeOptions): Promise<void> {
 }
 
 async function startDesktop(options: ServeOptions): Promise<{ close(): Promise<void> }> {
-  const gateway = await startDesktopGateway(options);
-  const { url, token, kubeconfig, namespaces } = gateway;
-  process.stdout.write(desktopBanner({ url, token, kubeconfig, namespaces, ...(options.context && { context: options.context }) }));
+  const gateway = await startDesktopGateway({ ...options, webUi: true });
+  const { url, uiUrl, token, kubeconfig, namespaces } = gateway;
+  process.stdout.write(
+    desktopBanner({ url, token, kubeconfig, namespaces, ...(uiUrl && { uiUrl }), ...(options.context && { context: options.context }) }),
+  );
   return gateway;
 }
 

@@ -48,7 +48,13 @@ export interface DemoWorld {
 }
 
 export function writePodFile(podFile: string, pods: readonly DemoPod[]): void {
-  const list = pods.map(({ namespace, name, labels }) => ({ namespace, name, node: 'demo-node', labels }));
+  const list = pods.map(({ namespace, name, container, labels }) => ({
+    namespace,
+    name,
+    node: 'demo-node',
+    labels,
+    containers: [container],
+  }));
   writeFileSync(podFile, `${JSON.stringify(list, null, 2)}\n`);
 }
 

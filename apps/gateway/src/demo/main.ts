@@ -1,5 +1,5 @@
 // The built-in demo: one process, no Redis, no cluster. Fake pods in two namespaces write live
-// logs; three users on two teams each see only what they may.
+// logs; three users on two teams each see only what they may, in the web UI or a script.
 import 'reflect-metadata';
 
 import { mkdirSync, rmSync } from 'node:fs';
@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   const world = createDemoWorld(dir, { port: Number(process.env.PORT ?? 8080), logLevel: process.env.LOG_LEVEL ?? 'warn' });
   const stopTraffic = startDemoTraffic(world.podsRoot, DEMO_PODS);
   const gateway = await startGateway({ config: world.config });
-  printBanner(gateway.url, world.tokens, dir);
+  printBanner(gateway.url, gateway.uiUrl, world.tokens, dir);
   const stop = async (): Promise<void> => {
     await stopTraffic();
     await gateway.close();
@@ -26,13 +26,17 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void stop());
 }
 
-function printBanner(url: string, tokens: Readonly<Record<string, string>>, dir: string): void {
+function printBanner(url: string, uiUrl: string | undefined, tokens: Readonly<Record<string, string>>, dir: string): void {
   const users = DEMO_USERS.map((u) => `    ${u.name.padEnd(6)} groups=${u.groups.join(',').padEnd(8)} token=${tokens[u.name]}`);
   const pods = DEMO_PODS.map((p) => `    ${`${p.namespace}/${p.name}`.padEnd(26)} ${JSON.stringify(p.labels)}`);
   process.stdout.write(
     [
       '',
       `Tailgate demo is running at ${url} (Socket.IO namespace /logs)`,
+      '',
+      uiUrl === undefined
+        ? '  Web UI: not built (npm run build -w @tailgate/web, then restart the demo)'
+        : `  Web UI: ${uiUrl}  (sign in with a token below)`,
       '',
       '  Pods writing live logs (labels as the "apiserver" has them):',
       ...pods,

@@ -13,6 +13,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 
 import type { AuthenticationService } from '../auth/authentication.service';
+import { bearerToken } from './bearer-token';
 
 /** Events answered when the query names no limit. */
 export const DEFAULT_AUDIT_QUERY_LIMIT = 100;
@@ -75,12 +76,6 @@ export class AuditQuery {
     logger.info({ user: subject.user, filter, events: events.length }, 'audit events queried');
     return { code: 200, body: auditEventList(events) };
   }
-}
-
-/** The token of `Authorization: Bearer <token>`; anything else is no token. */
-function bearerToken(authorization: string | undefined): string | undefined {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
-  return match?.[1];
 }
 
 function refusal(code: QueryStatus['code'], reason: QueryStatus['reason'], message: string): AuditQueryAnswer {

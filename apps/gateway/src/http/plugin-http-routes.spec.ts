@@ -82,6 +82,19 @@ describe('PluginHttpRoutes', () => {
     expect(JSON.parse(unknown.body)).toEqual({ code: 'not_found', reason: 'no such plugin endpoint' });
   });
 
+  it('serves under server.basePath only, when one is set', async () => {
+    const routes = new PluginHttpRoutes(new GatewayMetrics().pluginHttpRequests, silentLogger, '/tailgate');
+    const paths: string[] = [];
+    routes.mount('flow-tap', (request) => {
+      paths.push(request.path);
+      return Promise.resolve({ status: 204 });
+    });
+    const url = await serve(routes);
+    expect((await send(`${url}/tailgate/plugins/flow-tap/v1/flow`, 'GET')).status).toBe(204);
+    expect((await send(`${url}/plugins/flow-tap/v1/flow`, 'GET')).status).toBe(418);
+    expect(paths).toEqual(['/v1/flow']);
+  });
+
   it('answers 500 without the error text when the handler throws', async () => {
     const routes = new PluginHttpRoutes(new GatewayMetrics().pluginHttpRequests, silentLogger);
     routes.mount('flow-tap', () => Promise.reject(new Error('secret-password-in-message')));

@@ -1,5 +1,5 @@
 // The plugins' HTTP endpoints on the gateway's port (PluginHttp): a request under
-// `/plugins/<pluginId>/` goes to that plugin's handler with its raw body, unread; the handler's
+// `<server.basePath>/plugins/<pluginId>/` goes to that plugin's handler with its raw body, unread; the handler's
 // answer goes back as JSON. A body the handler did not read to the end closes the connection, so
 // an unread upload is never drained into memory or left on a kept-alive socket.
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -10,16 +10,19 @@ import type { Counter } from 'prom-client';
 import { errorName } from '../model/error-name';
 import type { PluginLogger } from '@tailgate/plugin-sdk';
 
-const PREFIX = '/plugins/';
 const PLUGIN_ID = /^[a-z][a-z0-9-]{1,62}$/;
 
 export class PluginHttpRoutes implements PluginHttp {
   private readonly handlers = new Map<string, PluginHttpHandler>();
+  private readonly prefix: string;
 
   constructor(
     private readonly requests: Counter<'plugin' | 'status'>,
     private readonly logger: PluginLogger,
-  ) {}
+    basePath = '/',
+  ) {
+    this.prefix = `${basePath === '/' ? '' : basePath}/plugins/`;
+  }
 
   mount(pluginId: string, handler: PluginHttpHandler): void {
     if (!PLUGIN_ID.test(pluginId)) throw new TypeError(`invalid plugin id '${pluginId}'`);
@@ -27,11 +30,11 @@ export class PluginHttpRoutes implements PluginHttp {
     this.handlers.set(pluginId, handler);
   }
 
-  /** Express-style middleware: serves `/plugins/<id>/…` of mounted plugins, passes on the rest. */
+  /** Express-style middleware: serves `<basePath>/plugins/<id>/…` of mounted plugins, passes on the rest. */
   readonly middleware = (request: IncomingMessage, response: ServerResponse, next: () => void): void => {
     const url = request.url ?? '/';
-    if (!url.startsWith(PREFIX)) return next();
-    const path = url.slice(PREFIX.length).split('?', 1)[0] ?? '';
+    if (!url.startsWith(this.prefix)) return next();
+    const path = url.slice(this.prefix.length).split('?', 1)[0] ?? '';
     const slash = path.indexOf('/');
     const pluginId = slash === -1 ? path : path.slice(0, slash);
     const handler = this.handlers.get(pluginId);

@@ -1,5 +1,6 @@
 // Pod metadata from a JSON file (the demo's "cluster"): re-read on an interval, so label changes
 // take effect like a watch would deliver them. Malformed files keep the last good content.
+// Each pod may also name its workload and containers (for the web UI's picker).
 import { readFile } from 'node:fs/promises';
 
 import type { PluginLogger, PodMetadata, PodMetadataService } from '@tailgate/plugin-sdk';
@@ -12,6 +13,8 @@ const PodListSchema = z.array(
     uid: z.string().optional(),
     node: z.string().optional(),
     labels: z.record(z.string(), z.string()).default({}),
+    workload: z.strictObject({ kind: z.string().min(1), name: z.string().min(1) }).optional(),
+    containers: z.array(z.string().min(1)).optional(),
   }),
 );
 
@@ -37,6 +40,10 @@ export class FilePodMetadata implements PodMetadataService {
 
   get(namespace: string, pod: string): Promise<PodMetadata | undefined> {
     return Promise.resolve(this.pods.get(`${namespace}/${pod}`));
+  }
+
+  list(): Promise<readonly PodMetadata[]> {
+    return Promise.resolve([...this.pods.values()]);
   }
 
   private async reload(): Promise<void> {

@@ -2,8 +2,10 @@
 // /logs namespace get it when they are constructed. Options: no per-message deflate (it defeats
 // the pre-encoded broadcast frame and costs memory), a payload cap, explicit CORS origins, and
 // the same origin check on every new session whatever its transport (CORS alone covers only the
-// polling transport: a WebSocket upgrade is never subject to it).
+// polling transport: a WebSocket upgrade is never subject to it). Served at
+// `<server.basePath>/socket.io`, so a reverse proxy can forward a path prefix unchanged.
 import type { IncomingMessage } from 'node:http';
+import type { TLSSocket } from 'node:tls';
 
 import { LOGS_NAMESPACE } from '@tailgate/contracts';
 import type { ServerConfigSchema } from '@tailgate/config';
@@ -14,7 +16,7 @@ import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import type { LogsNamespace, LogsServer } from '../wire/logs-socket';
 import { recordsParser } from '../wire/records-encoder';
 import { connectError } from './connect-error';
-import { isOriginAllowed } from './origin-policy';
+import { isOriginAllowed, requestOrigin } from './origin-policy';
 
 type ServerConfig = z.output<typeof ServerConfigSchema>;
 
@@ -26,11 +28,14 @@ export interface LogsServerParts {
 export function createLogsServer(server: ServerConfig, metrics: GatewayMetrics): LogsServerParts {
   /** Engine.IO answers a refused handshake with HTTP 403 before any Socket.IO packet. */
   const allowsOrigin = (request: IncomingMessage): boolean => {
-    const allowed = isOriginAllowed(request.headers.origin, server.corsOrigins);
+    const { headers, socket } = request;
+    const own = requestOrigin(headers, (socket as Partial<TLSSocket>).encrypted === true, server.trustProxyHeaders);
+    const allowed = isOriginAllowed(headers.origin, server.corsOrigins, own);
     if (!allowed) metrics.connectionRefusals.inc({ reason: 'origin' });
     return allowed;
   };
   const io: LogsServer = new Server({
+    path: socketIoPath(server.basePath),
     perMessageDeflate: false,
     httpCompression: false,
     maxHttpBufferSize: server.maxPayloadBytes,
@@ -45,4 +50,9 @@ export function createLogsServer(server: ServerConfig, metrics: GatewayMetrics):
     next(connectError({ code: 'invalid_request', message: 'connect to the /logs namespace' }));
   });
   return { io, namespace: io.of(LOGS_NAMESPACE) };
+}
+
+/** Where Engine.IO answers: `/socket.io` under the base path. */
+export function socketIoPath(basePath: string): string {
+  return `${basePath === '/' ? '' : basePath}/socket.io`;
 }
