@@ -2,9 +2,7 @@
 // `tailgate logs --kubeconfig` know: the kubeconfig (its user's own rights decide access through
 // kube-self), where to listen, the local token, and the namespaces to watch. Pure, so the choice
 // of plugins and settings is checked without a cluster.
-import { type ConfigResult, parseConfig } from '@tailgate/config';
-
-import { isLoopbackHost } from './loopback-host';
+import { type ConfigResult, isLoopbackHost, parseConfig } from '@tailgate/config';
 
 export interface DesktopGatewaySettings {
   readonly kubeconfig: string;

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 
 import { CliError } from '../cli-error';
-import { isLoopbackHost } from './loopback-host';
+import { isLoopbackHost } from '@tailgate/config';
 
 /** The demo's port when none is given: the one the README's examples name. */
 export const DEMO_PORT = 8080;
