@@ -366,12 +366,12 @@ describe('a gateway at the root without the desktop session or a UI build', () =
     expect(await attempt(url, '/socket.io', 'websocket', token, 'https://logs.example', forwarded)).toBe('refused: websocket error');
   });
 
-  it('answers the session endpoint 404 outside desktop mode, even for a loopback same-origin request', async () => {
+  it('answers the session endpoint 204 without a token outside desktop mode, even for a loopback same-origin request', async () => {
     const answer = await get(plain.gateway.url, '/api/v1/session', {
       host: `127.0.0.1:${plain.gateway.port}`,
       'sec-fetch-site': 'same-origin',
     });
-    expect(answer.status).toBe(404);
-    expect(JSON.parse(answer.body)).toEqual({ code: 'not_found', message: 'no desktop session (server.desktopSession is off)' });
+    expect(answer.status).toBe(204);
+    expect(answer.body).toBe('');
   });
 });

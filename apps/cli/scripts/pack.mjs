@@ -55,6 +55,8 @@ function run(command, commandArgs, cwd) {
 function buildWorkspace() {
   log('building with tsc -b apps/cli');
   run(process.execPath, [require.resolve('typescript/bin/tsc'), '-b', join(CLI_DIR, 'tsconfig.json')], REPO);
+  log('building the web UI');
+  run('npm', ['run', 'build', '--silent', '-w', '@tailgate/web'], REPO);
 }
 
 async function bundle(stage) {
@@ -78,6 +80,9 @@ async function bundle(stage) {
   return result.metafile;
 }
 
+/** Third-party packages inside the web UI's build (zod and socket.io-client come in the CLI bundle too). */
+const WEB_UI_PACKAGES = ['react', 'react-dom', 'scheduler'];
+
 /** The license text of every third-party package in the bundle, next to it (their licenses ask for it). */
 function thirdPartyLicenses(metafile) {
   const packages = new Map();
@@ -92,8 +97,10 @@ function thirdPartyLicenses(metafile) {
     if (nameParts[0] === '@tailgate') continue;
     packages.set(dir, nameParts.join('/'));
   }
+  // The web UI's build (dist/web) is Vite's, not esbuild's: its runtime packages are named here.
+  for (const name of WEB_UI_PACKAGES) packages.set(dirname(require.resolve(`${name}/package.json`, { paths: [join(REPO, 'apps', 'web')] })), name);
   const sections = [...packages].sort(([, a], [, b]) => a.localeCompare(b)).map(([dir, name]) => licenseSection(dir, name));
-  return `Third-party software bundled in dist/tailgate.js\n\n${sections.join('\n')}`;
+  return `Third-party software bundled in dist/tailgate.js and dist/web\n\n${sections.join('\n')}`;
 }
 
 function licenseSection(dir, name) {
@@ -109,6 +116,10 @@ function stagePackage(stage, metafile) {
   // `tailgate rbac` without --config renders the deployment manifest's configuration.
   mkdirSync(join(stage, 'k8s'), { recursive: true });
   cpSync(join(REPO, 'k8s', 'tailgate.yaml'), join(stage, 'k8s', 'tailgate.yaml'));
+  // The web UI's build, where the bundled gateway looks for it: beside dist/tailgate.js (apps/gateway/src/http/web-ui-dir.ts).
+  const webDist = join(REPO, 'apps', 'web', 'dist');
+  if (!existsSync(join(webDist, 'index.html'))) throw new Error('apps/web/dist/index.html is missing: npm run build -w @tailgate/web');
+  cpSync(webDist, join(stage, 'dist', 'web'), { recursive: true });
   writeFileSync(join(stage, 'THIRD_PARTY_LICENSES.txt'), thirdPartyLicenses(metafile));
   writeFileSync(
     join(stage, 'README.md'),
@@ -121,7 +132,7 @@ function stagePackage(stage, metafile) {
     license: cli.license,
     engines: root.engines,
     bin: { tailgate: 'dist/tailgate.js' },
-    files: ['dist/tailgate.js', 'k8s/tailgate.yaml', 'THIRD_PARTY_LICENSES.txt', 'README.md'],
+    files: ['dist/tailgate.js', 'dist/web', 'k8s/tailgate.yaml', 'THIRD_PARTY_LICENSES.txt', 'README.md'],
   };
   writeFileSync(join(stage, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
 }

@@ -4,6 +4,11 @@ import type { ErrorCode, WireError } from '@tailgate/contracts';
 
 export type ApiAnswer<T> = { readonly status: 200; readonly body: T } | { readonly status: number; readonly body: WireError };
 
+/** Nothing to give and nothing wrong: 204 without a body. */
+export interface ApiNoContent {
+  readonly status: 204;
+}
+
 const STATUS: Readonly<Record<ErrorCode, number>> = {
   invalid_request: 400,
   unauthenticated: 401,
@@ -21,6 +26,6 @@ export function apiRefusal(code: ErrorCode, message: string): ApiAnswer<never> {
 
 /** The part of Express's response the API controllers use. */
 export interface ApiResponse {
-  status(code: number): { json(body: unknown): void };
+  status(code: number): { json(body: unknown): void; end(): void };
   setHeader(name: string, value: string): void;
 }

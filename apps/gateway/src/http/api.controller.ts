@@ -4,7 +4,7 @@ import type { IncomingMessage } from 'node:http';
 
 import { All, Controller, Get, Headers, Inject, Param, Req, Res } from '@nestjs/common';
 
-import { type ApiAnswer, apiRefusal, type ApiResponse } from './api-answer';
+import { type ApiAnswer, type ApiNoContent, apiRefusal, type ApiResponse } from './api-answer';
 import { DesktopSession } from './desktop-session';
 import { ReadableScope } from './readable-scope';
 import { API_HEADERS } from './security-headers';
@@ -47,8 +47,9 @@ export class ApiController {
   }
 }
 
-function send(response: ApiResponse, answer: ApiAnswer<unknown>): void {
+function send(response: ApiResponse, answer: ApiAnswer<unknown> | ApiNoContent): void {
   for (const [name, value] of Object.entries(API_HEADERS)) response.setHeader(name, value);
   if (answer.status === 401) response.setHeader('WWW-Authenticate', 'Bearer');
-  response.status(answer.status).json(answer.body);
+  if ('body' in answer) response.status(answer.status).json(answer.body);
+  else response.status(answer.status).end();
 }

@@ -45,11 +45,8 @@ describe('sessionRefusal', () => {
 });
 
 describe('DesktopSession', () => {
-  it('answers 404 outside desktop mode, whoever asks', () => {
-    expect(new DesktopSession(undefined, '127.0.0.1').answer(at('127.0.0.1:8080'))).toEqual({
-      status: 404,
-      body: { code: 'not_found', message: 'no desktop session (server.desktopSession is off)' },
-    });
+  it('answers 204 with no body outside desktop mode, whoever asks', () => {
+    expect(new DesktopSession(undefined, '127.0.0.1').answer(at('127.0.0.1:8080'))).toEqual({ status: 204 });
   });
 
   it('gives the token to the guarded request only, and a refusal that never holds it', () => {

@@ -10,7 +10,7 @@
 import { isLoopbackHost } from '@tailgate/config';
 import type { DesktopSessionBody } from '@tailgate/contracts';
 
-import { type ApiAnswer, apiRefusal } from './api-answer';
+import { type ApiAnswer, type ApiNoContent, apiRefusal } from './api-answer';
 
 export interface SessionRequest {
   readonly host: string | undefined;
@@ -42,8 +42,9 @@ export class DesktopSession {
     private readonly configuredHost: string,
   ) {}
 
-  answer(request: SessionRequest): ApiAnswer<DesktopSessionBody> {
-    if (this.settings === undefined) return apiRefusal('not_found', 'no desktop session (server.desktopSession is off)');
+  answer(request: SessionRequest): ApiAnswer<DesktopSessionBody> | ApiNoContent {
+    // Not an error: the page asks on every load, and a browser logs every 4xx as one.
+    if (this.settings === undefined) return { status: 204 };
     if (sessionRefusal(request, this.configuredHost) !== undefined) {
       return apiRefusal('forbidden', 'the desktop session is only for the page this gateway serves on this machine');
     }
