@@ -83,6 +83,11 @@ describe('the packed tailgate CLI', () => {
     const aliceToken = /alice\s+groups=\S+\s+token=(\S+)/.exec(banner)?.[1];
     expect(url).toBeDefined();
     expect((await fetch(`${url}/readyz`)).status).toBe(200);
+    // The web UI travels in the package (dist/web) and the bundled gateway serves it, under its CSP.
+    const ui = await fetch(`${url}/`);
+    expect(ui.status).toBe(200);
+    expect(ui.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(await ui.text()).toContain('<div id="root"');
 
     const sources = spawnSync(tailgate, ['sources', '--server', url!, '--token', aliceToken!, '-o', 'json'], {
       cwd: dir,
