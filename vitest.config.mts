@@ -50,9 +50,10 @@ export default defineConfig({
         resolve,
         ssr,
         test: {
-          // The browser build of @tailgate/client in Debian's Chromium (playwright-core), against an in-process gateway.
+          // The browser build of @tailgate/client and the web UI in Debian's Chromium (playwright-core), against in-process gateways.
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],
+          globalSetup: ['test/setup/web-ui.global-setup.ts'],
           testTimeout: 20_000,
           hookTimeout: 30_000,
         },

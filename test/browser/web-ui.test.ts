@@ -14,22 +14,19 @@
 //   data-testid=stream-phase, count-lines|hidden|denied|dropped|gaps|discarded[data-count], new-lines[data-count]
 //   data-testid=search-input / include-filter / exclude-filter / level-filter / wrap-toggle /
 //     time-zone-picker / follow-toggle[aria-pressed] / download-format / download-since / download-button / theme-picker
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { promisify } from 'node:util';
 
 import { CriLogWriter } from '@tailgate/cri-logs/testing';
 import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 
 import { createDemoWorld, DEMO_PODS, type DemoWorld } from '../../apps/gateway/src/demo/demo-world';
 import { type RunningGateway, startGateway } from '../../apps/gateway/src/start-gateway';
 import { BrowserPage, launchChromium } from '../support/chromium';
 
-const REPO_ROOT = join(__dirname, '..', '..');
 const BASE_PATH = '/tailgate';
 const SOURCE = 'node-file.pods';
 
@@ -41,14 +38,6 @@ interface Row {
   readonly level: string;
   readonly levelText: string;
   readonly text: string;
-}
-
-/** Builds apps/web into `outDir` exactly as `npm run build -w @tailgate/web` does, elsewhere. */
-async function buildWebUi(outDir: string): Promise<void> {
-  const vite = join(REPO_ROOT, 'node_modules/vite/bin/vite.js');
-  await promisify(execFile)(process.execPath, [vite, 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'error'], {
-    cwd: join(REPO_ROOT, 'apps/web'),
-  });
 }
 
 /** Runs in the page: the log rows in the DOM (tests are type-checked without the DOM library: the shapes used, by hand). */
@@ -76,10 +65,8 @@ describe('the web UI, served by the gateway', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'tailgate-web-ui-'));
-    const webUiDir = join(dir, 'web-dist');
-    // The build and Chromium's start overlap; the gateway reads the build when it starts.
-    const [, launched] = await Promise.all([buildWebUi(webUiDir), launchChromium()]);
-    browser = launched;
+    const webUiDir = inject('webUiDir');
+    browser = await launchChromium();
     world = createDemoWorld(dir, {
       port: 0,
       nodeFile: { pollIntervalMs: 20, scanIntervalMs: 50 },

@@ -43,12 +43,12 @@ export function chromiumExecutable(env: NodeJS.ProcessEnv = process.env): string
 }
 
 /**
- * A headless Chromium. No orphan guard is needed: playwright kills the browsers it launched when
+ * A headless Chromium, with extra command-line switches (e.g. `--host-resolver-rules=…`). No orphan guard is needed: playwright kills the browsers it launched when
  * the test process exits, and Chromium, driven over a pipe, exits when that pipe closes.
  */
-export function launchChromium(): Promise<Browser> {
+export function launchChromium(args: readonly string[] = []): Promise<Browser> {
   // --no-sandbox: test machines and containers often run as root, where Chromium's sandbox refuses to start.
-  return chromium.launch({ executablePath: chromiumExecutable(), headless: true, args: ['--no-sandbox'] });
+  return chromium.launch({ executablePath: chromiumExecutable(), headless: true, args: ['--no-sandbox', ...args] });
 }
 
 export const htmlFile = (body: string, headers?: Readonly<Record<string, string>>): StaticFile => ({
