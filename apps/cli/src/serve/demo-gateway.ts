@@ -27,7 +27,7 @@ export async function startDemoGateway(options: { host: string; port: number }):
   });
   const users = lib.DEMO_USERS.map((user) => ({ ...user, token: world.tokens[user.name] ?? '' }));
   return {
-    facts: { url: gateway.url, pods: lib.DEMO_PODS, users },
+    facts: { url: gateway.url, uiUrl: gateway.uiUrl, pods: lib.DEMO_PODS, users },
     close: async () => {
       await stopTraffic();
       await gateway.close();

@@ -13,6 +13,12 @@ describe('desktopBanner', () => {
     expect(text).toContain(`export TAILGATE_SERVER=${URL} TAILGATE_TOKEN=${TOKEN}`);
     expect(text).toContain(`tailgate logs --server ${URL} --token ${TOKEN} . -n team-a`);
     expect(text).toContain('/k/config (current context)');
+    expect(text).not.toContain('Open ');
+  });
+
+  it('points at the web UI when it is served', () => {
+    const text = desktopBanner({ url: URL, uiUrl: `${URL}/`, token: TOKEN, kubeconfig: '/k', namespaces: [] });
+    expect(text).toContain(`Open ${URL}/ in your browser (it signs in by itself on this machine),`);
   });
 
   it('has a line per watched namespace, or says all are watched', () => {
@@ -29,11 +35,18 @@ describe('demoBanner', () => {
   it('lists the pods and the users with their tokens', () => {
     const text = demoBanner({
       url: URL,
+      uiUrl: `${URL}/`,
       pods: [{ namespace: 'team-a', name: 'web', labels: { app: 'web' } }],
       users: [{ name: 'alice', groups: ['team-a'], token: 'tok-a' }],
     });
     expect(text).toContain('team-a/web');
     expect(text).toMatch(/alice\s+groups=team-a\s+token=tok-a/);
     expect(text).toContain(`tailgate logs . --server ${URL} --token tok-a -A`);
+    expect(text).toContain(`  Web UI: ${URL}/  (sign in with a token below)`);
+  });
+
+  it('says how to build the web UI when it is missing', () => {
+    const text = demoBanner({ url: URL, uiUrl: undefined, pods: [], users: [] });
+    expect(text).toContain('  Web UI: not built (npm run build -w @tailgate/web)');
   });
 });

@@ -35,6 +35,8 @@ export function desktopBanner(facts: DesktopBannerFacts): string {
 
 export interface DemoBannerFacts {
   readonly url: string;
+  /** The web UI's address; undefined when its build is missing. */
+  readonly uiUrl: string | undefined;
   readonly pods: readonly { readonly namespace: string; readonly name: string; readonly labels: Readonly<Record<string, string>> }[];
   readonly users: readonly { readonly name: string; readonly groups: readonly string[]; readonly token: string }[];
 }
@@ -44,6 +46,9 @@ export function demoBanner(facts: DemoBannerFacts): string {
   const first = facts.users[0];
   return lines([
     `Tailgate demo at ${url} (Socket.IO namespace /logs): no cluster, make-believe pods write live logs`,
+    facts.uiUrl === undefined
+      ? '  Web UI: not built (npm run build -w @tailgate/web)'
+      : `  Web UI: ${facts.uiUrl}  (sign in with a token below)`,
     '',
     '  Pods (labels as the "apiserver" has them):',
     ...facts.pods.map((p) => `    ${`${p.namespace}/${p.name}`.padEnd(26)} ${JSON.stringify(p.labels)}`),
