@@ -47,6 +47,27 @@ describe('LiveSubscription', () => {
     expect(events).toEqual([{ type: 'target', op: 'added', target }]);
   });
 
+  it('queues nothing for an iterator nobody asked for, and an iterator made after subscribe() resolves sees everything', async () => {
+    const listened = new LiveSubscription({ source: 's', bufferRecords: 2 }, 'id-1', [], host());
+    const events = heard(listened);
+    await nextTask();
+    for (let i = 1; i <= 10; i++) listened.receive(records('id-1', record('a', String(i))));
+    // Only listened to: no client-side drop is ever counted, since nothing was held.
+    expect(events.filter((e) => e.type === 'records')).toHaveLength(10);
+    expect(events.some((e) => e.type === 'dropped')).toBe(false);
+    listened.end({ type: 'ended', reason: 'complete' });
+    expect(await listened[Symbol.asyncIterator]().next()).toEqual({ value: undefined, done: true });
+
+    const iterated = new LiveSubscription({ source: 's' }, 'id-2', [], host());
+    iterated.receive({ name: 'target', event: { sub: 'id-2', op: 'added', target } });
+    const iterator = iterated[Symbol.asyncIterator]();
+    iterated.receive(records('id-2', record('a', '1')));
+    iterated.end({ type: 'ended', reason: 'complete' });
+    const seen: string[] = [];
+    for (let next = await iterator.next(); next.done !== true; next = await iterator.next()) seen.push(next.value.type);
+    expect(seen).toEqual(['target', 'records', 'ended']);
+  });
+
   it('drops a repeat of a container’s last record and keeps the cursors for a resume', async () => {
     const subscription = new LiveSubscription({ source: 's', tail: 5 }, 'id-1', [], host());
     const events = heard(subscription);

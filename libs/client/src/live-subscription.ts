@@ -41,6 +41,11 @@ export class LiveSubscription implements Subscription {
   private readonly merge: TimeMerge | undefined;
   private mergeTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly queue: EventQueue;
+  /**
+   * Whether an iterator was asked for: until then nothing is queued for one, so a caller that only
+   * listens holds no records (an iterator made right after `subscribe()` resolves still sees all).
+   */
+  private iterated = false;
   private readonly listeners = new Map<SubscriptionEventType, Set<AnyListener>>();
   private readonly ended: Promise<SubscriptionEventOf<'ended'>>;
   /**
@@ -116,6 +121,7 @@ export class LiveSubscription implements Subscription {
   }
 
   [Symbol.asyncIterator](): AsyncIterator<SubscriptionEvent> {
+    this.iterated = true;
     return {
       next: () => this.queue.next(),
       // Leaving a `for await` stops the iteration only; `unsubscribe()` ends the subscription.
@@ -224,7 +230,7 @@ export class LiveSubscription implements Subscription {
         });
       }
     }
-    this.queue.push(event);
+    if (this.iterated) this.queue.push(event);
     if (event.type === 'ended') {
       this.queue.end();
       this.resolveEnded(event);
