@@ -98,7 +98,8 @@ function thirdPartyLicenses(metafile) {
     packages.set(dir, nameParts.join('/'));
   }
   // The web UI's build (dist/web) is Vite's, not esbuild's: its runtime packages are named here.
-  for (const name of WEB_UI_PACKAGES) packages.set(dirname(require.resolve(`${name}/package.json`, { paths: [join(REPO, 'apps', 'web')] })), name);
+  for (const name of WEB_UI_PACKAGES)
+    packages.set(dirname(require.resolve(`${name}/package.json`, { paths: [join(REPO, 'apps', 'web')] })), name);
   const sections = [...packages].sort(([, a], [, b]) => a.localeCompare(b)).map(([dir, name]) => licenseSection(dir, name));
   return `Third-party software bundled in dist/tailgate.js and dist/web\n\n${sections.join('\n')}`;
 }
