@@ -28,10 +28,12 @@ import type { LogsNamespace, LogsSocket } from '../wire/logs-socket';
 import { RequestError, toWireError } from '../model/request-error';
 import { type BacklogCaps, backlogCaps, checkBacklogWindow } from './backlog-window';
 import { canResume } from '../model/can-resume';
+import { errorName } from '../model/error-name';
 import { parseSince } from './parse-since';
 import { toResumePoint } from './resume-point';
 import { buildScopeFilter, type GrantedScope } from './scope-filter';
 import { describeStream, type StreamDescriptor } from '../model/stream-descriptor';
+import { FANOUT_OPENED, type FanoutEvent, type FanoutPhase, type FanoutStep, fanoutStep } from './fanout-phase';
 import { StreamFanout } from './stream-fanout';
 import { scopeAuditTarget } from './scope-audit-target';
 import type { ListenerRequest } from './stream-listener';
@@ -69,9 +71,16 @@ export interface SubscriptionDependencies {
   readonly logger: PluginLogger;
 }
 
+/** A stream's fan-out with where it stands (fanout-phase.ts). */
+interface OpenFanout {
+  readonly fanout: StreamFanout;
+  phase: FanoutPhase;
+}
+
 export class SubscriptionService {
-  private readonly fanouts = new Map<string, StreamFanout>();
-  private readonly starting = new Map<string, Promise<StreamFanout>>();
+  /** The fan-outs that are not closed, by stream key. */
+  private readonly fanouts = new Map<string, OpenFanout>();
+  private readonly starting = new Map<string, Promise<OpenFanout>>();
   private closing = false;
 
   constructor(
@@ -90,7 +99,7 @@ export class SubscriptionService {
   unsubscribe(socket: LogsSocket, raw: unknown): Ack<object> {
     const parsed = UnsubscribeRequestSchema.safeParse(raw);
     if (!parsed.success) return { ok: false, error: invalid(parsed.error) };
-    const fanout = [...this.fanouts.values()].find((f) => f.stream.id === parsed.data.id && f.has(socket.id));
+    const fanout = this.openFanouts().find((f) => f.stream.id === parsed.data.id && f.has(socket.id));
     if (!fanout) return { ok: false, error: { code: 'not_found', message: `no subscription ${parsed.data.id} on this connection` } };
     fanout.remove(socket.id, 'unsubscribed');
     return { ok: true };
@@ -112,7 +121,7 @@ export class SubscriptionService {
 
   /** Ends every subscription of a socket, telling the client why (for a revocation, who withdrew access). */
   endAll(socket: LogsSocket, reason: EndReason, revocation?: Revocation): void {
-    for (const fanout of [...this.fanouts.values()]) fanout.endListener(socket.id, reason, revocation);
+    for (const fanout of this.openFanouts()) fanout.endListener(socket.id, reason, revocation);
   }
 
   /** The sockets of the /logs namespace on this replica. */
@@ -122,12 +131,12 @@ export class SubscriptionService {
 
   /** Ends every subscription of a socket that is going away. */
   disconnect(socket: LogsSocket): void {
-    for (const fanout of [...this.fanouts.values()]) if (fanout.has(socket.id)) fanout.remove(socket.id, 'disconnected');
+    for (const fanout of this.openFanouts()) if (fanout.has(socket.id)) fanout.remove(socket.id, 'disconnected');
   }
 
   /** Re-decides live listeners' access; `touched` picks the (subject, target) pairs to re-decide, default all. */
   async recheckAll(touched?: (subject: Subject, target: TargetRef) => boolean): Promise<void> {
-    await Promise.all([...this.fanouts.values()].map((fanout) => fanout.recheck(touched)));
+    await Promise.all(this.openFanouts().map((fanout) => fanout.recheck(touched)));
   }
 
   /**
@@ -135,7 +144,7 @@ export class SubscriptionService {
    * the subscriptions they no longer admit (`access_revoked`). Part of the periodic re-check.
    */
   async recheckAdmissions(): Promise<void> {
-    const checks = [...this.fanouts.values()]
+    const checks = this.openFanouts()
       .filter((fanout) => fanout.stream.source.source.admit !== undefined)
       .flatMap((fanout) =>
         fanout.listenerSubjects().map(async ({ socketId, subject }) => {
@@ -161,8 +170,7 @@ export class SubscriptionService {
       this.endAll(socket, 'shutdown');
       socket.disconnect(true);
     }
-    await Promise.all([...this.fanouts.values()].map((fanout) => fanout.close()));
-    this.fanouts.clear();
+    await Promise.all([...this.fanouts.values()].map((open) => this.move(open, 'shutdown')));
   }
 
   private async trySubscribe(socket: LogsSocket, raw: unknown): Promise<SubscribeOutcome> {
@@ -189,7 +197,9 @@ export class SubscriptionService {
     // instead of registering a second listener that no unsubscribe or disconnect would reach.
     socket.data.subscriptions.add(stream.id);
     // The slot is held before any upstream starts, and given back if the socket left meanwhile.
-    const fanout = await this.deps.quotas
+    // Nothing between finding the fan-out and registering the listener waits for more than
+    // promises already settled, so no grace timer can close it in between.
+    const open = await this.deps.quotas
       .holdDuring(socket.id, subject, stream.id, async () => {
         const found = await this.fanoutFor(stream);
         if (socket.disconnected) throw new RequestError('not_found', 'the connection closed');
@@ -213,7 +223,9 @@ export class SubscriptionService {
       order: request.order,
       audit,
     };
+    const { fanout } = open;
     const listener = fanout.register(listenerRequest);
+    void this.move(open, 'joined');
     if (request.follow) this.deps.supervisor.acquire(stream);
     return {
       ack: { ok: true, id: stream.id, scope: granted.map(({ scope }) => toScopeView(scope)) },
@@ -273,7 +285,7 @@ export class SubscriptionService {
     throw new RequestError('forbidden', 'not allowed to read the logs this subscription asks for');
   }
 
-  private async fanoutFor(stream: StreamDescriptor): Promise<StreamFanout> {
+  private async fanoutFor(stream: StreamDescriptor): Promise<OpenFanout> {
     const existing = this.fanouts.get(stream.key);
     if (existing) return existing;
     const pending = this.starting.get(stream.key);
@@ -294,11 +306,18 @@ export class SubscriptionService {
         this.deps.quotas.release(listener.id, owner.stream.id);
         if (listener.follows) this.deps.supervisor.release(owner.stream);
       },
-      onIdle: (idle) => this.scheduleClose(idle),
+      onIdle: (idle) => {
+        const open = this.fanouts.get(idle.stream.key);
+        if (open?.fanout === idle) void this.move(open, 'last-left');
+      },
     });
     const start = fanout.start().then(() => {
-      this.fanouts.set(stream.key, fanout);
-      return fanout;
+      // Closed until FANOUT_OPENED makes it idle: not in use until its first listener registers
+      // (whose connection may close before).
+      const open: OpenFanout = { fanout, phase: { kind: 'closed' } };
+      void this.apply(open, FANOUT_OPENED);
+      this.fanouts.set(stream.key, open);
+      return open;
     });
     this.starting.set(stream.key, start);
     try {
@@ -308,14 +327,43 @@ export class SubscriptionService {
     }
   }
 
-  /** Keeps an idle fan-out for the grace period, so a quick return finds its targets known. */
-  private scheduleClose(fanout: StreamFanout): void {
-    const timer = setTimeout(() => {
-      if (fanout.listenerCount > 0 || this.fanouts.get(fanout.stream.key) !== fanout) return;
-      this.fanouts.delete(fanout.stream.key);
-      void fanout.close();
-    }, this.settings.idleGraceMs);
-    timer.unref();
+  private openFanouts(): StreamFanout[] {
+    return [...this.fanouts.values()].map((open) => open.fanout);
+  }
+
+  /** Moves a fan-out's phase (fanout-phase.ts); resolves once a fan-out it closes is closed. */
+  private move(open: OpenFanout, event: FanoutEvent): Promise<void> {
+    const step = fanoutStep(open.phase.kind, event);
+    return step ? this.apply(open, step) : Promise.resolve();
+  }
+
+  /** Carries out a step's actions; the new phase is in place before anything is awaited. */
+  private apply(open: OpenFanout, step: FanoutStep): Promise<void> {
+    const before = open.phase;
+    let grace: NodeJS.Timeout | undefined;
+    let closed = Promise.resolve();
+    for (const action of step.actions) {
+      if (action === 'cancel-grace' && before.kind === 'idle') clearTimeout(before.grace);
+      // An idle fan-out is kept for the grace period, so a quick return finds its targets known.
+      if (action === 'start-grace') grace = setTimeout(() => this.endGrace(open), this.settings.idleGraceMs).unref();
+      if (action === 'close') closed = this.close(open);
+    }
+    if (step.next !== 'idle') open.phase = { kind: step.next };
+    else if (grace) open.phase = { kind: 'idle', grace };
+    else throw new Error('a fan-out became idle without a grace timer');
+    return closed;
+  }
+
+  private endGrace(open: OpenFanout): void {
+    this.move(open, 'grace-ended').catch((error: unknown) => {
+      this.deps.logger.warn({ stream: open.fanout.stream.id, err: errorName(error) }, 'closing an idle stream failed');
+    });
+  }
+
+  private close(open: OpenFanout): Promise<void> {
+    const key = open.fanout.stream.key;
+    if (this.fanouts.get(key) === open) this.fanouts.delete(key);
+    return open.fanout.close();
   }
 }
 
