@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything Tailgate's build and tests need on a fresh Debian machine:
-# Node dependencies, redis-server, syslog-ng and chromium (Debian), and — with --cluster — the Go-built etcd and
-# kube-apiserver for the cluster suites. Safe to run again; warm runs take seconds.
+# Node dependencies, redis-server, syslog-ng and chromium (Debian), and — with --cluster — the Go-built etcd,
+# kube-apiserver, helm and kustomize for the cluster suites (test/cluster/build.sh). Safe to run again; warm runs take seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -4,11 +4,17 @@
 #
 # Usage: test/cluster/build.sh            build (or find) the binaries; prints the bin dir last
 #        test/cluster/build.sh --update   regenerate the wrapper go.mod/go.sum in go/ for new versions
+#        test/cluster/build.sh --k8s-tools  build (or find) only helm and kustomize; prints their bin dir last
+#
+# A plain run also builds helm and kustomize (the chart and kustomize suites need them).
 #
 # Env (defaults):
 #   TAILGATE_K8S_VERSION   1.36.3
 #   TAILGATE_ETCD_VERSION  3.6.16
 #   TAILGATE_K8S_BIN       $HOME/.cache/tailgate/k8s-bin/<k8s>-<etcd>
+#   TAILGATE_HELM_VERSION       3.21.4  (helm.sh/helm/v3)
+#   TAILGATE_KUSTOMIZE_VERSION  5.8.2   (sigs.k8s.io/kustomize/kustomize/v5; its kustomize/api is v0.21.2)
+#   TAILGATE_K8S_TOOLS_BIN      $HOME/.cache/tailgate/k8s-tools/helm-<helm>-kustomize-<kustomize>/bin
 set -euo pipefail
 
 K8S="${TAILGATE_K8S_VERSION:-1.36.3}"
@@ -18,6 +24,11 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 WRAPPERS="$HERE/go"
 UPDATE=0
 [ "${1:-}" = "--update" ] && UPDATE=1
+HELM="${TAILGATE_HELM_VERSION:-3.21.4}"
+KUSTOMIZE="${TAILGATE_KUSTOMIZE_VERSION:-5.8.2}"
+TOOLS_BIN="${TAILGATE_K8S_TOOLS_BIN:-$HOME/.cache/tailgate/k8s-tools/helm-$HELM-kustomize-$KUSTOMIZE/bin}"
+TOOLS_ONLY=0
+[ "${1:-}" = "--k8s-tools" ] && TOOLS_ONLY=1
 
 log() { printf '[tailgate cluster build] %s\n' "$*" >&2; }
 die() { printf '[tailgate cluster build] ERROR: %s\n' "$*" >&2; exit 1; }
@@ -126,6 +137,85 @@ progress() { # <name>
   return 0
 }
 
+# helm and kustomize: plain `go build` of their main packages from wrapper modules, like the
+# control plane. Neither has a --version flag; `helm version --short` and `kustomize version` say it.
+tool_reports() { # <expected substring> <command...>
+  local want="$1" out
+  shift
+  [ -x "$1" ] && out="$("$@" 2>/dev/null)" && [[ "$out" == *"$want"* ]]
+}
+
+generate_helm() {
+  printf 'module local/helmbuild\n\ngo 1.26.0\n\ntool helm.sh/helm/v3/cmd/helm\n\nrequire helm.sh/helm/v3 v%s\n' "$HELM" > go.mod
+}
+
+generate_kustomize() {
+  printf 'module local/kustomizebuild\n\ngo 1.26.0\n\ntool sigs.k8s.io/kustomize/kustomize/v5\n\nrequire sigs.k8s.io/kustomize/kustomize/v5 v%s\n' "$KUSTOMIZE" > go.mod
+}
+
+build_helm() { # <scratch>
+  require_go
+  local dir="$1/helm" start=$SECONDS
+  prepare_module helm "helm.sh/helm/v3 v$HELM" generate_helm "$dir"
+  # As helm's Makefile does: the version, and the Kubernetes version `helm template` and `helm lint`
+  # assume (.Capabilities.KubeVersion) taken from the client-go it is built with (v0.36 → 1.36);
+  # without them it would claim v1.20 and charts with a kubeVersion constraint would not render.
+  local cgo minor
+  cgo="$(cd "$dir" && go list -m -f '{{.Version}}' k8s.io/client-go)" || die "helm: cannot tell its k8s.io/client-go version"
+  minor="${cgo#v0.}"
+  minor="${minor%%.*}"
+  local v=helm.sh/helm/v3/internal/version
+  local ldflags="-s -w -X $v.version=v$HELM -X $v.gitTreeState=clean"
+  for pkg in helm.sh/helm/v3/pkg/lint/rules helm.sh/helm/v3/pkg/chartutil; do
+    ldflags+=" -X $pkg.k8sVersionMajor=1 -X $pkg.k8sVersionMinor=$minor"
+  done
+  log "helm v$HELM: compiling (a cold build took about 2.5 minutes on 2 cores)"
+  (cd "$dir" && "${NICE[@]}" go build -v -trimpath -ldflags "$ldflags" -o "$TOOLS_BIN/helm.tmp" helm.sh/helm/v3/cmd/helm 2>&1 | progress helm) \
+    || die "helm v$HELM: go build failed"
+  mv "$TOOLS_BIN/helm.tmp" "$TOOLS_BIN/helm"
+  log "helm v$HELM: built in $((SECONDS - start))s (assumes Kubernetes 1.$minor)"
+}
+
+build_kustomize() { # <scratch>
+  require_go
+  local dir="$1/kustomize" start=$SECONDS
+  prepare_module kustomize "sigs.k8s.io/kustomize/kustomize/v5 v$KUSTOMIZE" generate_kustomize "$dir"
+  log "kustomize v$KUSTOMIZE: compiling"
+  # kustomize reads its own version from the build info (the module's version in the dependency list).
+  (cd "$dir" && "${NICE[@]}" go build -v -trimpath -ldflags='-s -w' -o "$TOOLS_BIN/kustomize.tmp" sigs.k8s.io/kustomize/kustomize/v5 2>&1 | progress kustomize) \
+    || die "kustomize v$KUSTOMIZE: go build failed"
+  mv "$TOOLS_BIN/kustomize.tmp" "$TOOLS_BIN/kustomize"
+  log "kustomize v$KUSTOMIZE: built in $((SECONDS - start))s"
+}
+
+ensure_k8s_tools() { # <scratch>
+  mkdir -p "$TOOLS_BIN"
+  # Its own lock: a tools-only run (the test setup) and a full run may meet here.
+  exec 8>"$TOOLS_BIN/.build.lock"
+  if ! flock -n 8; then
+    log "another build.sh is building into $TOOLS_BIN; waiting for it"
+    flock 8
+  fi
+  if [ "$UPDATE" = 1 ] || ! tool_reports "v$HELM" "$TOOLS_BIN/helm" version --short; then
+    build_helm "$1"
+  fi
+  tool_reports "v$HELM" "$TOOLS_BIN/helm" version --short || die "helm at $TOOLS_BIN/helm does not report v$HELM"
+  if [ "$UPDATE" = 1 ] || ! tool_reports "v$KUSTOMIZE" "$TOOLS_BIN/kustomize" version; then
+    build_kustomize "$1"
+  fi
+  tool_reports "v$KUSTOMIZE" "$TOOLS_BIN/kustomize" version || die "kustomize at $TOOLS_BIN/kustomize does not report v$KUSTOMIZE"
+  exec 8>&-
+  log "helm and kustomize ready in $TOOLS_BIN"
+}
+
+if [ "$TOOLS_ONLY" = 1 ]; then
+  SCRATCH="$(mktemp -d)"
+  trap 'rm -rf "$SCRATCH"' EXIT
+  ensure_k8s_tools "$SCRATCH"
+  printf '%s\n' "$TOOLS_BIN"
+  exit 0
+fi
+
 mkdir -p "$BIN"
 # setup.sh and a test run may both get here: only one of them builds, the other waits and reuses.
 exec 9>"$BIN/.build.lock"
@@ -145,6 +235,8 @@ if [ "$UPDATE" = 1 ] || ! binary_ok "$BIN/kube-apiserver" "v$K8S"; then
   build_kube_apiserver "$SCRATCH"
 fi
 binary_ok "$BIN/kube-apiserver" "Kubernetes v$K8S" || die "kube-apiserver at $BIN/kube-apiserver does not report v$K8S"
+
+ensure_k8s_tools "$SCRATCH"
 
 log "binaries ready in $BIN"
 printf '%s\n' "$BIN"
