@@ -50,7 +50,9 @@ async function deploy(redisUrl: string | undefined, agentPlugin: (world: DemoWor
     access: { recheckIntervalMs: 250 },
     podMetadataReloadMs: 50,
   });
-  const config = { ...world.config, plugins: { ...world.config.plugins, 'agent-pod-logs': agentPlugin(world) } };
+  // No cluster here, so no TokenReview: agents go unsigned (test/kube/agent-auth.test.ts has them signed).
+  const agentSettings = { agentAuthentication: { mode: 'none' }, ...agentPlugin(world) };
+  const config = { ...world.config, plugins: { ...world.config.plugins, 'agent-pod-logs': agentSettings } };
   const written = new Map(DEMO_PODS.map((pod) => [`${pod.namespace}/${pod.name}`, [] as string[]]));
   const writers = new Map(
     DEMO_PODS.map((pod) => [

@@ -72,7 +72,11 @@ describe('an agent speaks only for its own node (two agents, real Redis)', () =>
     for (const writer of writers.values()) await writer.write('before anyone listened');
     const config = {
       ...world.config,
-      plugins: { ...world.config.plugins, 'agent-pod-logs': { demandIntervalMs: 200, demandTtlMs: 1_000 } },
+      // No cluster, no TokenReview: agents unsigned; this holds the binding on its own.
+      plugins: {
+        ...world.config.plugins,
+        'agent-pod-logs': { demandIntervalMs: 200, demandTtlMs: 1_000, agentAuthentication: { mode: 'none' } },
+      },
     };
     const logDestination = new Writable({
       write(chunk: Buffer, _encoding, done) {

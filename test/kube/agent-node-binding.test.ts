@@ -4,7 +4,8 @@
 // on a real redis-server, and a forged agent — a raw publisher on Redis — claiming records of
 // node A's pod for node B, of the unbound pod, and of a pod that does not exist. carol (who may
 // read every pod of the namespace) gets each pod's lines from its own node's agent only; no field,
-// line or cursor of a forged record reaches her, and the gateway counts them by reason.
+// line or cursor of a forged record reaches her, and the gateway counts them by reason. Agent
+// authentication is off here, so the forger can publish at all: this holds the binding on its own.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -84,7 +85,12 @@ describe('agents bound to their nodes by the apiserver', () => {
       authentication: { authenticators: ['kube-token.token-review'] },
       access: { chain: ['kube-rbac.subject-access-review'] },
       streams: { idleGraceMs: 200 },
-      plugins: { 'kube-token': {}, 'kube-rbac': {}, 'agent-pod-logs': { demandIntervalMs: 200, demandTtlMs: 1_000 } },
+      plugins: {
+        'kube-token': {},
+        'kube-rbac': {},
+        // The binding on its own: agents unsigned here (agent-auth.test.ts has them signed).
+        'agent-pod-logs': { demandIntervalMs: 200, demandTtlMs: 1_000, agentAuthentication: { mode: 'none' } },
+      },
     });
     if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
     gateway = await startGateway({ config: parsed.config, logDestination: { write: (line: string) => void log.push(line) } });

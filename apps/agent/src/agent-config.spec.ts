@@ -31,6 +31,8 @@ describe('parseAgentConfig', () => {
       watchFiles: true,
       redisUrl: '',
       redisKeyPrefix: 'tailgate:',
+      gatewayUrl: '',
+      tokenFile: '/var/run/secrets/tailgate/agent-token',
       maxContainersPerDemand: 100,
       maxDemands: 1000,
       maxBatchBytes: 1024 * 1024,

@@ -55,6 +55,18 @@ export const AgentConfigSchema = z.strictObject({
     .regex(/^[^{}]*$/, 'must not contain "{" or "}"')
     .default('tailgate:')
     .describe("The gateways' redis.keyPrefix: the agent's channels are under <prefix>plugins:agent-pod-logs:."),
+  gatewayUrl: z
+    .string()
+    .regex(/^(https?:\/\/.+)?$/, 'must be an http:// or https:// URL')
+    .default('')
+    .describe(
+      "The gateways' URL (their Service, with server.basePath): the agent trades its token there for its node's session key and signs what it publishes. Empty: messages go unsigned (gateways with agentAuthentication.mode none).",
+    ),
+  tokenFile: z
+    .string()
+    .min(1)
+    .default('/var/run/secrets/tailgate/agent-token')
+    .describe("The projected ServiceAccount token (audience the gateways' agentAuthentication.audience), read at every session request."),
   maxContainersPerDemand: integer(1, 10_000, 100).describe(
     'Most containers of this node one stream is served for; the first ones by path.',
   ),

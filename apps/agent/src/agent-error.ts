@@ -17,7 +17,9 @@ export type AgentProblemCode =
   | 'root_missing'
   /** The pods root cannot be listed (EACCES: mode 750 on some distributions; run as a member of its group). */
   | 'root_unreadable'
-  | 'shutting_down';
+  | 'shutting_down'
+  /** Authentication is on (gatewayUrl) and no session key is held: nothing it publishes would be taken. */
+  | 'no_session';
 
 export class AgentError extends ProcessError<AgentErrorCode> {
   override readonly name = 'AgentError';

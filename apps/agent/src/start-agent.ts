@@ -1,10 +1,11 @@
 // The agent's one composition root: builds everything in order — log, metrics and the health
 // server, saved positions, container inventory, the bus (with a Redis URL), the tailing engine and
-// its pump, the demand server, readiness — and registers, for each, the named step that undoes it;
+// its pump, the agent session (with a gateway URL), the demand server, readiness — and registers, for each, the named step that undoes it;
 // `stop()` (SIGTERM, SIGINT) runs those in reverse. Used by main.ts and by tests, which also get
 // the in-process tail API: follow a container from a position, stop it, and receive its batches
 // through `sink`.
-import { DemandServer, type NodeTailing } from '@tailgate/plugin-agent-pod-logs';
+import { AgentMessageSigner, DemandServer, type NodeTailing, signingBus } from '@tailgate/plugin-agent-pod-logs';
+import type { PluginBus } from '@tailgate/plugin-sdk';
 import { AgentTail, type ContainerLogDir, type TailFrom, type TailPosition } from '@tailgate/cri-logs';
 import { ShutdownSequence, startHealthServer } from '@tailgate/process';
 import type pino from 'pino';
@@ -16,6 +17,7 @@ import { createAgentLogger } from './agent-logger';
 import { type AgentBus, connectAgentBus } from './agent-bus';
 import { AgentMetrics } from './agent-metrics';
 import { ContainerInventory, type InventoryContainer } from './container-inventory';
+import { AgentSessionClient } from './agent-session-client';
 import { PositionStore } from './position-store';
 import { type TailSink, TailPump } from './tail-pump';
 
@@ -65,10 +67,13 @@ export async function startAgent(config: AgentConfig, options: StartAgentOptions
   shutdown.add('log', () => logger.flush());
   let phase: AgentPhase = 'starting';
   let inventory: ContainerInventory | undefined;
+  let session: AgentSessionClient | undefined;
   const problems = (): AgentProblemCode[] => {
     if (phase === 'starting') return ['starting'];
     if (phase === 'stopping') return ['shutting_down'];
-    return inventory?.problem ? [inventory.problem] : [];
+    const found: AgentProblemCode[] = inventory?.problem ? [inventory.problem] : [];
+    if (session?.problem() !== undefined) found.push('no_session');
+    return found;
   };
   try {
     const metrics = new AgentMetrics();
@@ -123,6 +128,21 @@ export async function startAgent(config: AgentConfig, options: StartAgentOptions
     });
 
     if (bus) {
+      let publishing: PluginBus = bus;
+      if (config.gatewayUrl !== '') {
+        // Everything published is signed with the node's session key; the gateways refuse the rest.
+        const client = new AgentSessionClient(
+          config.gatewayUrl,
+          config.tokenFile,
+          config.nodeName,
+          logger.child({ component: 'session' }),
+          () => void demand?.announce(),
+        );
+        session = client;
+        shutdown.add('session', () => client.stop());
+        await client.start();
+        publishing = signingBus(bus, new AgentMessageSigner(() => client.current()));
+      }
       const tailing: NodeTailing = {
         containers: () => found.containers(),
         rescan: () => found.scan(),
@@ -132,7 +152,7 @@ export async function startAgent(config: AgentConfig, options: StartAgentOptions
       const { nodeName, maxContainersPerDemand, maxDemands, maxBatchBytes } = config;
       const read = { readChunkBytes: config.readBufferBytes, maxLineBytes: config.maxLineBytes };
       const limits = { nodeName, maxContainersPerDemand, maxDemands, maxBatchBytes, read, sweepIntervalMs: DEMAND_SWEEP_MS };
-      const server = new DemandServer(bus, tailing, limits, logger.child({ component: 'demand' }));
+      const server = new DemandServer(publishing, tailing, limits, logger.child({ component: 'demand' }));
       demand = server;
       metrics.observeDemandOnScrape(() => metrics.observeDemand(server.counts, server.runs().length));
       await server.start();

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { AGENTS_CHANNEL, batchesChannel, DEMAND_CHANNEL } from './agent-channels';
 import { agentBacklog } from './agent-backlog';
 import { AgentDirectory } from './agent-directory';
+import { AgentMessageVerifier } from './agent-message-verifier';
 import { AgentNodeBinding, RECORDS_REFUSED_METRIC } from './agent-node-binding';
 import { AgentPodLogsConfigSchema } from './agent-pod-logs-config';
 import { AgentPodSelectorSchema } from './agent-pod-selector';
@@ -13,7 +14,8 @@ describe('agentBacklog', () => {
   it('takes from an agent only the targets its selector covers and the apiserver binds to its node, and only its own answers', async () => {
     const bus = memoryPluginBus();
     const config = AgentPodLogsConfigSchema.parse({ agentAnswerMs: 500 });
-    const directory = new AgentDirectory(bus, { rollCallMs: 10, heartbeatTtlMs: 10_000 });
+    const verifier = new AgentMessageVerifier(undefined, new MemoryPluginMetrics(), silentLogger);
+    const directory = new AgentDirectory(bus, { rollCallMs: 10, heartbeatTtlMs: 10_000 }, verifier);
     const pods = memoryPodMetadata([
       { namespace: 'acme', name: 'web-0', node: 'node-1', labels: {} },
       { namespace: 'acme', name: 'api-0', node: 'node-2', labels: {} },
@@ -52,6 +54,7 @@ describe('agentBacklog', () => {
       directory,
       config,
       binding,
+      verifier,
     });
     const backlog = await collectBacklog(read);
     expect(backlog.targets).toEqual([{ namespace: 'acme', pod: 'web-0', container: 'app', node: 'node-1' }]);

@@ -4,7 +4,9 @@
 // listener holds at most a couple of pages per agent. The agents' streams are merged oldest first.
 // An agent that does not answer in agentAnswerMs fails the read with upstream_unavailable. Only
 // targets whose pod the apiserver binds to the answering agent's node are read (agent-node-binding.ts);
-// records of any other are dropped and counted.
+// records of any other are dropped and counted. With agent authentication, only messages signed by a
+// session of the node they name are read (agent-message-verifier.ts). With routing auto, containers
+// on nodes without a live agent are read through the apiserver (apiserver-backlog.ts), merged in.
 import { randomBytes } from 'node:crypto';
 
 import {
@@ -21,11 +23,13 @@ import {
 
 import { batchesChannel, DEMAND_CHANNEL } from './agent-channels';
 import type { AgentDirectory } from './agent-directory';
+import type { AgentMessageVerifier } from './agent-message-verifier';
 import { type AgentMessage, type BacklogRequest, type BacklogTuple, parseAgentMessage } from './agent-messages';
 import type { AgentNodeBinding, AgentRefusalReason } from './agent-node-binding';
 import type { AgentPodLogsConfig } from './agent-pod-logs-config';
 import { type AgentPodSelector, wantedOf } from './agent-pod-selector';
 import { selectsTarget } from './agent-stream';
+import { apiserverBacklog, type ApiserverBacklogDeps } from './apiserver-backlog';
 
 /** Pages an agent may send ahead of what the host took. */
 const CREDIT = 2;
@@ -35,6 +39,9 @@ export interface AgentBacklogDeps {
   readonly directory: AgentDirectory;
   readonly config: AgentPodLogsConfig;
   readonly binding: AgentNodeBinding;
+  readonly verifier: AgentMessageVerifier;
+  /** With routing auto: containers on nodes without a live agent are read through the apiserver. */
+  readonly apiserver?: ApiserverBacklogDeps;
 }
 
 export async function agentBacklog(
@@ -46,18 +53,21 @@ export async function agentBacklog(
   const { tail, since, after } = options;
   if (tail === undefined && since === undefined && after === undefined) return { targets: [], pages: pagesOf([]) };
   const nodes = (await deps.directory.nodes()).filter((node) => selector.node === undefined || node === selector.node);
-  if (nodes.length === 0) return { targets: [], pages: pagesOf([]) };
+  const fromApiserver = deps.apiserver ? await apiserverBacklog(selector, options, signal, deps.apiserver) : { targets: [], inputs: [] };
+  if (nodes.length === 0) return { targets: fromApiserver.targets, pages: mergeOldestFirst(fromApiserver.inputs) };
   const run = randomBytes(16).toString('hex');
   const reads = new Map(nodes.map((node) => [node, new NodeRead(node, selector, deps.binding)]));
-  const unsubscribe = await deps.bus.subscribe(batchesChannel(run), (raw) => {
+  const unsubscribe = await deps.verifier.subscribe(deps.bus, batchesChannel(run), 'backlog', (raw, signedNode) => {
     const message = parseAgentMessage(raw);
-    if (message) reads.get(message.node)?.take(message);
+    if (message && deps.verifier.sameNode(signedNode, message.node, 'backlog')) reads.get(message.node)?.take(message);
   });
   const toAgent = (body: Record<string, unknown>) => deps.bus.publish(DEMAND_CHANNEL, JSON.stringify({ v: 1, ...body, run }));
-  const cancelAll = async () => {
-    for (const read of reads.values()) if (!read.ended) await toAgent({ t: 'cancel', node: read.node }).catch(() => undefined);
-    await unsubscribe().catch(() => undefined);
-  };
+  let cancelled: Promise<void> | undefined;
+  const cancelAll = (): Promise<void> =>
+    (cancelled ??= (async () => {
+      for (const read of reads.values()) if (!read.ended) await toAgent({ t: 'cancel', node: read.node }).catch(() => undefined);
+      await unsubscribe().catch(() => undefined);
+    })());
   try {
     await deps.bus.publish(DEMAND_CHANNEL, JSON.stringify(requestOf(run, selector, options, deps.config.demandTtlMs)));
     for (const read of reads.values()) await read.answered(deps.config.agentAnswerMs, signal);
@@ -66,11 +76,21 @@ export async function agentBacklog(
     await cancelAll();
     throw error;
   }
-  const targets = [...reads.values()].flatMap((read) => read.targets);
-  const inputs = [...reads.values()].map((read) =>
-    read.pages(deps.config.agentAnswerMs, signal, () => toAgent({ t: 'credit', node: read.node, pages: 1 })),
-  );
-  return { targets, pages: closing(mergeOldestFirst(inputs), cancelAll) };
+  const targets = [...[...reads.values()].flatMap((read) => read.targets), ...fromApiserver.targets];
+  const inputs = [
+    ...[...reads.values()].map((read) =>
+      read.pages(deps.config.agentAnswerMs, signal, () => toAgent({ t: 'credit', node: read.node, pages: 1 })),
+    ),
+    ...fromApiserver.inputs,
+  ];
+  // A host that gives up on the read aborts it and may never ask for a page again.
+  const onAbort = (): void => void cancelAll();
+  signal.addEventListener('abort', onAbort, { once: true });
+  const close = async (): Promise<void> => {
+    signal.removeEventListener('abort', onAbort);
+    await cancelAll();
+  };
+  return { targets, pages: closing(mergeOldestFirst(inputs), close) };
 }
 
 function requestOf(run: string, selector: AgentPodSelector, options: BacklogOptions, ttlMs: number): BacklogRequest {
@@ -92,12 +112,31 @@ function requestOf(run: string, selector: AgentPodSelector, options: BacklogOpti
   };
 }
 
-async function* closing<T>(pages: AsyncGenerator<T>, close: () => Promise<void>): AsyncGenerator<T> {
-  try {
-    yield* pages;
-  } finally {
-    await close();
-  }
+/**
+ * Pages that close the read when they end, fail or are stopped, also when stopped before the first
+ * page was asked for (a generator's `return()` then runs none of its body).
+ */
+function closing<T>(pages: AsyncGenerator<T>, close: () => Promise<void>): AsyncIterable<T> {
+  return {
+    [Symbol.asyncIterator]: () => ({
+      async next(): Promise<IteratorResult<T>> {
+        let next: IteratorResult<T>;
+        try {
+          next = await pages.next();
+        } catch (error) {
+          await close();
+          throw error;
+        }
+        if (next.done === true) await close();
+        return next;
+      },
+      async return(): Promise<IteratorResult<T>> {
+        const result = await pages.return(undefined);
+        await close();
+        return result;
+      },
+    }),
+  };
 }
 
 /** What one agent sent for one read. */

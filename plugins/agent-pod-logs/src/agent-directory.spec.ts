@@ -1,8 +1,12 @@
+import { MemoryPluginMetrics, silentLogger } from '@tailgate/plugin-sdk';
 import { memoryPluginBus } from '@tailgate/plugin-sdk/testing';
 import { describe, expect, it } from 'vitest';
 
 import { AGENTS_CHANNEL } from './agent-channels';
 import { AgentDirectory, MAX_AGENT_NODES } from './agent-directory';
+import { AgentMessageVerifier } from './agent-message-verifier';
+
+const unsigned = () => new AgentMessageVerifier(undefined, new MemoryPluginMetrics(), silentLogger);
 
 const presence = (node: string) => JSON.stringify({ v: 1, t: 'agent', node });
 
@@ -10,7 +14,7 @@ describe('AgentDirectory', () => {
   it('registers the nodes heard of lately and forgets those silent for heartbeatTtlMs', async () => {
     const bus = memoryPluginBus();
     let now = 0;
-    const directory = new AgentDirectory(bus, { rollCallMs: 0, heartbeatTtlMs: 1_000 }, () => now);
+    const directory = new AgentDirectory(bus, { rollCallMs: 0, heartbeatTtlMs: 1_000 }, unsigned(), () => now);
     await directory.ready();
     await bus.publish(AGENTS_CHANNEL, presence('node-a'));
     now = 600;
@@ -24,7 +28,7 @@ describe('AgentDirectory', () => {
 
   it('remembers at most MAX_AGENT_NODES names however many anyone publishes, the latest kept', async () => {
     const bus = memoryPluginBus();
-    const directory = new AgentDirectory(bus, { rollCallMs: 0, heartbeatTtlMs: 60_000 }, () => 0);
+    const directory = new AgentDirectory(bus, { rollCallMs: 0, heartbeatTtlMs: 60_000 }, unsigned(), () => 0);
     await directory.ready();
     for (let i = 0; i < MAX_AGENT_NODES + 50; i++) await bus.publish(AGENTS_CHANNEL, presence(`node-${i}`));
     const nodes = await directory.nodes();

@@ -2,12 +2,14 @@
 // seconds and whenever a gateway calls the roll. The first question after start calls the roll and
 // waits rollCallMs for the answers; an agent not heard of for heartbeatTtlMs is gone. Backlog reads
 // ask exactly these agents and wait for each one's answer; streams take messages only from nodes
-// registered here (docs/security.md: anyone who may publish on Redis can still register a name).
+// registered here. With agent authentication, a presence counts only when signed with a session key
+// of the node it names (agent-message-verifier.ts), so a Redis writer cannot register a node.
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import type { PluginBus, PluginBusUnsubscribe } from '@tailgate/plugin-sdk';
 
 import { AGENTS_CHANNEL, DEMAND_CHANNEL } from './agent-channels';
+import type { AgentMessageVerifier } from './agent-message-verifier';
 import { parsePresence } from './agent-messages';
 
 export interface AgentDirectoryOptions {
@@ -27,6 +29,7 @@ export class AgentDirectory {
   constructor(
     private readonly bus: PluginBus,
     private readonly options: AgentDirectoryOptions,
+    private readonly verifier: AgentMessageVerifier,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -54,9 +57,9 @@ export class AgentDirectory {
   }
 
   private async listen(): Promise<void> {
-    this.unsubscribe = await this.bus.subscribe(AGENTS_CHANNEL, (raw) => {
+    this.unsubscribe = await this.verifier.subscribe(this.bus, AGENTS_CHANNEL, 'agents', (raw, signedNode) => {
       const presence = parsePresence(raw);
-      if (presence) this.heard(presence.node);
+      if (presence && this.verifier.sameNode(signedNode, presence.node, 'agents')) this.heard(presence.node);
     });
     await this.bus.publish(DEMAND_CHANNEL, JSON.stringify({ v: 1, t: 'roll-call' }));
     await sleep(this.options.rollCallMs);

@@ -55,6 +55,43 @@ export const EmbeddedAgentConfigSchema = z.strictObject({
 });
 export type EmbeddedAgentConfig = z.output<typeof EmbeddedAgentConfigSchema>;
 
+export const AgentAuthenticationConfigSchema = z
+  .strictObject({
+    mode: z
+      .enum(['token-review', 'none'])
+      .default('token-review')
+      .describe(
+        "token-review (default): agents trade their pod-bound ServiceAccount token for their node's session key and sign every message; unsigned ones are refused. none: agent messages are taken unsigned (no cluster, or the embedded agent without Redis).",
+      ),
+    serviceAccount: z
+      .string()
+      .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/, 'must be namespace/name')
+      .default('tailgate/tailgate-agent')
+      .describe("The agents' ServiceAccount, namespace/name: only its tokens get a session."),
+    audience: z.string().min(1).default('tailgate-agent').describe("Audience of the agents' projected tokens."),
+    secretFile: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'File holding the secret session keys are derived from (at least 32 bytes; the same Secret in every gateway replica). Required with token-review.',
+      ),
+    keyTtlMs: z
+      .number()
+      .int()
+      .min(1_000)
+      .max(86_400_000)
+      .default(600_000)
+      .describe(
+        'How long a key epoch lasts, in ms: agents renew once per epoch; a key is refused 2 × keyTtlMs after its epoch began at the latest.',
+      ),
+  })
+  .refine((auth) => auth.mode === 'none' || auth.secretFile !== undefined, {
+    path: ['secretFile'],
+    message: 'required with mode token-review',
+  });
+export type AgentAuthenticationConfig = z.output<typeof AgentAuthenticationConfigSchema>;
+
 export const AgentPodLogsConfigSchema = z
   .strictObject({
     demandIntervalMs: z.number().int().min(100).max(30_000).default(5_000).describe('How often a running stream renews its demand, in ms.'),
@@ -97,6 +134,25 @@ export const AgentPodLogsConfigSchema = z
       .describe(
         'An agent not heard of for this long (agents say they are there every 5 s) is not asked for backlogs and what it sends is refused, in ms.',
       ),
+    agentAuthentication: AgentAuthenticationConfigSchema.default({
+      mode: 'token-review',
+      serviceAccount: 'tailgate/tailgate-agent',
+      audience: 'tailgate-agent',
+      keyTtlMs: 600_000,
+    }).describe('How agents prove which node they run on (docs/security.md, "Node agents").'),
+    routing: z
+      .enum(['agents', 'auto'])
+      .default('agents')
+      .describe(
+        "agents (default): every pod is read by its node's agent. auto: pods on nodes with no live agent are read through the apiserver's pods/log (needs kube), with the same cursors.",
+      ),
+    apiserverRescanMs: z
+      .number()
+      .int()
+      .min(100)
+      .max(60_000)
+      .default(1_000)
+      .describe('With routing auto: how often a stream looks again which of its pods have no live agent, in ms.'),
     embedded: EmbeddedAgentConfigSchema.optional().describe('Run the agent engine in the gateway process (no Redis, no DaemonSet).'),
   })
   .refine((config) => config.demandTtlMs >= 2 * config.demandIntervalMs, {

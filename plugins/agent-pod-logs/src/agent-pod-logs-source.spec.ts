@@ -21,10 +21,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { AGENTS_CHANNEL, batchesChannel, DEMAND_CHANNEL } from './agent-channels';
 import { AgentDirectory } from './agent-directory';
+import { AgentMessageVerifier, MESSAGES_REFUSED_METRIC } from './agent-message-verifier';
 import { AgentNodeBinding, RECORDS_REFUSED_METRIC } from './agent-node-binding';
 import { AgentPodLogsConfigSchema } from './agent-pod-logs-config';
 import { AgentPodLogsSource } from './agent-pod-logs-source';
 import { AgentPodSelectorSchema } from './agent-pod-selector';
+import { AgentSessionKeys } from './agent-session-keys';
 import { EmbeddedAgent } from './embedded-agent';
 import { agentPodLogsPlugin } from './plugin';
 
@@ -50,7 +52,7 @@ interface Setup {
   readonly metrics: MemoryPluginMetrics;
 }
 
-async function setUp(): Promise<Setup> {
+async function setUp(keys?: AgentSessionKeys): Promise<Setup> {
   const root = await mkdtemp(join(tmpdir(), 'agent-pod-logs-'));
   const bus = memoryPluginBus();
   const config = AgentPodLogsConfigSchema.parse({
@@ -59,20 +61,21 @@ async function setUp(): Promise<Setup> {
     agentAnswerMs: 500,
     embedded: { root, nodeName: 'node-1', pollIntervalMs: 20, scanIntervalMs: 50 },
   });
-  const agent = new EmbeddedAgent(bus, config.embedded!, silentLogger);
-  const directory = new AgentDirectory(bus, { rollCallMs: 50, heartbeatTtlMs: config.heartbeatTtlMs });
+  const agent = new EmbeddedAgent(bus, config.embedded!, silentLogger, keys);
+  const metrics = new MemoryPluginMetrics();
+  const verifier = new AgentMessageVerifier(keys, metrics, silentLogger);
+  const directory = new AgentDirectory(bus, { rollCallMs: 50, heartbeatTtlMs: config.heartbeatTtlMs }, verifier);
   const pods = memoryPodMetadata([
     { namespace: 'acme', name: 'web-0', node: 'node-1', labels: {} },
     { namespace: 'acme', name: 'db-0', node: 'node-1', labels: {} },
     { namespace: 'acme', name: 'api-0', node: 'node-2', labels: {} },
   ]);
-  const metrics = new MemoryPluginMetrics();
   const binding = new AgentNodeBinding(pods, (node) => directory.registered(node), metrics);
-  return { root, bus, agent, pods, metrics, source: new AgentPodLogsSource(bus, config, directory, binding, agent) };
+  return { root, bus, agent, pods, metrics, source: new AgentPodLogsSource({ bus, config, binding, verifier }, directory, agent) };
 }
 
 describeLogSource('agent-pod-logs (embedded agent)', async () => {
-  const { root, agent, source } = await setUp();
+  const { root, bus, agent, source } = await setUp();
   const writer = new CriLogWriter(root, { namespace: 'acme', pod: 'web-0', container: 'app' });
   return {
     source,
@@ -83,6 +86,8 @@ describeLogSource('agent-pod-logs (embedded agent)', async () => {
       await expect.poll(() => agent.tailedPaths().size, { timeout: 5_000 }).toBe(1);
       await writer.writeMany(lines);
     },
+    // Files the agent holds open, and the gateway's run channels (a random id each: a stream's, a backlog's).
+    openUpstreams: () => openFilesUnder(root).length + bus.subscribedChannels().filter((channel) => channel.endsWith(':batches')).length,
     async cleanup() {
       await agent.stop();
       await rm(root, { recursive: true, force: true });
@@ -124,6 +129,28 @@ describe('agent-pod-logs source', () => {
     collector = undefined;
     await expect.poll(() => agent.tailedPaths().size, { timeout: 5_000 }).toBe(0);
     await expect.poll(() => openFilesUnder(root), { timeout: 5_000 }).toEqual([]);
+  });
+
+  it('with agent authentication, the embedded agent signs everything it publishes and an unsigned batch is refused', async () => {
+    await setup.agent.stop();
+    await rm(setup.root, { recursive: true, force: true });
+    setup = await setUp(new AgentSessionKeys(Buffer.alloc(32, 9), 60_000));
+    const { root, bus, agent, metrics } = setup;
+    const writer = new CriLogWriter(root, { namespace: 'acme', pod: 'web-0', container: 'app' });
+    const stream = open({ namespace: 'acme' });
+    await expect.poll(() => agent.tailedPaths().size, { timeout: 5_000 }).toBe(1);
+    const demand = bus.published.find((p) => p.channel === DEMAND_CHANNEL && p.message.includes('"t":"demand"'))!;
+    const { run } = JSON.parse(demand.message) as { run: string };
+    const target = { namespace: 'acme', pod: 'web-0', container: 'app' };
+    const forged = [['2026-01-01T00:00:00Z', 'stdout', 'FORGED', '01767225600000000000-0000000000']];
+    await bus.publish(batchesChannel(run), JSON.stringify({ v: 1, t: 'records', node: 'node-1', target, records: forged }));
+    await writer.write('signed line');
+    await stream.waitFor((c) => c.records.length === 1);
+    expect(stream.records.map((r) => r.line)).toEqual(['signed line']);
+    expect(metrics.value(MESSAGES_REFUSED_METRIC, { reason: 'unsigned' })).toBe(1);
+    const fromAgent = bus.published.filter((p) => p.channel !== DEMAND_CHANNEL && !p.message.includes('FORGED'));
+    expect(fromAgent.length).toBeGreaterThan(0);
+    expect(fromAgent.every((p) => p.message.startsWith('tgs1 node-1 '))).toBe(true);
   });
 
   it('filters on the node: lines it does not keep never reach the bus; records keep their stream', async () => {
@@ -304,10 +331,16 @@ describe('agent-pod-logs source', () => {
       'core.pod-metadata': memoryPodMetadata(),
       'core.plugin-metrics': new MemoryPluginMetrics(),
     };
-    await expect(registerForTest(agentPodLogsPlugin, {})).rejects.toThrow(/core.log-bus/);
+    const unsigned = { agentAuthentication: { mode: 'none' } };
+    await expect(registerForTest(agentPodLogsPlugin, unsigned)).rejects.toThrow(/core.log-bus/);
     const { 'core.pod-metadata': _, ...noPods } = services;
-    await expect(registerForTest(agentPodLogsPlugin, {}, noPods)).rejects.toThrow(/core.pod-metadata/);
-    const registered = await registerForTest(agentPodLogsPlugin, {}, services);
+    await expect(registerForTest(agentPodLogsPlugin, unsigned, noPods)).rejects.toThrow(/core.pod-metadata/);
+    // Agent authentication (the default) needs its secret and the apiserver, and says so.
+    await expect(registerForTest(agentPodLogsPlugin, {}, services)).rejects.toThrow(/secretFile is required.*needs kube/);
+    await expect(registerForTest(agentPodLogsPlugin, { routing: 'auto', ...unsigned }, services)).rejects.toThrow(
+      /routing auto needs kube/,
+    );
+    const registered = await registerForTest(agentPodLogsPlugin, unsigned, services);
     expect(registered.sources.map((s) => s.name)).toEqual(['pods']);
     expect(() => AgentPodLogsConfigSchema.parse({ demandIntervalMs: 10_000, demandTtlMs: 15_000 })).toThrow(/twice/);
   });

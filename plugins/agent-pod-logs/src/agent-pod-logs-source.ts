@@ -1,15 +1,15 @@
 // The `pods` source of agent-pod-logs: container logs served by the node agents (or the embedded
 // one) on demand over the bus. Backlogs and resumes are read back from the agents' files with the
 // cursors the live tail gives, so the source is resumable like node-file. What an agent sends is
-// taken only for pods the apiserver binds to that agent's node (agent-node-binding.ts).
-import type { AccessScope, Backlog, BacklogOptions, LogSource, PluginBus, SourceEvent, StreamContext } from '@tailgate/plugin-sdk';
+// taken only for pods the apiserver binds to that agent's node (agent-node-binding.ts), and, with
+// agent authentication, only when signed by that node's session. With routing auto, a stream also
+// reads the pods on nodes without a live agent through the apiserver (apiserver-fallback.ts).
+import type { AccessScope, Backlog, BacklogOptions, LogSource, SourceEvent, StreamContext } from '@tailgate/plugin-sdk';
 
 import { agentBacklog } from './agent-backlog';
 import type { AgentDirectory } from './agent-directory';
-import type { AgentNodeBinding } from './agent-node-binding';
-import type { AgentPodLogsConfig } from './agent-pod-logs-config';
 import { agentPodScope, type AgentPodSelector, AgentPodSelectorSchema, agentPodStreamKey } from './agent-pod-selector';
-import { runAgentStream } from './agent-stream';
+import { type AgentStreamDeps, runAgentStream } from './agent-stream';
 import type { EmbeddedAgent } from './embedded-agent';
 
 export class AgentPodLogsSource implements LogSource<AgentPodSelector> {
@@ -21,10 +21,8 @@ export class AgentPodLogsSource implements LogSource<AgentPodSelector> {
   readonly resumable = true;
 
   constructor(
-    private readonly bus: PluginBus,
-    private readonly config: AgentPodLogsConfig,
+    private readonly deps: AgentStreamDeps,
     private readonly directory: AgentDirectory,
-    private readonly binding: AgentNodeBinding,
     private readonly embedded?: EmbeddedAgent,
   ) {}
 
@@ -38,12 +36,7 @@ export class AgentPodLogsSource implements LogSource<AgentPodSelector> {
 
   async backlog(selector: AgentPodSelector, options: BacklogOptions, ctx: StreamContext): Promise<Backlog> {
     await this.embedded?.start();
-    return agentBacklog(selector, options, ctx.signal, {
-      bus: this.bus,
-      directory: this.directory,
-      config: this.config,
-      binding: this.binding,
-    });
+    return agentBacklog(selector, options, ctx.signal, { ...this.deps, directory: this.directory });
   }
 
   open(selector: AgentPodSelector, ctx: StreamContext): AsyncIterable<SourceEvent> {
@@ -54,6 +47,6 @@ export class AgentPodLogsSource implements LogSource<AgentPodSelector> {
     await this.embedded?.start();
     // Messages are taken only from registered nodes: hear who is there before asking.
     await this.directory.ready();
-    yield* runAgentStream(selector, this.bus, this.config, ctx.signal, ctx.logger, this.binding);
+    yield* runAgentStream(selector, this.deps, ctx.signal, ctx.logger);
   }
 }

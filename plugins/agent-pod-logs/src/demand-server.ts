@@ -263,7 +263,8 @@ export class DemandServer {
     return kept;
   }
 
-  private async announce(): Promise<void> {
+  /** Says on AGENTS_CHANNEL that this node's agent is there (also every heartbeatMs and on a roll call). */
+  async announce(): Promise<void> {
     await this.send(AGENTS_CHANNEL, JSON.stringify({ v: 1, t: 'agent', node: this.options.nodeName }));
   }
 

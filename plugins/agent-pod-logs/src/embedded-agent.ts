@@ -1,10 +1,14 @@
 // The agent engine inside the gateway process (embedded mode, no agent DaemonSet): the same
 // DemandServer, on the host's bus, over an AgentTail and a listing of a local pods root. Started
-// by the first stream that needs it, so registering the plugin opens nothing.
+// by the first stream that needs it, so registering the plugin opens nothing. With agent
+// authentication it signs what it publishes like any agent, but needs no session: it is the
+// gateway, and derives its node's key from the gateway's own secret.
 import { AgentTail, PodDirectoryScanner, type ContainerLogDir } from '@tailgate/cri-logs';
 import type { PluginBus, PluginLogger } from '@tailgate/plugin-sdk';
 
 import type { EmbeddedAgentConfig } from './agent-pod-logs-config';
+import { AgentMessageSigner, signingBus } from './agent-message-signer';
+import type { AgentSessionKeys } from './agent-session-keys';
 import { DemandServer, type NodeTailing } from './demand-server';
 
 export class EmbeddedAgent {
@@ -22,7 +26,18 @@ export class EmbeddedAgent {
     bus: PluginBus,
     private readonly config: EmbeddedAgentConfig,
     private readonly logger: PluginLogger,
+    keys?: AgentSessionKeys,
   ) {
+    if (keys !== undefined) {
+      const node = config.nodeName;
+      bus = signingBus(
+        bus,
+        new AgentMessageSigner(() => {
+          const epoch = keys.epochNow();
+          return { node, epoch, key: keys.key(node, epoch) };
+        }),
+      );
+    }
     this.tail = new AgentTail(config);
     this.scanner = new PodDirectoryScanner(config.root, {}, ({ code }) => logger.warn({ code }, 'log directory unreadable; skipped'));
     const tailing: NodeTailing = {

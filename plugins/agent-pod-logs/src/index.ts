@@ -4,6 +4,11 @@ import { agentPodLogsPlugin } from './plugin';
 
 export { AGENT_PLUGIN_ID, AGENTS_CHANNEL, batchesChannel, DEMAND_CHANNEL } from './agent-channels';
 export { AgentDirectory } from './agent-directory';
+export { AgentMessageSigner, NoAgentSessionError, type SigningKey, signingBus } from './agent-message-signer';
+export { AgentMessageVerifier, type AgentMessageRefusal, MESSAGES_REFUSED_METRIC } from './agent-message-verifier';
+export { type AgentSession, AgentSessionKeys } from './agent-session-keys';
+export { NODE_NAME_EXTRA, POD_NAME_EXTRA, SESSION_PATH, SESSIONS_METRIC, sessionNode } from './agent-session-endpoint';
+export { type MessageRefusalReason, openAgentMessage, sealAgentMessage } from './signed-agent-message';
 export {
   type AgentRefusalReason,
   AgentNodeBinding,
@@ -21,7 +26,12 @@ export {
   parseAgentMessage,
   parseDemandMessage,
 } from './agent-messages';
-export { type AgentPodLogsConfig, AgentPodLogsConfigSchema, type EmbeddedAgentConfig } from './agent-pod-logs-config';
+export {
+  type AgentAuthenticationConfig,
+  type AgentPodLogsConfig,
+  AgentPodLogsConfigSchema,
+  type EmbeddedAgentConfig,
+} from './agent-pod-logs-config';
 export { AgentPodLogsSource } from './agent-pod-logs-source';
 export { type AgentPodSelector, AgentPodSelectorSchema } from './agent-pod-selector';
 export { DemandServer, type DemandServerCounts, type DemandServerOptions, type NodeTailing } from './demand-server';
