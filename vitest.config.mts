@@ -19,7 +19,13 @@ export default defineConfig({
         ssr,
         test: {
           name: 'unit',
-          include: ['{apps,libs,plugins}/*/src/**/*.spec.ts', 'bench/**/*.spec.ts', 'test/support/**/*.spec.ts', 'scripts/**/*.spec.ts'],
+          include: [
+            '{apps,libs,plugins}/*/src/**/*.spec.ts',
+            'examples/plugins/*/src/**/*.spec.ts',
+            'bench/**/*.spec.ts',
+            'test/support/**/*.spec.ts',
+            'scripts/**/*.spec.ts',
+          ],
         },
       },
       {

@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 
 import { BENCH_SIZES, type BenchSize } from './bench-size';
 
-export const SCENARIOS = ['S1', 'S2', 'S3', 'S4', 'S5', 'S6', 'S8', 'S10', 'AG'] as const;
+export const SCENARIOS = ['S1', 'S2', 'S3', 'S4', 'S5', 'S6', 'S8', 'S10', 'AG', 'RD'] as const;
 export type ScenarioId = (typeof SCENARIOS)[number];
 
 /** Where the capacity scenarios (S1–S3) run their processes. */
@@ -24,7 +24,7 @@ export interface BenchOptions {
   readonly agentFlags: Readonly<Record<string, string>>;
 }
 
-export const USAGE = `usage: bench/run.ts [--scenario S1,S2,S3,S4,S5,S6,S8,S10,AG] [--size smoke|full] [--runs N]
+export const USAGE = `usage: bench/run.ts [--scenario S1,S2,S3,S4,S5,S6,S8,S10,AG,RD] [--size smoke|full] [--runs N]
                     [--client-processes auto|N] [--gateway runner|process] [--gateway-flags="<node flags>"]
   S1   one source → one listener, with B0, B1, B2 (capacity); full size also S1-redis with B1-redis
   S2   one stream → N listeners with mixed permissions, with B1 and B2 at the same N
@@ -37,6 +37,8 @@ export const USAGE = `usage: bench/run.ts [--scenario S1,S2,S3,S4,S5,S6,S8,S10,A
   S10  two gateway replicas on one Redis against one, same listeners (capacity, latency, upstreams)
   AG   the node agent in its own process on Redis: read + parse + publish MB/s beside a raw
        read-and-split of the same bytes, append-to-publish latency, RSS tailing 100 containers
+  RD   per-listener redaction: ns/record of one listener's share with no profile and with
+       'strict', and their ratio, in the runner
   --client-processes  client-fleet processes per S1–S3 capacity case (default auto: one below
                       200 listeners, else one per 250 listeners up to one per core)
   --gateway process   Tailgate of S1–S3 in its own process (default runner: in the runner's)

@@ -1,5 +1,5 @@
 // Entry point of the benchmark suite (issue 7, performance.md §8):
-//   tsx --tsconfig tsconfig.base.json --conditions=@tailgate/source bench/run.ts [--scenario S1,S2,S3,S4,S5,S6,S8,S10,AG] [--size smoke|full] [--runs N]
+//   tsx --tsconfig tsconfig.base.json --conditions=@tailgate/source bench/run.ts [--scenario S1,S2,S3,S4,S5,S6,S8,S10,AG,RD] [--size smoke|full] [--runs N]
 //     [--client-processes auto|N] [--gateway runner|process] [--gateway-flags="<node flags>"]  (see bench-options.ts)
 // Starts a real redis-server on a free loopback port, runs the scenarios and their baselines
 // interleaved, prints tables, writes bench/results/<timestamp>.json, and exits non-zero only
@@ -19,6 +19,7 @@ import { type AgentResult, runAgent } from './scenario-agent';
 import { runFanOut } from './scenario-fan-out';
 import { type LatencyResult, runLatency, runLatencyFanOut } from './scenario-latency';
 import { runManySources } from './scenario-many-sources';
+import { type RedactionResult, runRedaction } from './scenario-redaction';
 import { type MemoryResult, runMemory } from './scenario-memory';
 import { type ReconnectStormResult, runReconnectStorm } from './scenario-reconnect-storm';
 import { type ReplicasResult, runReplicas } from './scenario-replicas';
@@ -31,6 +32,8 @@ const log = (line: string): void => void process.stdout.write(`${line}\n`);
 
 interface ScenariosRun {
   readonly outcome: BenchOutcome;
+  /** RD, when it ran. */
+  readonly redaction: RedactionResult | undefined;
   readonly redisVersion: string;
   /** Wall seconds per scenario (the CI smoke has a budget of 60 s in all). */
   readonly seconds: Partial<Record<ScenarioId, number>>;
@@ -45,6 +48,7 @@ async function runScenarios(options: BenchOptions): Promise<ScenariosRun> {
   let storm: ReconnectStormResult | undefined;
   let replicas: ReplicasResult | undefined;
   let agent: AgentResult | undefined;
+  let redaction: RedactionResult | undefined;
   try {
     const info = new Redis(redis.url);
     const redisVersion = /redis_version:(\S+)/.exec(await info.info('server'))?.[1] ?? 'unknown';
@@ -106,7 +110,11 @@ async function runScenarios(options: BenchOptions): Promise<ScenariosRun> {
     await step('AG', agentHeadline, async () => {
       agent = await runAgent(size, handle, { nodeFlags: layout.gatewayProcess?.nodeFlags ?? [], settings: options.agentFlags }, log);
     });
+    await step('RD', 'RD: per-listener redaction, one listener, no profile against `strict`', async () => {
+      redaction = await runRedaction(size, log);
+    });
     return {
+      redaction,
       outcome: { capacity, latency, memory, slowConsumer, storm, replicas, agent, batchWindowMs: STREAM_DEFAULTS.maxBatchWaitMs },
       redisVersion,
       seconds,
@@ -126,7 +134,7 @@ async function main(): Promise<number> {
   log(
     `Tailgate bench, size ${options.size.name}, ${options.size.runs} runs, scenarios ${[...options.scenarios].join(',')}; client processes ${layout.clientProcesses}, S1–S3 gateway ${gatewayAt}`,
   );
-  const { outcome, redisVersion, seconds } = await runScenarios(options);
+  const { outcome, redaction, redisVersion, seconds } = await runScenarios(options);
   const targets = checkTargets(outcome);
   const gates = options.size.name === 'smoke' ? checkGates(outcome) : [];
   const wallSeconds = Math.round((Date.now() - started) / 100) / 10;
@@ -145,6 +153,7 @@ async function main(): Promise<number> {
     agentFlags: options.agentFlags,
     machine: { ...machine, packages: { ...machine.packages, 'redis-server': redisVersion } },
     ...outcome,
+    ...(redaction && { redaction }),
     targets,
     gates,
   };

@@ -19,6 +19,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { serviceAccount, suffix, user } from '../cluster/src/fixtures';
 import { type ClusterTestContext, connectToTestCluster } from '../cluster/src/test-context';
 import { gatewayKube } from './src/gateway-kube';
+import { countingTransport, openKubeletRequests } from './src/open-upstreams';
 
 const CONFIG = { pollIntervalMs: 100, retries: 2, retryDelayMs: 10, maxBatchRecords: 100 };
 const id = suffix();
@@ -80,12 +81,20 @@ afterAll(async () => {
 describeLogSource('node-logs (Node Log Query through the apiserver)', async () => {
   const name = unit('conformance');
   const writer = journal(name);
+  // A source of its own, so that every request counted is one of this fixture's.
+  const counted = countingTransport(kube.http);
+  const atKubelet = openKubeletRequests(
+    ctx.kubelet,
+    (request) => request.path === '/logs/' && request.query.getAll('query').includes(name),
+  );
   return {
-    source,
+    source: new NodeLogSource(counted.transport, CONFIG),
     selector: { node: NODE, query: name },
     invalidSelectors: [{ node: NODE }, { node: NODE, query: ['a', 'b', 'c', 'd', 'e'] }, { node: NODE, query: name, boot: 1 }],
     // Lines written at once share a millisecond (the stand-in's precision): cursors must still agree.
     produce: async (lines) => lines.forEach((line) => writer.write(line)),
+    // A journal is followed by asking again: a request is open only part of the time, and none after the end.
+    openUpstreams: () => counted.open() + atKubelet(),
   };
 });
 

@@ -48,6 +48,7 @@ import { PeriodicRecheck } from './socket/periodic-recheck';
 import { SessionReview } from './socket/session-review';
 import { SocketSettings } from './socket/socket-settings';
 import { TailgateIoAdapter } from './socket/tailgate-io-adapter';
+import { RedactionProfiles } from './streams/redaction-profiles';
 import { StreamSupervisor } from './streams/stream-supervisor';
 import { SubscriptionService } from './streams/subscription.service';
 
@@ -109,12 +110,16 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     jobQueue: jobs,
     logger: (plugin) => logger.child({ plugin }),
   });
-  if (!loaded.ok) {
+  const redaction = loaded.ok
+    ? RedactionProfiles.build(config.redaction, loaded.registry.recordTransforms, config.quotas.tenantFrom, pluginLogger)
+    : undefined;
+  if (!loaded.ok || redaction?.ok !== true) {
     const steps = [step('jobs', () => jobs.close()), step('bus', () => bus.close()), step('audit trail', () => audit.close())];
     await new ShutdownSequence([...steps, ...host.stopSteps], logger).run();
-    throw new ConfigurationError(loaded.problems);
+    throw new ConfigurationError(loaded.ok ? (redaction?.ok === false ? redaction.problems : []) : loaded.problems);
   }
   const { registry } = loaded;
+  metrics.describePlugins(loaded.plugins);
   await jobs.start(withHostJobs(registry.jobs, gatewayHostJobs(config)));
   if (config.access.chain.length === 0) logger.warn('access.chain is empty: every target will be denied');
 
@@ -135,7 +140,18 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   // The transport: the Socket.IO server first, so subscriptions deliver to its namespace from the start.
   const { io, namespace } = createLogsServer(config.server, metrics);
   const subscriptions = new SubscriptionService(
-    { registry, access, supervisor, bus: supervision.listenerBus, namespace, quotas, metrics, audit, logger: pluginLogger },
+    {
+      registry,
+      access,
+      supervisor,
+      bus: supervision.listenerBus,
+      namespace,
+      quotas,
+      metrics,
+      audit,
+      redaction: redaction.profiles,
+      logger: pluginLogger,
+    },
     { idleGraceMs, maxBatchRecords, reorderWindowMs, drainTimeoutMs, maxBacklogSinceMs, maxBacklogTail, channelOf },
   );
   // Cluster changes drop the decisions they affect and re-check the listeners they touch at once.

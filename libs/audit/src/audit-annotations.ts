@@ -15,6 +15,8 @@ export const AUDIT_ANNOTATIONS = {
   reason: 'tailgate.dev/reason',
   /** The container of a pod log stream (the objectRef names only the pod). */
   container: 'tailgate.dev/container',
+  /** The object an Events stream regards (`deployment.apps:web`; the objectRef names only `events`). */
+  regarding: 'tailgate.dev/regarding',
   /** Records delivered to the listener on this stream so far (decimal). */
   records: 'tailgate.dev/records',
   /** Bytes of records delivered to the listener on this stream so far (decimal). */

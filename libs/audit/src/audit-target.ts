@@ -36,7 +36,26 @@ export interface FlowAuditTarget {
   readonly name: string;
 }
 
-export type AuditTarget = PodLogAuditTarget | NodeLogAuditTarget | FlowAuditTarget;
+/**
+ * The Kubernetes Events of a namespace regarding one object (kube-events): recorded as the watch
+ * `kubectl events --for <object> -w` makes — verb `watch` on `events` (events.k8s.io/v1) in the
+ * namespace, no object name (a list names none). The regarded object goes in an annotation.
+ */
+export interface EventsAuditTarget {
+  readonly kind: 'events';
+  readonly namespace: string;
+  /** The object the Events regard, as `<kind>[.<group>]:<name>` (`pod:web-1`, `deployment.apps:web`). */
+  readonly regarding?: string;
+}
+
+export type AuditTarget = PodLogAuditTarget | NodeLogAuditTarget | FlowAuditTarget | EventsAuditTarget;
+
+export const EVENTS_API_GROUP = 'events.k8s.io';
+
+/** The verb the apiserver records for the read: `get` for a log or a Flow, `watch` for Events. */
+export function auditVerb(target: AuditTarget): 'get' | 'watch' {
+  return target.kind === 'events' ? 'watch' : 'get';
+}
 
 /** The options of a pod log read, as PodLogOptions fields (all optional, as in core/v1). */
 export interface PodLogAuditOptions {
@@ -71,6 +90,8 @@ export function auditObjectRef(target: AuditTarget): AuditObjectReference {
     case 'flow':
     case 'clusterflow':
       return flowObjectRef(target);
+    case 'events':
+      return { resource: 'events', namespace: target.namespace, apiGroup: EVENTS_API_GROUP, apiVersion: 'v1' };
   }
 }
 
@@ -97,6 +118,8 @@ export function auditRequestURI(target: AuditTarget, options: PodLogAuditOptions
       return `/apis/${LOGGING_API_GROUP}/${LOGGING_API_VERSION}/namespaces/${enc(target.namespace ?? '')}/flows/${enc(target.name)}`;
     case 'clusterflow':
       return `/apis/${LOGGING_API_GROUP}/${LOGGING_API_VERSION}/clusterflows/${enc(target.name)}`;
+    case 'events':
+      return `/apis/${EVENTS_API_GROUP}/v1/namespaces/${enc(target.namespace)}/events?watch=true`;
   }
 }
 

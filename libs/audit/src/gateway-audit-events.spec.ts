@@ -120,6 +120,26 @@ describe('gateway audit events', () => {
     );
   });
 
+  it('records a kube-events stream as `kubectl events --for … -w` does: watch on events.k8s.io events, the object in an annotation', () => {
+    const events = sampleRequest({
+      auditID: 'events-1',
+      target: { kind: 'events', namespace: 'team-a', regarding: 'deployment.apps:web' },
+    });
+    const subscribed = finalizeAuditEvent(subscribeEvent(events, SAMPLE_TIME), 'Request');
+    expect(subscribed).toMatchObject({
+      verb: 'watch',
+      requestURI: '/apis/events.k8s.io/v1/namespaces/team-a/events?watch=true',
+      objectRef: { resource: 'events', namespace: 'team-a', apiGroup: 'events.k8s.io', apiVersion: 'v1' },
+      annotations: { 'tailgate.dev/regarding': 'deployment.apps:web' },
+    });
+    expect(subscribed.objectRef).not.toHaveProperty('name');
+    expect(subscribed).not.toHaveProperty('requestObject');
+    const denied = accessDecisionEvent(events, { result: 'deny', authorizer: 'kube-rbac.rbac', reason: 'no' }, SAMPLE_TIME);
+    expect(denied.responseStatus?.message).toBe(
+      'events.events.k8s.io is forbidden: User "alice" cannot watch resource "events" in API group "events.k8s.io" in the namespace "team-a"',
+    );
+  });
+
   it('records a failed authentication as the apiserver does: no user, 401 at ResponseStarted, the method tried', () => {
     const event = finalizeAuditEvent(
       authenticationFailedEvent(

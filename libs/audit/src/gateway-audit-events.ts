@@ -15,7 +15,7 @@
 import { AUDIT_ANNOTATIONS, type AuditMoment } from './audit-annotations';
 import type { AuditUserInfo } from './audit-event';
 import type { AuditEventDraft } from './audit-event-draft';
-import { auditObjectRef, auditRequestURI, podLogOptionsObject, type AuditTarget, type PodLogAuditOptions } from './audit-target';
+import { auditObjectRef, auditRequestURI, auditVerb, podLogOptionsObject, type AuditTarget, type PodLogAuditOptions } from './audit-target';
 import { formatMicroTime } from './micro-time';
 
 /** Who is asking; structurally the plugin SDK's `Subject`, so the gateway passes it as is. */
@@ -154,13 +154,14 @@ function requestDraft(
   const { target, connection } = request;
   const all: Record<string, string> = { [AUDIT_ANNOTATIONS.moment]: moment, ...annotations };
   if (target.kind === 'pod' && target.container !== undefined) all[AUDIT_ANNOTATIONS.container] = target.container;
+  if (target.kind === 'events' && target.regarding !== undefined) all[AUDIT_ANNOTATIONS.regarding] = target.regarding;
   if (connection.connectionId !== undefined) all[AUDIT_ANNOTATIONS.connection] = connection.connectionId;
   const requestObject = target.kind === 'pod' ? podLogOptionsObject(target.container, request.logOptions ?? {}) : undefined;
   return {
     auditID: request.auditID,
     stage,
     requestURI: auditRequestURI(target, request.logOptions),
-    verb: 'get',
+    verb: auditVerb(target),
     user: auditUserInfo(request.subject),
     sourceIPs: connection.sourceIPs,
     ...(connection.userAgent === undefined ? {} : { userAgent: connection.userAgent }),
@@ -195,8 +196,11 @@ function forbidden(request: AuditedRequest): AuditEventDraft['responseStatus'] {
   const ref = auditObjectRef(request.target);
   const resource = ref.subresource === undefined ? ref.resource : `${ref.resource}/${ref.subresource}`;
   const where = ref.namespace === undefined ? 'at the cluster scope' : `in the namespace "${ref.namespace}"`;
+  // A named object: `pods "web" is forbidden`; a collection: `events.events.k8s.io is forbidden`.
+  const what =
+    ref.name === undefined ? `${ref.resource}${ref.apiGroup === undefined ? '' : `.${ref.apiGroup}`}` : `${ref.resource} "${ref.name}"`;
   const message =
-    `${ref.resource} "${ref.name}" is forbidden: User "${request.subject.user}" cannot get resource ` +
+    `${what} is forbidden: User "${request.subject.user}" cannot ${auditVerb(request.target)} resource ` +
     `"${resource}" in API group "${ref.apiGroup ?? ''}" ${where}`;
   return { metadata: {}, status: 'Failure', message, reason: 'Forbidden', code: 403 };
 }

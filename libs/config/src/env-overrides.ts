@@ -1,5 +1,5 @@
 // Environment variables that override tailgate.yaml. Two forms:
-//   well-known names: REDIS_URL, PORT, HOST, LOG_LEVEL
+//   well-known names: REDIS_URL, PORT, HOST, LOG_LEVEL, TAILGATE_PLUGIN_DIR
 //   TAILGATE__<SECTION>__<KEY>=<YAML value>, e.g. TAILGATE__ACCESS__DECISION_TTL_MS=10000,
 //   TAILGATE__PLUGINS__STATIC_TOKENS__FILE=/etc/tailgate/tokens.csv (the segment after PLUGINS
 //   is a plugin id: STATIC_TOKENS → static-tokens; other segments become camelCase).
@@ -10,6 +10,7 @@ const WELL_KNOWN: Readonly<Record<string, readonly string[]>> = {
   PORT: ['server', 'port'],
   HOST: ['server', 'host'],
   LOG_LEVEL: ['log', 'level'],
+  TAILGATE_PLUGIN_DIR: ['pluginDirectory'],
 };
 
 const PREFIX = 'TAILGATE__';

@@ -366,6 +366,66 @@ export const LogConfigSchema = z
 /** A plugin's block: its own settings, plus `use` naming the npm package of a third-party plugin. */
 export const PluginEntrySchema = z.record(z.string(), z.unknown()).nullable().default({});
 
+/** Per-listener redaction (docs/redaction.md): record transforms applied to the lines some subjects see. */
+const REDACTION_PROFILE = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, 'kebab-case');
+
+export const RedactionSettingsSchema = z
+  .strictObject({
+    profiles: z
+      .record(
+        REDACTION_PROFILE,
+        z
+          .array(
+            z.strictObject({
+              transform: z
+                .string()
+                .regex(/^[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*$/)
+                .describe('A record transform, as `<pluginId>.<name>` (e.g. `redaction.mask`); its plugin must be enabled.'),
+              params: z.record(z.string(), z.unknown()).default({}).describe("The transform's settings (see its plugin's docs)."),
+            }),
+          )
+          .min(1),
+      )
+      .default({})
+      .describe(
+        'Named redaction profiles, each a list of record transforms applied in order, e.g. `{ strict: [{ transform: redaction.mask }] }`.',
+      ),
+    assign: z
+      .array(
+        z
+          .strictObject({
+            profile: REDACTION_PROFILE.describe('A profile named in `profiles`.'),
+            users: z.array(z.string().min(1)).default([]).describe('User names that get the profile.'),
+            groups: z.array(z.string().min(1)).default([]).describe('Groups whose members get the profile.'),
+            tenants: z
+              .array(z.string().min(1))
+              .default([])
+              .describe('Tenants (as `quotas.tenantFrom` derives them) whose users get the profile.'),
+          })
+          .refine((rule) => rule.users.length + rule.groups.length + rule.tenants.length > 0, 'names no user, group or tenant'),
+      )
+      .default([])
+      .describe('Who gets which profile; a subject named by several rules gets every one of their profiles.'),
+    everyone: z
+      .array(REDACTION_PROFILE)
+      .default([])
+      .describe(
+        'Profiles every subject gets, before those `assign` gives it. Default: none (lines are delivered as the source wrote them).',
+      ),
+  })
+  .prefault({})
+  .superRefine((settings, ctx) => {
+    const known = new Set(Object.keys(settings.profiles));
+    settings.assign.forEach((rule, i) => {
+      if (!known.has(rule.profile)) ctx.addIssue({ code: 'custom', path: ['assign', i, 'profile'], message: 'no such profile' });
+    });
+    settings.everyone.forEach((profile, i) => {
+      if (!known.has(profile)) ctx.addIssue({ code: 'custom', path: ['everyone', i], message: 'no such profile' });
+    });
+  });
+
+export type RedactionSettings = z.output<typeof RedactionSettingsSchema>;
+
 export const TailgateConfigSchema = z
   .strictObject({
     server: ServerConfigSchema,
@@ -382,10 +442,19 @@ export const TailgateConfigSchema = z
     jobs: JobsConfigSchema,
     // Off by default; turning it on needs a sink (audit.file, audit.stdout or audit.webhook). See docs/security.md "Audit trail".
     audit: AuditSettingsSchema,
+    // Off by default: masks secrets in the lines some subjects see (docs/redaction.md).
+    redaction: RedactionSettingsSchema,
     plugins: z
       .record(z.string().regex(/^[a-z][a-z0-9-]*$/), PluginEntrySchema)
       .default({})
       .describe('Enabled plugins by id, each with its settings; `use: <npm package>` loads a third-party plugin.'),
+    pluginDirectory: z
+      .string()
+      .startsWith('/', 'must be an absolute path')
+      .default('/opt/tailgate/plugins')
+      .describe(
+        "Where third-party plugins named by `use:` are looked up first (`<dir>/node_modules/<package>`), before the app's own node_modules; see docs/plugins.md. Env: `TAILGATE_PLUGIN_DIR` (or `TAILGATE__PLUGIN_DIRECTORY`).",
+      ),
   })
   .superRefine((config, ctx) => {
     if (config.podMetadata.kind === 'kubernetes' && config.kube === undefined) {

@@ -17,6 +17,6 @@ export {
   type ReadableScope,
   type ReadableScopeApi,
 } from './readable-scope';
-export { decide, describeResource, podLogReview, reviewSpec, type PodLogReview } from './log-access-review';
+export { askReview, decide, describeResource, eventListAttempts, podLogReview, reviewSpec, type PodLogReview } from './log-access-review';
 export { accessChangeOfPod, type AccessChange } from './access-change';
 export { ACCESS_WATCH_RULES, AccessObjectsWatch, type AccessObjectsWatchOptions, serviceAccountUser } from './access-objects-watch';

@@ -35,6 +35,29 @@ describe('podLogReview', () => {
   });
 });
 
+describe("podLogReview of a namespace's Events", () => {
+  const events = (action: 'logs.read' | 'targets.list', namespace?: string): AccessRequest => ({
+    kind: 'scope',
+    action,
+    subject: alice,
+    scope: namespace === undefined ? { resource: 'events' } : { resource: 'events', namespace },
+  });
+  const list = (group: string) => ({ verb: 'list', group, resource: 'events', namespace: 'team-a' });
+
+  it('reviews reading them and learning the objects they name as list events, events.k8s.io first, then core, decisively', () => {
+    for (const action of ['logs.read', 'targets.list'] as const) {
+      expect(podLogReview(events(action, 'team-a'))).toEqual({ attempts: [list('events.k8s.io'), list('')], decisive: true });
+    }
+    expect(podLogReview(events('logs.read')).attempts.map((a) => a.namespace)).toEqual([undefined, undefined]);
+  });
+
+  it('allows on either group and denies with the resource named when neither allows', () => {
+    const review = podLogReview(events('logs.read', 'team-a'));
+    expect(decide(review, [NO, { allowed: true, denied: false }]).result).toBe('allow');
+    expect(decide(review, [NO, NO])).toEqual({ result: 'deny', reason: 'Kubernetes RBAC does not allow list events in namespace team-a' });
+  });
+});
+
 describe('reviewSpec', () => {
   it('reviews "may it learn target names" as list pods in the namespace, or list nodes, decisively', () => {
     const names = (s: { namespace?: string; resource?: 'nodes/log' }): AccessRequest => ({ ...scope(s), action: 'targets.list' });

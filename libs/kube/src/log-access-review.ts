@@ -2,7 +2,8 @@
 // shared by the kube-rbac (SubjectAccessReview) and kube-self (SelfSubjectAccessReview) authorizers. Reasons name the resource, never the apiserver's text.
 //   pod logs:  `get pods/log` (with the pod's name when there is one, so resourceNames work)
 //   node logs: `get nodes/log` (fine-grained kubelet authorization), else `get nodes/proxy`
-import type { AccessReviewStatus, ResourceAttributes, SubjectAccessReviewSpec } from './kube-api';
+//   events:    `list events` (events.k8s.io, else the core group) in the namespace
+import type { AccessReviewStatus, KubeApi, ResourceAttributes, SubjectAccessReviewSpec } from './kube-api';
 import { abstain, type AccessRequest, allow, type Decision, deny, type Subject } from '@tailgate/plugin-sdk';
 
 /**
@@ -16,6 +17,10 @@ export interface PodLogReview {
 }
 
 export function podLogReview(request: AccessRequest): PodLogReview {
+  // Reading a namespace's Events and learning the objects they name are the same grant.
+  if (request.kind === 'scope' && request.scope.resource === 'events') {
+    return { attempts: eventListAttempts(request.scope.namespace), decisive: true };
+  }
   if (request.action === 'targets.list') return listReview(request);
   const nodeLogs = request.kind === 'target' ? request.target.pod === undefined : request.scope.resource === 'nodes/log';
   return nodeLogs ? nodeReview(request.kind === 'target' ? request.target.node : request.scope.node) : podReview(request);
@@ -58,6 +63,19 @@ export function podLogAttributes(namespace?: string, pod?: string): ResourceAttr
   };
 }
 
+/**
+ * `list events` in a namespace (or everywhere): events.k8s.io first, then the core group. Both APIs
+ * serve the same Event objects, so Kubernetes lets a grant in either read them. No version: RBAC
+ * ignores it. `resourceNames` cannot narrow a list, so a "no" is final.
+ */
+export function eventListAttempts(namespace?: string): ResourceAttributes[] {
+  const where = namespace === undefined ? {} : { namespace };
+  return [
+    { verb: 'list', group: 'events.k8s.io', resource: 'events', ...where },
+    { verb: 'list', group: '', resource: 'events', ...where },
+  ];
+}
+
 function nodeReview(node: string | undefined): PodLogReview {
   const named = node === undefined ? {} : { name: node };
   const attempt = (subresource: string): ResourceAttributes => ({
@@ -90,6 +108,27 @@ export function describeResource(attributes: ResourceAttributes): string {
   if (attributes.namespace === undefined) return `${what} in all namespaces`;
   if (attributes.name === undefined) return `${what} in namespace ${attributes.namespace}`;
   return `${what} of ${attributes.namespace}/${attributes.name}`;
+}
+
+/**
+ * Asks the apiserver a review's attempts for the subject, in order, until one allows or explicitly
+ * denies, and decides. Apiserver errors are thrown (hosts deny without caching).
+ */
+export async function askReview(
+  kube: Pick<KubeApi, 'subjectAccessReview'>,
+  review: PodLogReview,
+  subject: Subject,
+  signal: AbortSignal,
+): Promise<Decision> {
+  const statuses: AccessReviewStatus[] = [];
+  for (const attributes of review.attempts) {
+    const spec = reviewSpec(subject, attributes);
+    if (spec === undefined) return decide(review, undefined);
+    const status = await kube.subjectAccessReview(spec, { signal });
+    statuses.push(status);
+    if (status.allowed || status.denied) break;
+  }
+  return decide(review, statuses);
 }
 
 /**

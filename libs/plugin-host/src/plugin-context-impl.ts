@@ -6,6 +6,7 @@ import {
   PluginConfigError,
   type PluginContext,
   type PluginLogger,
+  type RecordTransform,
   type ServiceRef,
 } from '@tailgate/plugin-sdk';
 
@@ -45,6 +46,8 @@ export function createPluginContext<C>(
     addAuthorizer: (authorizer) => add('authorizer', registry.authorizers, authorizer.name, authorizer),
     addAuthenticator: (authenticator) => add('authenticator', registry.authenticators, authenticator.name, authenticator),
     addRecordRule: (rule) => add('record rule', registry.recordRules, rule.name, rule),
+    addRecordTransform: (transform) =>
+      add('record transform', registry.recordTransforms, transform.name, transform as RecordTransform<unknown>),
     addJob: <D>(job: JobDefinition<D>): JobHandle<D> => {
       add('job', registry.jobs, job.name, { pluginId, definition: job });
       return jobHandle(`${pluginId}.${job.name}`, job, jobQueue);

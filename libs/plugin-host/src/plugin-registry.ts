@@ -1,5 +1,5 @@
 // Everything the enabled plugins registered, by qualified name `<pluginId>.<name>`.
-import type { Authenticator, Authorizer, JobDefinition, LogSource, RecordRule } from '@tailgate/plugin-sdk';
+import type { Authenticator, Authorizer, JobDefinition, LogSource, RecordRule, RecordTransform } from '@tailgate/plugin-sdk';
 
 export interface RegisteredSource {
   /** `<pluginId>.<name>`: what clients put in `subscribe.source`. */
@@ -18,6 +18,8 @@ export class PluginRegistry {
   readonly authorizers = new Map<string, Authorizer>();
   readonly authenticators = new Map<string, Authenticator>();
   readonly recordRules = new Map<string, RecordRule<unknown>>();
+  /** What redaction profiles name in tailgate.yaml. */
+  readonly recordTransforms = new Map<string, RecordTransform<unknown>>();
   /** By `<pluginId>.<name>`: what job runners process. */
   readonly jobs = new Map<string, RegisteredJob>();
   readonly enabledPlugins: string[] = [];

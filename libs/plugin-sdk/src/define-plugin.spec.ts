@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 
 import { definePlugin, isPlugin } from './define-plugin';
+import { SDK_VERSION } from './sdk-version';
 
 const base = { description: 'd', configSchema: z.object({}), register: () => undefined };
 
@@ -11,6 +12,11 @@ describe('definePlugin', () => {
     expect(Object.isFrozen(plugin)).toBe(true);
     expect(plugin.manifest).toBe('v1');
     expect(isPlugin(plugin)).toBe(true);
+  });
+
+  it('stamps the version of the SDK that made it, which the options cannot override', () => {
+    const options = { id: 'stamped', ...base, sdkVersion: '9.9.9' };
+    expect(definePlugin(options).sdkVersion).toBe(SDK_VERSION);
   });
 
   it.each(['Kube', '1abc', 'a', 'has_underscore', 'has.dot', `a${'b'.repeat(63)}`, ''])('refuses the id %j', (id) => {

@@ -2,6 +2,7 @@
 import type { ZodType } from 'zod';
 
 import type { PluginContext } from './plugin-context';
+import { SDK_VERSION } from './sdk-version';
 
 const PLUGIN_ID = /^[a-z][a-z0-9-]{1,62}$/;
 
@@ -32,13 +33,18 @@ export interface Plugin<TConfig = unknown> extends PluginOptions<TConfig> {
   readonly $$type: '@tailgate/Plugin';
   /** Manifest format; the host refuses formats it does not know. */
   readonly manifest: 'v1';
+  /**
+   * The version of the @tailgate/plugin-sdk that made this value (the plugin package's own copy):
+   * the host loads a third-party plugin only when it speaks that SDK's contracts (docs/plugins.md).
+   */
+  readonly sdkVersion: string;
 }
 
 export function definePlugin<TConfig>(options: PluginOptions<TConfig>): Plugin<TConfig> {
   if (!PLUGIN_ID.test(options.id)) {
     throw new TypeError(`invalid plugin id '${options.id}': use 2-63 lowercase letters, digits and dashes, starting with a letter`);
   }
-  return Object.freeze({ ...options, $$type: '@tailgate/Plugin' as const, manifest: 'v1' as const });
+  return Object.freeze({ ...options, $$type: '@tailgate/Plugin' as const, manifest: 'v1' as const, sdkVersion: SDK_VERSION });
 }
 
 export function isPlugin(value: unknown): value is Plugin {

@@ -10,6 +10,7 @@ export * from './plugin-context';
 export * from './plugin-logger';
 export * from './pod-metadata';
 export * from './records';
+export * from './record-transform';
 export * from './service-ref';
 export * from './time-cursor';
 export * from './line-splitter';
@@ -19,3 +20,6 @@ export * from './plugin-metrics';
 export * from './shared-state';
 export * from './plugin-http';
 export * from './stream-event-queue';
+export * from './sdk-version';
+// The zod this SDK's contracts are written with: a plugin's schemas need no zod of their own.
+export { z } from 'zod';

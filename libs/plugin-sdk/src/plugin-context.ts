@@ -4,6 +4,7 @@ import type { Authorizer, RecordRule } from './authorizer';
 import type { JobDefinition, JobHandle } from './jobs';
 import type { LogSource } from './log-source';
 import type { PluginLogger } from './plugin-logger';
+import type { RecordTransform } from './record-transform';
 import type { ServiceRef } from './service-ref';
 
 export interface PluginContext<TConfig> {
@@ -23,6 +24,8 @@ export interface PluginContext<TConfig> {
   addAuthorizer(authorizer: Authorizer): void;
   addAuthenticator(authenticator: Authenticator): void;
   addRecordRule<P>(rule: RecordRule<P>): void;
+  /** A rewrite of record lines that redaction profiles (tailgate.yaml `redaction`) apply per permission class. */
+  addRecordTransform<P>(transform: RecordTransform<P>): void;
   /** Registers a job; the handle queues its runs (from a source, a job, a shutdown hook). */
   addJob<D>(job: JobDefinition<D>): JobHandle<D>;
   /** Runs on shutdown, in reverse registration order. */

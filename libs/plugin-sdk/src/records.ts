@@ -44,9 +44,11 @@ export interface RecordView {
 export interface AccessScope {
   /**
    * What is read: container logs (`pods/log`, the default) or a node's own logs (`nodes/log`:
-   * kubelet, runtime and journal units, as Node Log Query serves them; then only `node` counts).
+   * kubelet, runtime and journal units, as Node Log Query serves them; then only `node` counts),
+   * or the Kubernetes Events of a namespace (`events`: what `list events` there grants; see
+   * objectEventsTarget).
    */
-  readonly resource?: 'pods/log' | 'nodes/log';
+  readonly resource?: 'pods/log' | 'nodes/log' | 'events';
   readonly namespace?: string;
   readonly pod?: string;
   readonly container?: string;
@@ -71,4 +73,36 @@ export function nodeLogTarget(node: string, query: string): TargetRef {
 
 export function isNodeLogTarget(target: TargetRef): target is TargetRef & { readonly node: string } {
   return target.namespace === '' && target.pod === '' && target.node !== undefined && target.node !== '';
+}
+
+/**
+ * The container of every Kubernetes Events target (kube-events): no container has this name
+ * (container names are lowercase DNS labels), so an events target never names a container.
+ */
+export const EVENTS_CONTAINER = 'Events';
+
+/**
+ * The Events regarding a pod, as a target: the pod itself with the container `Events`. Hosts judge
+ * it as the pod (its logs), like any target of that pod.
+ */
+export function podEventsTarget(namespace: string, pod: string): TargetRef {
+  return { namespace, pod, container: EVENTS_CONTAINER };
+}
+
+/**
+ * The Events (in `namespace`) regarding an object that is not a pod, as a target: `pod` is the
+ * object as `<kind>[.<group>]:<name>` (`deployment.apps:web`, `node:node-a`), which no pod name can
+ * be (pod names have no `:`), and `container` is `Events`. Hosts judge it as the namespace's Events
+ * (`{ resource: 'events', namespace }`), never as a pod.
+ */
+export function objectEventsTarget(
+  namespace: string,
+  object: { readonly kind: string; readonly group?: string; readonly name: string },
+): TargetRef {
+  const group = object.group === undefined || object.group === '' ? '' : `.${object.group}`;
+  return { namespace, pod: `${object.kind.toLowerCase()}${group}:${object.name}`, container: EVENTS_CONTAINER };
+}
+
+export function isObjectEventsTarget(target: TargetRef): boolean {
+  return target.container === EVENTS_CONTAINER && target.namespace !== '' && target.pod.includes(':');
 }

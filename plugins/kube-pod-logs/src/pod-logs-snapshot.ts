@@ -1,7 +1,8 @@
 // Reads the selected containers' logs once, without following: a listener's backlog (tail,
 // since, resume), or a whole `previous` stream. One list of the selected pods, then one pods/log
-// request per container (a few opened at a time), merged oldest first across containers and read
-// only as fast as the pages are taken: a backlog holds about a chunk per container.
+// request per container (three for a tail, see tailPages; a few opened at a time), merged oldest
+// first across containers and read only as fast as the pages are taken: a backlog holds about a
+// chunk per container.
 import type { KubeTransport } from '@tailgate/kube';
 import {
   type Backlog,
@@ -11,6 +12,7 @@ import {
   mergeOldestFirst,
   type TargetRef,
   targetKey,
+  toEpochNanos,
 } from '@tailgate/plugin-sdk';
 import { z } from 'zod';
 
@@ -18,7 +20,7 @@ import { ByteBudget } from './byte-budget';
 import { LogPosition } from './log-position';
 import { PodFilter, targetOf } from './pod-filter';
 import { type PodObject, PodObjectSchema } from './pod-object';
-import { type PodLogQuery, podLogPages } from './pod-log-reader';
+import { type PodLogQuery, podLogPages, type ReadOptions } from './pod-log-reader';
 import type { PodLogsSelector } from './pod-logs-selector';
 import { RequestSlots } from './request-slots';
 
@@ -78,7 +80,11 @@ async function* targetPages(
   const release = await slots.acquire();
   try {
     // A container with nothing to read (waiting, no previous instance, pod gone meanwhile) has no backlog.
-    for await (const page of podLogPages(transport, target, query, position, signal, read)) {
+    const pages =
+      backlog.tail === undefined || after !== undefined
+        ? podLogPages(transport, target, query, position, signal, read)
+        : tailPages(transport, target, query, backlog.tail, signal, read);
+    for await (const page of pages) {
       release();
       const records = budget.take(page);
       if (records.length > 0) yield records;
@@ -87,4 +93,55 @@ async function* targetPages(
   } finally {
     release();
   }
+}
+
+/** Bytes of a read that hold its first line's stamp (RFC 3339 with nanoseconds, fixed width) and more. */
+const STAMP_BYTES = 64;
+
+/**
+ * The last `tail` records. A cursor counts its line within the lines stamped with the same instant,
+ * from the first of them, as the live stream does; a tail can start inside such a group, and a read
+ * can only start at a whole second. So: where the tail starts (its first stamp), how many records
+ * there are from that second on, then that read again without the ones before the tail.
+ */
+async function* tailPages(
+  transport: Pick<KubeTransport, 'stream'>,
+  target: TargetRef,
+  query: PodLogQuery,
+  tail: number,
+  signal: AbortSignal,
+  read: ReadOptions,
+): AsyncGenerator<LogRecord[]> {
+  const first = await firstStamp(transport, target, { ...query, limitBytes: STAMP_BYTES }, signal, read.maxLineBytes);
+  const sinceTime = first === undefined ? undefined : LogPosition.from(first).sinceTime();
+  if (sinceTime === undefined) return;
+  const whole: PodLogQuery = { sinceTime, ...(query.previous ? { previous: true } : {}) };
+  let total = 0;
+  for await (const page of podLogPages(transport, target, whole, LogPosition.start(), signal, read)) total += page.length;
+  // Lines written since are left for the live stream.
+  let skip = Math.max(0, total - tail);
+  let left = Math.min(tail, total);
+  for await (const page of podLogPages(transport, target, whole, LogPosition.start(), signal, read)) {
+    const from = Math.min(skip, page.length);
+    skip -= from;
+    const kept = page.slice(from, from + left);
+    left -= kept.length;
+    if (kept.length > 0) yield kept;
+    if (left === 0) return;
+  }
+}
+
+/** Epoch nanoseconds of the first line a read gives, or undefined when it gives none. */
+async function firstStamp(
+  transport: Pick<KubeTransport, 'stream'>,
+  target: TargetRef,
+  query: PodLogQuery,
+  signal: AbortSignal,
+  maxLineBytes: number,
+): Promise<string | undefined> {
+  for await (const page of podLogPages(transport, target, query, LogPosition.start(), signal, { maxLineBytes })) {
+    const ts = page[0]?.ts;
+    if (ts !== undefined) return toEpochNanos(ts);
+  }
+  return undefined;
 }

@@ -2,7 +2,7 @@
 // SelfSubjectAccessReview answers for that user. It answers only for that user: any other
 // subject gets `otherSubjects` (deny by default), so a shared gateway never lends one user's
 // rights to another. Apiserver errors are thrown; the host turns them into an uncached deny.
-import type { KubeApi } from '@tailgate/kube';
+import type { AccessReviewStatus, KubeApi } from '@tailgate/kube';
 import { abstain, type AccessRequest, type AuthorizeContext, type Authorizer, type Decision, deny } from '@tailgate/plugin-sdk';
 
 import type { SelfIdentity } from './self-identity';
@@ -25,6 +25,11 @@ export class SelfAccessReviewAuthorizer implements Authorizer {
     if (request.subject.user !== (await this.identity.subject()).user) {
       return this.otherSubjects === 'deny' ? deny(NOT_SELF) : abstain();
     }
-    return decideSelfReview(review, await this.kube.selfSubjectAccessReview(review.attributes, { signal: ctx.signal }));
+    let status: AccessReviewStatus = { allowed: false, denied: false };
+    for (const attributes of review.attempts) {
+      status = await this.kube.selfSubjectAccessReview(attributes, { signal: ctx.signal });
+      if (status.allowed || status.denied) break;
+    }
+    return decideSelfReview(review, status);
   }
 }

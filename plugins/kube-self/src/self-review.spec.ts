@@ -13,23 +13,28 @@ const target = (namespace: string, pod: string): AccessRequest => ({
 const scope = (s: AccessScope): AccessRequest => ({ kind: 'scope', action: 'logs.read', subject: dave, scope: s });
 const podLog = { verb: 'get', group: '', version: 'v1', resource: 'pods', subresource: 'log' };
 const NO = { allowed: false, denied: false };
+const asked = (attributes: Record<string, string>, decisive: boolean) => ({ attributes, attempts: [attributes], decisive });
 
 describe('selfReview', () => {
   it('reviews a target pod by namespace and name, decisively', () => {
-    expect(selfReview(target('ns', 'p'))).toEqual({ attributes: { ...podLog, namespace: 'ns', name: 'p' }, decisive: true });
+    expect(selfReview(target('ns', 'p'))).toEqual(asked({ ...podLog, namespace: 'ns', name: 'p' }, true));
   });
 
   it('reviews a scope naming a pod decisively, a namespace or everything not', () => {
-    expect(selfReview(scope({ namespace: 'ns', pod: 'p' }))).toEqual({
-      attributes: { ...podLog, namespace: 'ns', name: 'p' },
-      decisive: true,
-    });
-    expect(selfReview(scope({ namespace: 'ns', labelSelector: 'a=b' }))).toEqual({
-      attributes: { ...podLog, namespace: 'ns' },
-      decisive: false,
-    });
-    expect(selfReview(scope({}))).toEqual({ attributes: podLog, decisive: false });
-    expect(selfReview(scope({ pod: 'p' }))).toEqual({ attributes: podLog, decisive: false });
+    expect(selfReview(scope({ namespace: 'ns', pod: 'p' }))).toEqual(asked({ ...podLog, namespace: 'ns', name: 'p' }, true));
+    expect(selfReview(scope({ namespace: 'ns', labelSelector: 'a=b' }))).toEqual(asked({ ...podLog, namespace: 'ns' }, false));
+    expect(selfReview(scope({}))).toEqual(asked(podLog, false));
+    expect(selfReview(scope({ pod: 'p' }))).toEqual(asked(podLog, false));
+  });
+
+  it("reviews an object's Events as `list events`, events.k8s.io first, decisively", () => {
+    const review = selfReview(scope({ resource: 'events', namespace: 'ns' }));
+    expect(review?.attempts).toEqual([
+      { verb: 'list', group: 'events.k8s.io', resource: 'events', namespace: 'ns' },
+      { verb: 'list', group: '', resource: 'events', namespace: 'ns' },
+    ]);
+    expect(review?.attributes).toEqual(review?.attempts[0]);
+    expect(review?.decisive).toBe(true);
   });
 
   it('leaves node logs alone', () => {

@@ -6,7 +6,10 @@ import { type AccessReviewStatus, describeResource, podLogReview, type ResourceA
 import { abstain, type AccessRequest, allow, type Decision, deny } from '@tailgate/plugin-sdk';
 
 export interface SelfReview {
+  /** The review that names the request (`get pods/log`, `list events`). */
   readonly attributes: ResourceAttributes;
+  /** Asked in order until one allows: `list events` in events.k8s.io, then in the core group. */
+  readonly attempts: readonly ResourceAttributes[];
   readonly decisive: boolean;
 }
 
@@ -14,8 +17,8 @@ export interface SelfReview {
 export function selfReview(request: AccessRequest): SelfReview | undefined {
   const review = podLogReview(request);
   const attributes = review.attempts[0];
-  if (attributes === undefined || attributes.resource !== 'pods') return undefined;
-  return { attributes, decisive: review.decisive };
+  if (attributes === undefined || (attributes.resource !== 'pods' && attributes.resource !== 'events')) return undefined;
+  return { attributes, attempts: review.attempts, decisive: review.decisive };
 }
 
 export function describeSelfReview({ attributes }: SelfReview): string {

@@ -1,3 +1,4 @@
+import { readdirSync, readlinkSync } from 'node:fs';
 import { mkdtemp, readdir, rm, symlink, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,9 +43,22 @@ describeLogSource('node-file', async () => {
       null,
     ],
     produce: (lines) => writer.writeMany(lines),
+    openUpstreams: () => openFilesUnder(root).length,
     cleanup: () => rm(root, { recursive: true, force: true }),
   };
 });
+
+/** Files under `root` this process holds open, from /proc/self/fd. */
+function openFilesUnder(root: string): string[] {
+  return readdirSync('/proc/self/fd').flatMap((fd) => {
+    try {
+      const target = readlinkSync(`/proc/self/fd/${fd}`);
+      return target.startsWith(root) ? [target] : [];
+    } catch {
+      return []; // closed while listing
+    }
+  });
+}
 
 const openDescriptors = async () => (await readdir('/proc/self/fd')).length;
 const ctx = () => ({ signal: new AbortController().signal, logger: silentLogger });

@@ -3,6 +3,7 @@ import {
   type AccessScope,
   type Backlog,
   type BacklogOptions,
+  type LogRecord,
   type LogSource,
   mergeOldestFirst,
   pagesOf,
@@ -59,12 +60,29 @@ export class NodeFileSource implements LogSource<PodSelector> {
       const window = { tail, sinceNanos: since && dateToEpochNanos(since), after: afterCursor };
       return [containerBacklog(dir, window, this.config, ctx.signal)];
     });
-    return { targets, pages: mergeOldestFirst(reads, this.config.maxBatchRecords) };
+    return { targets, pages: closedOnAbort(mergeOldestFirst(reads, this.config.maxBatchRecords), ctx.signal) };
   }
 
   /** Starts where the selected files end now (synchronously, so no write races the first read). */
   open(selector: PodSelector, ctx: StreamContext): AsyncIterable<SourceEvent> {
     return runStream(new NodeFileStream(selector, this.config, ctx.logger, this.rootListing), ctx.signal);
+  }
+}
+
+/**
+ * Pages whose read closes its files when `signal` aborts, not only when a page is next asked for:
+ * a host that gives up on a read (a step timed out) aborts it without asking again.
+ */
+async function* closedOnAbort(pages: AsyncGenerator<readonly LogRecord[]>, signal: AbortSignal): AsyncGenerator<readonly LogRecord[]> {
+  const close = (): void => void pages.return(undefined).catch(() => undefined);
+  signal.addEventListener('abort', close, { once: true });
+  try {
+    signal.throwIfAborted();
+    yield* pages;
+    // Closed by the abort: the read failed, it did not end.
+    signal.throwIfAborted();
+  } finally {
+    signal.removeEventListener('abort', close);
   }
 }
 

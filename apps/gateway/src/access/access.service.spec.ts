@@ -1,6 +1,16 @@
 import { parseConfig } from '@tailgate/config';
 import { PluginRegistry } from '@tailgate/plugin-host';
-import { abstain, type AccessRequest, allow, type Authorizer, deny, nodeLogTarget, silentLogger } from '@tailgate/plugin-sdk';
+import {
+  abstain,
+  type AccessRequest,
+  allow,
+  type Authorizer,
+  deny,
+  nodeLogTarget,
+  objectEventsTarget,
+  podEventsTarget,
+  silentLogger,
+} from '@tailgate/plugin-sdk';
 import { describe, expect, it } from 'vitest';
 
 import { GatewayMetrics } from '../metrics/gateway-metrics';
@@ -83,6 +93,20 @@ describe('AccessService', () => {
 
     const slow = service({ name: 'gate', authorize: () => new Promise(() => undefined) }, { authorizeTimeoutMs: 20 });
     expect((await slow.decideScope(subject, {})).result).toBe('deny');
+  });
+
+  it("asks about a namespace's Events, never a pod, for the Events of another object, and about the pod for a pod's Events", async () => {
+    const { seen, authorizer } = counting(() => allow());
+    const access = service(authorizer);
+    await access.decideTarget(subject, objectEventsTarget('team-a', { kind: 'Deployment', group: 'apps', name: 'web' }));
+    await access.decideTarget(subject, objectEventsTarget('team-a', { kind: 'Node', name: 'web' }));
+    await access.decideTarget(subject, podEventsTarget('team-a', 'web'));
+    expect(await access.mayListTargets(subject, objectEventsTarget('team-a', { kind: 'Service', name: 'web' }))).toBe(true);
+    expect(seen.map(({ kind, action, ...rest }) => [kind, action, 'scope' in rest ? rest.scope : rest.target])).toEqual([
+      ['scope', 'logs.read', { resource: 'events', namespace: 'team-a' }],
+      ['target', 'logs.read', { namespace: 'team-a', pod: 'web' }],
+      ['scope', 'targets.list', { resource: 'events', namespace: 'team-a' }],
+    ]);
   });
 
   it("asks about the node, never a pod, for a node's own logs, once per node", async () => {

@@ -22,6 +22,7 @@ import {
   type Decision,
   ExpiringCache,
   isNodeLogTarget,
+  isObjectEventsTarget,
   type PluginLogger,
   type Subject,
   type TargetRef,
@@ -71,16 +72,29 @@ export class AccessService {
    * takes one interval.
    */
   decideTarget(subject: Subject, target: TargetRef, fresh = false): Promise<AccessDecision> {
+    // The Events of an object that is not a pod are read as Kubernetes reads them (list events in
+    // the namespace), never as a pod: `pod` holds `<kind>:<name>` there (objectEventsTarget).
+    if (isObjectEventsTarget(target)) {
+      return this.decide(
+        { kind: 'scope', subject, action: 'logs.read', scope: { resource: 'events', namespace: target.namespace } },
+        fresh,
+      );
+    }
     return this.decide({ kind: 'target', subject, action: 'logs.read', target: accessTargetOf(target) }, fresh);
   }
 
   /**
    * Whether the subject may learn the names of the targets where this one is (Kubernetes: `list
-   * pods` in its namespace, or `list nodes`): only then does a `denied` event name it. Anything
-   * but an allow (or an allow with conditions, which concern records, not names) keeps it hidden.
+   * pods` in its namespace, `list nodes`, or `list events` for the objects Events name): only then
+   * does a `denied` event name it. Anything but an allow (or an allow with conditions, which
+   * concern records, not names) keeps it hidden.
    */
   async mayListTargets(subject: Subject, target: TargetRef): Promise<boolean> {
-    const scope: AccessScope = isNodeLogTarget(target) ? { resource: 'nodes/log' } : { namespace: target.namespace };
+    const scope: AccessScope = isNodeLogTarget(target)
+      ? { resource: 'nodes/log' }
+      : isObjectEventsTarget(target)
+        ? { resource: 'events', namespace: target.namespace }
+        : { namespace: target.namespace };
     const decision = await this.decide({ kind: 'scope', subject, action: 'targets.list', scope });
     return decision.result !== 'deny';
   }

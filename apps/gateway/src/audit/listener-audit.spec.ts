@@ -18,6 +18,22 @@ function setup() {
 
 const pod = auditTargetOf({ ns: 'team-a', pod: 'checkout-api', container: 'api' });
 
+describe('auditTargetOf', () => {
+  it('names a pod container as its pods/log, and kube-events targets as the Events they are, never as a pod', () => {
+    expect(pod).toEqual({ kind: 'pod', namespace: 'team-a', pod: 'checkout-api', container: 'api' });
+    expect(auditTargetOf({ ns: 'team-a', pod: 'web-1', container: 'Events' })).toEqual({
+      kind: 'events',
+      namespace: 'team-a',
+      regarding: 'pod:web-1',
+    });
+    expect(auditTargetOf({ ns: 'team-a', pod: 'deployment.apps:web', container: 'Events' })).toEqual({
+      kind: 'events',
+      namespace: 'team-a',
+      regarding: 'deployment.apps:web',
+    });
+  });
+});
+
 describe('RecordingListenerAudit', () => {
   it('records a re-check that changes nothing as nothing, and a flip to deny as the revocation of the open read', () => {
     const { audit, drafts, moments } = setup();

@@ -17,7 +17,7 @@ import {
   subscribeEvent,
 } from '@tailgate/audit';
 import type { WireTarget } from '@tailgate/contracts';
-import { isNodeLogTarget } from '@tailgate/plugin-sdk';
+import { EVENTS_CONTAINER, isNodeLogTarget, isObjectEventsTarget } from '@tailgate/plugin-sdk';
 
 import { fromWireTarget } from '../model/bus-message';
 
@@ -156,5 +156,9 @@ export const UNAUDITED: ListenerAudit = {
 export function auditTargetOf(target: WireTarget): AuditTarget {
   const ref = fromWireTarget(target);
   if (isNodeLogTarget(ref)) return { kind: 'node', node: ref.node };
+  // kube-events: a pod's Events are the pod with the container `Events`, another object's are
+  // `<kind>[.<group>]:<name>` in place of the pod (see objectEventsTarget).
+  if (isObjectEventsTarget(ref)) return { kind: 'events', namespace: target.ns, regarding: target.pod };
+  if (target.container === EVENTS_CONTAINER) return { kind: 'events', namespace: target.ns, regarding: `pod:${target.pod}` };
   return { kind: 'pod', namespace: target.ns, pod: target.pod, container: target.container };
 }

@@ -40,3 +40,17 @@ describe('records and bytes delivered per namespace', () => {
     expect(await value(metrics, 'tailgate_namespace_bytes_delivered_total', { namespace: 'b' })).toBe(3 * recordBytes(batch[1]!));
   });
 });
+
+describe('tailgate_plugin_info', () => {
+  it("names a third-party plugin's package and version, and the gateway's own for a bundled one", async () => {
+    const metrics = new GatewayMetrics();
+    metrics.describePlugins([
+      { id: 'static-tokens', sdkVersion: '0.1.0' },
+      { id: 'example', sdkVersion: '0.1.2', package: { name: 'tailgate-plugin-example', version: '3.0.0' } },
+    ]);
+    const text = await metrics.registry.metrics();
+    expect(text).toContain('tailgate_plugin_info{plugin="static-tokens",package="@tailgate/gateway",version="0.1.0",sdk="0.1.0"} 1');
+    expect(text).toContain('tailgate_plugin_info{plugin="example",package="tailgate-plugin-example",version="3.0.0",sdk="0.1.2"} 1');
+    expect(await value(metrics, 'tailgate_plugin_info', { plugin: 'nosuch' })).toBeUndefined();
+  });
+});

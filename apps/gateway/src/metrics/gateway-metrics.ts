@@ -1,6 +1,9 @@
 // Prometheus metrics of one gateway, in a registry of its own (several gateways may share a
 // process in tests).
+import type { LoadedPlugin } from '@tailgate/plugin-host';
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+
+import { GATEWAY_PACKAGE } from './gateway-package';
 
 /** What one batch carried for one namespace (`""` for node logs). */
 export interface NamespaceTally {
@@ -157,8 +160,23 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  readonly pluginInfo = new Gauge({
+    name: 'tailgate_plugin_info',
+    help: "1 for each enabled plugin: its id, the npm package it came from and that package's version (the gateway's own for a bundled plugin), and the @tailgate/plugin-sdk version it was built with.",
+    labelNames: ['plugin', 'package', 'version', 'sdk'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'tailgate_' });
+  }
+
+  /** Sets tailgate_plugin_info for the plugins loaded at boot. */
+  describePlugins(plugins: readonly LoadedPlugin[]): void {
+    for (const plugin of plugins) {
+      const { name, version } = plugin.package ?? GATEWAY_PACKAGE;
+      this.pluginInfo.set({ plugin: plugin.id, package: name, version, sdk: plugin.sdkVersion }, 1);
+    }
   }
 
   /** One batch sent `copies` times: counted once per namespace it holds, not per record or client. */

@@ -1,8 +1,8 @@
 // Delivery of one stream's live batches on this replica: per batch (never per record per socket)
-// each permission class gets one emit to its room, without its members whose connection is
-// behind (their slow lanes get the batch); onboarding listeners have it held, catching-up ones
-// get their own filtered copy. Time-ordered listeners get their batches through the reorder
-// window, also once per class room.
+// each permission class gets one emit to its room, its lines masked by the class's redaction,
+// without its members whose connection is behind (their slow lanes get the batch); onboarding
+// listeners have it held, catching-up ones get their own filtered (and masked) copy.
+// Time-ordered listeners get their batches through the reorder window, also once per class room.
 import { type RecordOrder, type RecordsEvent, recordsEvent, type WireRecord } from '@tailgate/contracts';
 
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
@@ -36,8 +36,16 @@ export interface ClassDeliveryDeps {
 
 interface ClassShare {
   readonly cls: PermissionClass;
+  /** What the class is shown: its records, masked. */
   readonly payload: RecordsEvent;
+  /** The class's records as the source wrote them: the audit and metrics count these. */
   readonly batch: WireRecord[];
+}
+
+/** A batch every record of which some classes may read, once per redaction: masked once, serialised once. */
+interface WholeShare {
+  readonly payload: RecordsEvent;
+  shares: number;
 }
 
 export class ClassDelivery {
@@ -114,24 +122,31 @@ export class ClassDelivery {
     for (const listener of this.deps.listeners.inPhase('catching-up')) if (listener.order === order) this.catchUp(listener, records, keys);
   }
 
-  /** Each class room's share of a batch; the classes that may read all of it share one payload, serialised once for all. */
+  /**
+   * Each class room's share of a batch, masked by its redaction. The classes that may read all of
+   * it and have the same redaction share one payload, masked once and serialised once for all.
+   */
   private classShares(order: RecordOrder, records: readonly WireRecord[], keys: readonly string[]): ClassShare[] {
     const shares: ClassShare[] = [];
-    let whole: RecordsEvent | undefined;
-    let wholeShares = 0;
+    let wholes: Map<string, WholeShare> | undefined;
     for (const cls of this.classes.values()) {
       if (cls.order !== order) continue;
       const batch = filterForClass(records, keys, cls);
       if (batch.length === 0) continue;
-      const all = batch.length === records.length;
-      if (all) wholeShares++;
-      shares.push({
-        cls,
-        payload: all ? (whole ??= recordsEvent(this.deps.streamId, batch)) : recordsEvent(this.deps.streamId, batch),
-        batch,
-      });
+      if (batch.length !== records.length) {
+        shares.push({ cls, payload: recordsEvent(this.deps.streamId, cls.mask.apply(batch)), batch });
+        continue;
+      }
+      wholes ??= new Map();
+      let whole = wholes.get(cls.mask.signature);
+      if (whole === undefined) {
+        whole = { payload: recordsEvent(this.deps.streamId, cls.mask.apply(batch)), shares: 0 };
+        wholes.set(cls.mask.signature, whole);
+      }
+      whole.shares++;
+      shares.push({ cls, payload: whole.payload, batch });
     }
-    if (whole !== undefined && wholeShares > 1) encodeOnce(whole);
+    for (const whole of wholes?.values() ?? []) if (whole.shares > 1) encodeOnce(whole.payload);
     return shares;
   }
 
@@ -147,7 +162,7 @@ export class ClassDelivery {
     if (dropped > 0) this.deps.metrics.recordsDropped.inc({ reason: 'slow_listener' }, dropped);
   }
 
-  /** One emit to the class room, without its members whose connection is behind: their slow lanes get the batch. */
+  /** One emit to the class room, without its members whose connection is behind: their slow lanes get the (masked) batch. */
   private emitToClass(cls: PermissionClass, payload: RecordsEvent, batch: WireRecord[]): void {
     const { slow } = this.deps;
     const behind = slow.behindAmong(cls.members, this.deps.listeners);
@@ -157,7 +172,7 @@ export class ClassDelivery {
       (slow.size > 0 ? room.except(slow.room) : room).emit('records', payload);
       this.creditMembers(cls, behind, countDelivered(this.deps.metrics, batch, current));
     }
-    if (behind.length > 0) slow.queueRecords(behind, batch);
+    if (behind.length > 0) slow.queueRecords(behind, payload.batch);
   }
 
   /** The audit's records and bytes: the batch's one tally, then one add per member served now and target. */
@@ -171,14 +186,14 @@ export class ClassDelivery {
     }
   }
 
-  /** A listener still behind its floors gets a batch of its own, without what it already has. */
+  /** A listener still behind its floors gets a batch of its own, without what it already has, masked for it. */
   private catchUp(listener: StreamListener, records: readonly WireRecord[], keys: readonly string[]): void {
     if (listener.phase.kind !== 'catching-up') return;
     const floors = listener.phase.floors;
     const batch = records.filter(
       (record, i) => passFloor(floors, keys[i] as string, record.cursor) && mayRead(listener, keys[i] as string, record),
     );
-    this.deps.slow.sendRecords(listener, batch);
+    this.deps.slow.sendRecords(listener, listener.mask.apply(batch));
     if (floors.size === 0) this.deps.onFloorsPassed(listener);
   }
 }

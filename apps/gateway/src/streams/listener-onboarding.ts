@@ -226,12 +226,15 @@ export class ListenerOnboarding {
     if (next?.kind === 'live') this.deps.delivery.join(listener, this.deps.liveTargetKeys());
   }
 
-  /** Records of the listener's own (a backlog page, what was held for it), in wire batches. */
+  /**
+   * Records of the listener's own (a backlog page, a replay, what was held for it), in wire
+   * batches masked by its redaction, like its class's live batches.
+   */
   private emitOwn(listener: StreamListener, records: readonly WireRecord[]): void {
     const max = this.deps.maxBatchRecords;
     for (let i = 0; i < records.length; i += max) {
       const batch = records.slice(i, i + max);
-      listener.socket.emit('records', recordsEvent(this.deps.stream.id, batch));
+      listener.socket.emit('records', recordsEvent(this.deps.stream.id, listener.mask.apply(batch)));
       creditTally(listener, countDelivered(this.deps.metrics, batch));
     }
   }

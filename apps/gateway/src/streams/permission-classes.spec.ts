@@ -2,15 +2,24 @@ import type { RecordOrder, WireRecord } from '@tailgate/contracts';
 import { describe, expect, it } from 'vitest';
 
 import { buildClass, type ClassMember, classKeyOf, filterForClass } from './permission-classes';
+import { NO_MASK, type RecordMask } from './record-mask';
 import { PASS, type TargetAccess } from './target-access';
 
 const record = (pod: string, line: string): WireRecord => ({ ts: 't', ns: 'n', pod, container: 'c', stream: 'stdout', line, cursor: line });
 const allowed = (signature = '[]', predicate = PASS): TargetAccess => ({ allowed: true, predicate, signature });
 const denied: TargetAccess = { allowed: false, reason: 'no', named: false };
 
-function member(id: string, access: Record<string, TargetAccess>, scopeSignature = 's', order: RecordOrder = 'source'): ClassMember {
-  return { id, order, access: new Map(Object.entries(access)), scopePredicate: PASS, scopeSignature };
+function member(
+  id: string,
+  access: Record<string, TargetAccess>,
+  scopeSignature = 's',
+  order: RecordOrder = 'source',
+  mask: RecordMask = NO_MASK,
+): ClassMember {
+  return { id, order, access: new Map(Object.entries(access)), scopePredicate: PASS, scopeSignature, mask };
 }
+
+const maskNamed = (signature: string): RecordMask => ({ signature, apply: (records) => records });
 
 describe('permission classes', () => {
   const live = ['n/a/c', 'n/b/c'];
@@ -31,6 +40,17 @@ describe('permission classes', () => {
     expect(classKeyOf(member('5', { 'n/a/c': allowed() }, 's', 'time'), live)).toBe(
       classKeyOf(member('6', { 'n/a/c': allowed() }, 's', 'time'), live),
     );
+  });
+
+  it('separates listeners with the same access but another redaction profile, and keeps those with the same one together', () => {
+    const access = { 'n/a/c': allowed() };
+    const plain = classKeyOf(member('1', access), live);
+    const strict = classKeyOf(member('2', access, 's', 'source', maskNamed('strict')), live);
+    expect(strict).not.toBe(plain);
+    expect(strict).not.toBe(classKeyOf(member('3', access, 's', 'source', maskNamed('strict,pii')), live));
+    expect(strict).toBe(classKeyOf(member('4', access, 's', 'source', maskNamed('strict')), live));
+    const cls = buildClass(strict, 'room', member('2', access, 's', 'source', maskNamed('strict')), live);
+    expect(cls.mask.signature).toBe('strict');
   });
 
   it('filters a batch to the targets and records a class may see, in order', () => {

@@ -1,10 +1,13 @@
-// Groups the listeners of one stream by what they may see, so a batch is filtered once per
-// class and emitted once per class room — never once per listener. Pure bookkeeping; the
-// caller joins and leaves Socket.IO rooms as `assign` says.
+// Groups the listeners of one stream by what they may see, so a batch is filtered (and masked by
+// the class's redaction) once per class and emitted once per class room — never once per
+// listener. Listeners with the same access but different redaction are in different classes, so
+// no one's masked or unmasked view reaches another. Pure bookkeeping; the caller joins and leaves
+// Socket.IO rooms as `assign` says.
 import { createHash } from 'node:crypto';
 
 import type { RecordOrder, WireRecord } from '@tailgate/contracts';
 
+import type { RecordMask } from './record-mask';
 import { PASS, type TargetAccess, type WirePredicate } from './target-access';
 
 export interface ClassMember {
@@ -14,6 +17,8 @@ export interface ClassMember {
   readonly access: ReadonlyMap<string, TargetAccess>;
   readonly scopePredicate: WirePredicate;
   readonly scopeSignature: string;
+  /** Its redaction; its signature is part of the class key. */
+  readonly mask: RecordMask;
 }
 
 export interface PermissionClass {
@@ -23,12 +28,14 @@ export interface PermissionClass {
   /** Live targets this class may see, each with its record predicate. */
   readonly allowed: ReadonlyMap<string, WirePredicate>;
   readonly scopePredicate: WirePredicate;
+  /** What its members are shown of each line. */
+  readonly mask: RecordMask;
   readonly members: Set<string>;
 }
 
 /** The class key of a member over the stream's live targets. */
 export function classKeyOf(member: ClassMember, liveTargets: readonly string[]): string {
-  const parts = [member.order, member.scopeSignature];
+  const parts = [member.order, member.scopeSignature, member.mask.signature];
   for (const target of liveTargets) {
     const access = member.access.get(target);
     if (access?.allowed) parts.push(`${target}=${access.signature}`);
@@ -42,7 +49,8 @@ export function buildClass(key: string, room: string, member: ClassMember, liveT
     const access = member.access.get(target);
     if (access?.allowed) allowed.set(target, access.predicate);
   }
-  return { key, room, order: member.order, allowed, scopePredicate: member.scopePredicate, members: new Set([member.id]) };
+  const { order, scopePredicate, mask } = member;
+  return { key, room, order, allowed, scopePredicate, mask, members: new Set([member.id]) };
 }
 
 /** The records of a batch this class may see; `keys[i]` is the target key of `records[i]`. */

@@ -72,7 +72,7 @@ export class SlowListeners {
   }
 
   /** Sends one listener a live batch of its own, or queues it when its connection is behind. */
-  sendRecords(listener: StreamListener, batch: WireRecord[]): void {
+  sendRecords(listener: StreamListener, batch: readonly WireRecord[]): void {
     if (batch.length === 0) return;
     if (this.isBehind(listener)) return this.queueRecords([listener], batch);
     listener.socket.emit('records', recordsEvent(this.streamId, batch));
@@ -80,7 +80,7 @@ export class SlowListeners {
   }
 
   /** Queues one batch for slow listeners (shared, sized once), each dropping its oldest past its cap. */
-  queueRecords(listeners: readonly StreamListener[], batch: WireRecord[]): void {
+  queueRecords(listeners: readonly StreamListener[], batch: readonly WireRecord[]): void {
     const item: LaneItem = { event: 'records', payload: recordsEvent(this.streamId, batch) };
     const bytes = batchBytes(batch);
     for (const listener of listeners) this.queue(listener, item, bytes, batch.length);

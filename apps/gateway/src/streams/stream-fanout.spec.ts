@@ -20,6 +20,7 @@ import { GatewayMetrics } from '../metrics/gateway-metrics';
 import type { LogsNamespace, LogsSocket } from '../wire/logs-socket';
 import { type BusMessage, encodeBusMessage } from '../model/bus-message';
 import type { StreamDescriptor } from '../model/stream-descriptor';
+import { NO_MASK, type RecordMask, recordMask } from './record-mask';
 import { StreamFanout } from './stream-fanout';
 import type { ListenerRequest } from './stream-listener';
 import { PASS } from './target-access';
@@ -96,6 +97,8 @@ interface ListenOptions {
   readonly bufferBytes?: number;
   /** Its audited reads; default none. */
   readonly audit?: ListenerAudit;
+  /** Its redaction; default none. */
+  readonly mask?: RecordMask;
 }
 
 /** More than a connection's buffer waits to be written to it. */
@@ -259,6 +262,7 @@ async function harness(name: string, options: HarnessOptions = {}) {
       follow: listen.follow ?? true,
       order: listen.order ?? 'source',
       audit: listen.audit ?? UNAUDITED,
+      mask: listen.mask ?? NO_MASK,
     };
     return { socket, activated: fanout.activate(fanout.register(request), request) };
   }
@@ -666,6 +670,94 @@ describe('StreamFanout', () => {
         { sub: 's_gap-held', reason: 'bus_interrupted', missed: [{ target: a, count: 4 }] },
         ['1', '6'],
       ]);
+      await fanout.close();
+    });
+  });
+
+  describe('redaction', () => {
+    const a = { ns: 'n', pod: 'a', container: 'c' };
+    /** A mask that hides `secret`, counting the batches it was applied to. */
+    function hidingMask(signature = 'hide') {
+      const calls = { batches: 0 };
+      const run = (lines: readonly string[]) => {
+        calls.batches++;
+        return lines.map((line) => line.replaceAll('secret', '***'));
+      };
+      return { mask: recordMask(signature, [{ transform: 't.hide', run }], silentLogger), calls };
+    }
+    const cursorsOf = (payload: unknown) => (payload as { batch: WireRecord[] }).batch.map((r) => r.cursor);
+
+    it('puts listeners with the same access but another redaction in another class room, masking once per batch for it', async () => {
+      const { fanout, roomEmits, publish, listen } = await harness('redact-rooms');
+      const { mask, calls } = hidingMask();
+      const alice = await listen('1', 'alice', { mask });
+      const dora = await listen('2', 'dora', { mask });
+      const carol = await listen('3', 'carol');
+      await publish({ t: 'target', op: 'added', target: a });
+      const sent = [record('a', 'the secret 1'), record('a', 'plain 2')];
+      await publish({ t: 'records', records: sent });
+      await expect.poll(() => roomEmits.length).toBe(2);
+      const [maskedRoom] = alice.rooms;
+      const [plainRoom] = carol.rooms;
+      expect(maskedRoom).not.toBe(plainRoom);
+      expect([...dora.rooms]).toEqual([maskedRoom]);
+      const byRoom = new Map(roomEmits.map((e) => [e.to, e.payload]));
+      expect(linesOf(byRoom.get(maskedRoom!))).toEqual(['the *** 1', 'plain 2']);
+      expect(linesOf(byRoom.get(plainRoom!))).toEqual(['the secret 1', 'plain 2']);
+      expect(cursorsOf(byRoom.get(maskedRoom!))).toEqual(cursorsOf(byRoom.get(plainRoom!)));
+      expect(calls.batches).toBe(1);
+      // The shared records were copied, not changed.
+      expect(sent[0]!.line).toBe('the secret 1');
+      await fanout.close();
+    });
+
+    it("masks a listener's backlog, the live records held for it, and what waits in its slow lane", async () => {
+      const backlog = [0, 1, 2].map((i): LogRecord => ({
+        ts: 't',
+        target: { namespace: 'n', pod: 'a', container: 'c' },
+        stream: 'stdout',
+        line: `secret ${i}`,
+        cursor: `0${i}`,
+      }));
+      const { fanout, start, publish, directLines, roomEmits } = await harness('redact-paths', { backlog });
+      await publish({ t: 'target', op: 'added', target: a });
+      const { mask } = hidingMask();
+      const { socket, activated } = start('1', 'alice', { backlog: { tail: 3 }, full: true, mask });
+      await new Promise((resolve) => setImmediate(resolve));
+      await publish({ t: 'records', records: [record('a', 'secret 3')] });
+      await new Promise((resolve) => setImmediate(resolve));
+      drain(socket);
+      await activated;
+      fill(socket);
+      await publish({ t: 'records', records: [record('a', 'secret 4')] });
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(directLines('1')).toHaveLength(4);
+      expect(roomEmits).toEqual([]);
+      drain(socket);
+      await expect.poll(() => directLines('1').length).toBe(5);
+      expect(directLines('1')).toEqual(['*** 0', '*** 1', '*** 2', '*** 3', '*** 4']);
+      await fanout.close();
+    });
+
+    it("masks a resume served from the bus's replay buffer", async () => {
+      const { fanout, publish, listen, directLines } = await harness('redact-replay');
+      await publish({ t: 'target', op: 'added', target: a });
+      await publish({ t: 'records', records: [record('a', '1 secret'), record('a', '2 secret'), record('a', '3 secret')] });
+      const { mask } = hidingMask();
+      await listen('1', 'alice', { mask, follow: false, backlog: { after: { byTarget: new Map([['n/a/c', '1 secret']]) } } });
+      expect(directLines('1')).toEqual(['2 ***', '3 ***']);
+      await fanout.close();
+    });
+
+    it('withholds every line of a batch whose transform fails, and delivers the cursors', async () => {
+      const { fanout, roomEmits, publish, listen } = await harness('redact-fail');
+      const failing = recordMask('broken', [{ transform: 't.broken', run: () => [] }], silentLogger);
+      await listen('1', 'alice', { mask: failing });
+      await publish({ t: 'target', op: 'added', target: a });
+      await publish({ t: 'records', records: [record('a', 'secret')] });
+      await expect.poll(() => roomEmits.length).toBe(1);
+      expect(linesOf(roomEmits[0]!.payload)).toEqual(['[REDACTED:transform-failed]']);
+      expect(cursorsOf(roomEmits[0]!.payload)).toEqual(['secret']);
       await fanout.close();
     });
   });

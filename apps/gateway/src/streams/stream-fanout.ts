@@ -158,6 +158,7 @@ export class StreamFanout {
       phase: { kind: 'onboarding', held: new SlowLane(request.socket.data.listenerBufferBytes, request.socket.data.queuedBytes), gaps: [] },
       classKey: undefined,
       order: request.order,
+      mask: request.mask,
       follows: request.follow,
       audit: request.audit,
     };

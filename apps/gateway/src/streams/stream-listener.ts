@@ -6,6 +6,7 @@ import type { ListenerAudit } from '../audit/listener-audit';
 import type { LogsSocket } from '../wire/logs-socket';
 import type { ListenerPhase } from './listener-phase';
 import type { ClassMember } from './permission-classes';
+import type { RecordMask } from './record-mask';
 import { PASS, type TargetAccess, type WirePredicate } from './target-access';
 
 export interface StreamListener extends ClassMember {
@@ -39,6 +40,8 @@ export interface ListenerRequest {
   /** Records before the live stream (tail / since / resume); undefined for none. */
   readonly backlog: BacklogOptions | undefined;
   readonly order: RecordOrder;
+  /** Its redaction, on every path its records take (live, backlog, held, catch-up). */
+  readonly mask: RecordMask;
   /** False: deliver the backlog, then end the subscription. */
   readonly follow: boolean;
   readonly audit: ListenerAudit;

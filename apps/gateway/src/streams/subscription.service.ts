@@ -30,6 +30,7 @@ import { type BacklogCaps, backlogCaps, checkBacklogWindow } from './backlog-win
 import { canResume } from '../model/can-resume';
 import { errorName } from '../model/error-name';
 import { parseSince } from './parse-since';
+import type { RedactionProfiles } from './redaction-profiles';
 import { toResumePoint } from './resume-point';
 import { buildScopeFilter, type GrantedScope } from './scope-filter';
 import { describeStream, type StreamDescriptor } from '../model/stream-descriptor';
@@ -68,6 +69,8 @@ export interface SubscriptionDependencies {
   readonly quotas: QuotaService;
   readonly metrics: GatewayMetrics;
   readonly audit: GatewayAudit;
+  /** Which redaction each subject's records get (tailgate.yaml `redaction`). */
+  readonly redaction: RedactionProfiles;
   readonly logger: PluginLogger;
 }
 
@@ -221,6 +224,7 @@ export class SubscriptionService {
       backlog,
       follow: request.follow,
       order: request.order,
+      mask: this.deps.redaction.maskFor(subject),
       audit,
     };
     const { fanout } = open;

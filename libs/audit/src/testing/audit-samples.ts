@@ -40,6 +40,11 @@ export function sampleDrafts(): AuditEventDraft[] {
     target: { kind: 'clusterflow', name: 'all' },
   });
   const denied = sampleRequest({ auditID: 'denied-1', target: { kind: 'pod', namespace: 'secret', pod: 'vault-0' } });
+  const events = sampleRequest({
+    auditID: 'events-1',
+    target: { kind: 'events', namespace: 'team-a', regarding: 'deployment.apps:web' },
+    logOptions: {},
+  });
   return [
     authenticationFailedEvent(
       {
@@ -78,6 +83,8 @@ export function sampleDrafts(): AuditEventDraft[] {
       SAMPLE_TIME,
     ),
     streamEndEvent(flow, { reason: 'shutdown', delivered: { records: 0, bytes: 0 } }, SAMPLE_LATER),
+    subscribeEvent(events, SAMPLE_TIME),
+    accessDecisionEvent(events, { result: 'deny', authorizer: 'kube-rbac.rbac', reason: 'no list events in team-a' }, SAMPLE_TIME),
     accessDecisionEvent(clusterFlow, { result: 'allow', authorizer: 'flow-tap.flows' }, SAMPLE_TIME),
   ];
 }

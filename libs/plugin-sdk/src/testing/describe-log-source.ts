@@ -1,12 +1,14 @@
 // Conformance suite every log source passes, bundled or third-party:
-//   describeLogSource('node-file', async () => ({ source, selector, invalidSelectors, produce }))
+//   describeLogSource('node-file', async () => ({ source, selector, invalidSelectors, produce, openUpstreams }))
 import { afterEach, describe, expect, it } from 'vitest';
 
-import type { LogSource } from '../log-source';
+import type { BacklogOptions, LogSource } from '../log-source';
 import { silentLogger } from '../plugin-logger';
 import { type LogRecord, targetKey } from '../records';
 import { collectBacklog } from './collect-backlog';
 import { collectStream, type StreamCollector } from './collect-stream';
+import { expectUpstreamsHeld, expectUpstreamsReleased, type UpstreamCount } from './expect-upstreams-released';
+import { joinBacklogAndLive } from './join-backlog-and-live';
 
 export interface LogSourceFixture<S> {
   readonly source: LogSource<S>;
@@ -16,10 +18,37 @@ export interface LogSourceFixture<S> {
   readonly invalidSelectors: readonly unknown[];
   /** Makes the upstream behind `selector` produce these lines, in order, for one target. */
   produce(lines: readonly string[]): Promise<void>;
+  /**
+   * Upstream requests or handles the source holds open now, counted outside it: requests in
+   * flight to the apiserver (or its double), files open under the fixture's directory, bus
+   * subscriptions. Set, the suite checks that a live stream holds some, and that they all close
+   * within 2 s of an abort of `open()` or of a `backlog()` read. Every bundled source sets it.
+   */
+  openUpstreams?: UpstreamCount;
+  /**
+   * The line a record carries for a produced line, for sources that render their records (an
+   * event's reason before its message). Default: the produced line itself.
+   */
+  lineOf?(produced: string): string;
   cleanup?(): Promise<void>;
 }
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+/** Enough records for a backlog of several pages, so a read stopped after the first is mid-way. */
+const BACKLOG_READ_LINES = 600;
+const SINCE_WINDOW_MS = 10 * 60_000;
+/** Fewer than a fixture writes at once, so the tail starts inside such a write. */
+const JOIN_TAIL = 5;
+const READ_ENDINGS = [
+  ['return', true],
+  ['abort', true],
+  ['return', false],
+  ['abort', false],
+] as const;
+
+const numbered = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => `${prefix} ${i}`);
+const linesOf = (fixture: Pick<LogSourceFixture<unknown>, 'lineOf'>, produced: readonly string[]) =>
+  produced.map((line) => fixture.lineOf?.(line) ?? line);
 
 export function describeLogSource<S>(name: string, makeFixture: () => Promise<LogSourceFixture<S>>): void {
   describe(`LogSource conformance: ${name}`, () => {
@@ -62,7 +91,7 @@ export function describeLogSource<S>(name: string, makeFixture: () => Promise<Lo
       const lines = Array.from({ length: 25 }, (_, i) => `conformance line ${i}`);
       await produce(lines);
       await collector.waitFor((c) => c.records.length >= lines.length);
-      expect(collector.records.map((r) => r.line)).toEqual(lines);
+      expect(collector.records.map((r) => r.line)).toEqual(linesOf(current, lines));
       assertAnnouncedAndOrdered(collector);
       for (const record of collector.records) expect(record.ts).toMatch(RFC3339);
     });
@@ -90,7 +119,7 @@ export function describeLogSource<S>(name: string, makeFixture: () => Promise<Lo
       await collector.waitFor((c) => c.records.length >= 4);
       const ctx = { signal: new AbortController().signal, logger: silentLogger };
       const backlog = await collectBacklog(source.backlog(parsed, { tail: 2 }, ctx));
-      expect(backlog.records.map((r) => r.line)).toEqual(['three', 'four']);
+      expect(backlog.records.map((r) => r.line)).toEqual(linesOf(current, ['three', 'four']));
       expect(backlog.records.map((r) => r.cursor)).toEqual(collector.records.slice(2, 4).map((r) => r.cursor));
     });
 
@@ -104,9 +133,9 @@ export function describeLogSource<S>(name: string, makeFixture: () => Promise<Lo
       await current.produce(lines);
       await collector.waitFor((c) => c.records.length >= lines.length);
       const ctx = { signal: new AbortController().signal, logger: silentLogger };
-      const since = new Date(Date.now() - 10 * 60_000);
+      const since = new Date(Date.now() - SINCE_WINDOW_MS);
       const backlog = await collectBacklog(source.backlog(parsed, { since }, ctx));
-      expect(backlog.records.map((r) => r.line)).toEqual(lines);
+      expect(backlog.records.map((r) => r.line)).toEqual(linesOf(current, lines));
       expect(backlog.records.map((r) => r.cursor)).toEqual(collector.records.map((r) => r.cursor));
       const announced = new Set(backlog.targets.map(targetKey));
       for (const record of backlog.records) expect(announced.has(targetKey(record.target))).toBe(true);
@@ -130,6 +159,67 @@ export function describeLogSource<S>(name: string, makeFixture: () => Promise<Lo
       expect(Date.now() - started).toBeLessThan(2_000);
     });
 
+    it('gives a listener that takes a backlog (since, then tail) and then the live stream every line once', async () => {
+      const current = await setUp();
+      const { source, selector } = current;
+      if (!source.backlog) return;
+      const live = (collector = collectStream(source, source.selector.parse(selector)));
+      const produced: string[] = [];
+      const since = new Date(Date.now() - SINCE_WINDOW_MS);
+      const sinceJoin = await joinBacklogThenLive(current, live, { since }, 'since', produced);
+      expect(sinceJoin).toEqual(linesOf(current, produced));
+      // A tail starts inside what was written at once: its cursors must still be the live ones.
+      const tailJoin = await joinBacklogThenLive(current, live, { tail: JOIN_TAIL }, 'tail', produced);
+      expect(tailJoin.length).toBeGreaterThanOrEqual(JOIN_TAIL);
+      expect(tailJoin).toEqual(linesOf(current, produced.slice(-tailJoin.length)));
+    });
+
+    it('holds upstreams while live and releases every one within 2 s of an abort', async () => {
+      const current = await setUp();
+      const { source, selector, openUpstreams } = current;
+      if (!openUpstreams) return;
+      collector = collectStream(source, source.selector.parse(selector));
+      await current.produce(['held']);
+      await collector.waitFor((c) => c.records.length >= 1);
+      await expectUpstreamsHeld(openUpstreams, 'a live stream');
+      const abortedAt = Date.now();
+      await collector.stop();
+      await expectUpstreamsReleased(openUpstreams, abortedAt, 'an aborted live stream');
+    });
+
+    it('releases every upstream of a backlog read within 2 s of an abort or of the host taking no more pages', async () => {
+      const current = await setUp();
+      const { source, selector, openUpstreams } = current;
+      if (!source.backlog || !openUpstreams) return;
+      const parsed = source.selector.parse(selector);
+      const live = collectStream(source, parsed);
+      collector = live;
+      const lines = numbered('backlog read', BACKLOG_READ_LINES);
+      await current.produce(lines);
+      await live.waitFor((c) => c.records.length >= lines.length);
+      const stoppedAt = Date.now();
+      await live.stop();
+      await expectUpstreamsReleased(openUpstreams, stoppedAt, 'an aborted live stream');
+      const since = new Date(Date.now() - SINCE_WINDOW_MS);
+      // The host stops a read when its listener leaves (return) or gives up on it (abort), before
+      // or after taking a page; an abort may come with a page asked for, or with none ever again.
+      for (const [ending, afterPage] of READ_ENDINGS) {
+        const controller = new AbortController();
+        const backlog = await source.backlog(parsed, { since }, { signal: controller.signal, logger: silentLogger });
+        const pages = backlog.pages[Symbol.asyncIterator]();
+        if (afterPage) expect((await pages.next()).done).toBe(false);
+        const endedAt = Date.now();
+        if (ending === 'return') await pages.return?.();
+        else if (afterPage) await abortRead(controller, pages);
+        else controller.abort();
+        await expectUpstreamsReleased(
+          openUpstreams,
+          endedAt,
+          `a backlog read ended by ${ending} ${afterPage ? 'after a page' : 'before any page'}`,
+        );
+      }
+    });
+
     it('declares backlog limits that are positive when it declares any', async () => {
       const { source } = await setUp();
       const { maxSinceMs, maxTail } = source.backlogLimits ?? {};
@@ -137,6 +227,53 @@ export function describeLogSource<S>(name: string, makeFixture: () => Promise<Lo
       if (maxTail !== undefined) expect(maxTail).toBeGreaterThan(0);
     });
   });
+}
+
+/**
+ * Aborts a backlog read, then asks for a page as a host that had one in flight would: the answer
+ * (an end, a failure, even a page already in memory) must come promptly.
+ */
+async function abortRead(controller: AbortController, pages: AsyncIterator<readonly LogRecord[]>): Promise<void> {
+  controller.abort();
+  const started = Date.now();
+  await pages.next().catch(() => undefined);
+  expect(Date.now() - started, 'a page asked for after the abort').toBeLessThan(2_000);
+}
+
+/**
+ * One listener joining: lines before, the backlog read while more lines come, lines after; then
+ * what the host would send it (joinBacklogAndLive), after checking that every line the backlog
+ * and the live stream share has one cursor. Appends the lines produced to `produced`.
+ */
+async function joinBacklogThenLive<S>(
+  fixture: LogSourceFixture<S>,
+  live: StreamCollector,
+  window: BacklogOptions,
+  label: string,
+  produced: string[],
+): Promise<string[]> {
+  const { source } = fixture;
+  if (!source.backlog) throw new Error(`${label}: the source has no backlog`);
+  const [before, during, after] = [numbered(`${label} before`, 10), numbered(`${label} during`, 30), numbered(`${label} after`, 10)];
+  const ready = live.records.length + before.length;
+  await fixture.produce(before);
+  await live.waitFor((c) => c.records.length >= ready);
+  // The listener joins here: what the live stream gives from now on, it gets after its backlog.
+  const joinedAt = live.records.length;
+  const ctx = { signal: new AbortController().signal, logger: silentLogger };
+  const reading = collectBacklog(source.backlog(source.selector.parse(fixture.selector), window, ctx));
+  // Lines keep coming while the backlog is read: some land in it, some only in the live stream.
+  for (let i = 0; i < during.length; i += 10) await fixture.produce(during.slice(i, i + 10));
+  const backlog = await reading;
+  await fixture.produce(after);
+  produced.push(...before, ...during, ...after);
+  await live.waitFor((c) => c.records.length >= produced.length);
+  const liveCursor = new Map(live.records.map((r) => [r.line, r.cursor]));
+  for (const record of backlog.records) {
+    const cursor = liveCursor.get(record.line);
+    if (cursor !== undefined) expect(record.cursor, `backlog and live cursors of ${record.line}`).toBe(cursor);
+  }
+  return joinBacklogAndLive(backlog.records, live.records.slice(joinedAt)).map((r) => r.line);
 }
 
 function assertAnnouncedAndOrdered(collector: StreamCollector): void {

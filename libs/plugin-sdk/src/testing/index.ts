@@ -3,6 +3,8 @@ export * from './collect-stream';
 export * from './describe-authenticator';
 export * from './describe-authorizer';
 export * from './describe-log-source';
+export * from './expect-upstreams-released';
+export * from './join-backlog-and-live';
 export * from './memory-plugin-bus';
 export * from './memory-pod-metadata';
 export * from './test-plugin-context';

@@ -6,6 +6,8 @@ export interface MemoryPluginBus extends PluginBus {
   readonly published: { readonly channel: string; readonly message: string }[];
   /** Handlers on a channel now. */
   listeners(channel: string): number;
+  /** Channels with a handler now, for a spec that does not know their names (a run id in them). */
+  subscribedChannels(): string[];
   /** While true, publish rejects (a bus that is down). Default false. */
   down: boolean;
 }
@@ -16,6 +18,7 @@ export function memoryPluginBus(): MemoryPluginBus {
     published: [],
     down: false,
     listeners: (channel) => handlers.get(channel)?.size ?? 0,
+    subscribedChannels: () => [...handlers].filter(([, set]) => set.size > 0).map(([channel]) => channel),
     async publish(channel, message) {
       if (bus.down) throw new Error('bus down');
       bus.published.push({ channel, message });

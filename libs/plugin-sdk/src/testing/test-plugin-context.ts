@@ -8,6 +8,7 @@ import type { EnqueueOptions, JobDefinition } from '../jobs';
 import type { LogSource } from '../log-source';
 import type { PluginContext } from '../plugin-context';
 import { silentLogger } from '../plugin-logger';
+import type { RecordTransform } from '../record-transform';
 import type { ServiceRef } from '../service-ref';
 
 export interface RegisteredPlugin {
@@ -15,6 +16,7 @@ export interface RegisteredPlugin {
   readonly authorizers: Authorizer[];
   readonly authenticators: Authenticator[];
   readonly recordRules: RecordRule<unknown>[];
+  readonly recordTransforms: RecordTransform<unknown>[];
   readonly jobs: JobDefinition<unknown>[];
   /** Runs queued through the handles `addJob()` returned, in order; a spec runs them itself. */
   readonly enqueued: EnqueuedJob[];
@@ -45,6 +47,7 @@ export async function registerForTest<C>(
     authorizers: [] as Authorizer[],
     authenticators: [] as Authenticator[],
     recordRules: [] as RecordRule<unknown>[],
+    recordTransforms: [] as RecordTransform<unknown>[],
     jobs: [] as JobDefinition<unknown>[],
     enqueued: [] as EnqueuedJob[],
   };
@@ -62,6 +65,7 @@ export async function registerForTest<C>(
     addAuthorizer: (authorizer) => void registered.authorizers.push(authorizer),
     addAuthenticator: (authenticator) => void registered.authenticators.push(authenticator),
     addRecordRule: (rule) => void registered.recordRules.push(rule),
+    addRecordTransform: (transform) => void registered.recordTransforms.push(transform),
     addJob: (job) => {
       registered.jobs.push(job);
       const name = `${plugin.id}.${job.name}`;
