@@ -1,6 +1,7 @@
 // Writes k8s/base and k8s/overlays (`npm run k8s:kustomize`) from `helm template` of the chart
 // with ci/embedded-values.yaml (the base) and ci/ha-values.yaml (the ha overlay's objects and
-// patches): see scripts/deploy/kustomize-tree.ts. Needs helm: $HELM, else the one
+// patches; its files Secret as a secretGenerator reading k8s/overlays/ha/secrets/, never the
+// values): see scripts/deploy/kustomize-tree.ts. Needs helm: $HELM, else the one
 // test/cluster/build.sh --k8s-tools builds (~/.cache/tailgate/k8s-tools/<versions>/bin/helm), else PATH.
 // test/kube/kustomize-tree.test.ts renders the same with helm and compares it to the files.
 import { execFileSync } from 'node:child_process';

@@ -3,6 +3,9 @@
 // kustomize assembles it — carries each values set's tailgate.yaml and exactly the RBAC the
 // generator gives each component. (test/kube/kustomize-tree.test.ts compares the files with what
 // helm renders, and kustomize build with helm template, with the real binaries.)
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 import { BUNDLED_PLUGINS } from '../../apps/gateway/src/bundled-plugins';
 import { chartConfig, chartValues } from '../../apps/gateway/src/k8s/chart-values';
 import { componentRules, grantsOf } from '../../apps/gateway/src/k8s/component-rbac';
@@ -11,7 +14,15 @@ import type { PolicyRule } from '@tailgate/plugin-sdk';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 
-import { applyJsonPatch, committedKustomizeTree, diffJson, type JsonPatchOp, type KubeObject, kustomizeTree } from './kustomize-tree';
+import {
+  applyJsonPatch,
+  committedKustomizeTree,
+  diffJson,
+  type JsonPatchOp,
+  K8S_DIR,
+  type KubeObject,
+  kustomizeTree,
+} from './kustomize-tree';
 
 const object = (kind: string, name: string, extra: Record<string, unknown> = {}): KubeObject => ({
   apiVersion: kind === 'Deployment' ? 'apps/v1' : 'v1',
@@ -21,7 +32,11 @@ const object = (kind: string, name: string, extra: Record<string, unknown> = {})
 });
 const helmOutput = (objects: KubeObject[]) => objects.map((o) => `---\n# Source: x\n${stringify(o)}`).join('');
 
-type Kustomization = { resources: string[]; patches?: { path: string; target: { kind: string; name: string } }[] };
+type Kustomization = {
+  resources: string[];
+  patches?: { path: string; target: { kind: string; name: string } }[];
+  secretGenerator?: { name: string; namespace?: string; files: string[]; options?: { labels?: Record<string, string> } }[];
+};
 
 /** The objects an overlay builds to, assembled from the committed files as kustomize does. */
 function build(tree: Map<string, string>, dir: string): KubeObject[] {
@@ -30,6 +45,12 @@ function build(tree: Map<string, string>, dir: string): KubeObject[] {
   for (const resource of kustomization.resources) {
     if (resource.endsWith('.yaml')) objects.push(parse(tree.get(`${dir}/${resource}`) ?? '') as KubeObject);
     else objects.push(...build(tree, normalize(`${dir}/${resource}`)));
+  }
+  // The generated Secret with its keys: the files are the user's, so their contents are not here.
+  for (const generator of kustomization.secretGenerator ?? []) {
+    const { name, namespace, options } = generator;
+    const data = Object.fromEntries(generator.files.map((file) => [file.split('=')[0] ?? '', '']));
+    objects.push({ apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace, labels: options?.labels }, type: 'Opaque', data });
   }
   for (const patch of kustomization.patches ?? []) {
     const index = objects.findIndex((o) => o.kind === patch.target.kind && o.metadata.name === patch.target.name);
@@ -103,6 +124,27 @@ describe('the kustomize tree of two renders', () => {
     expect(tree.get('overlays/ha/patches/tailgate-gateway.deployment.yaml')).toContain('path: /spec/replicas');
   });
 
+  it('generates the files Secret of the ha render from files under secrets/ instead of committing its values', () => {
+    const files = object('Secret', 'tailgate-files', {
+      type: 'Opaque',
+      stringData: { 'agent-session-secret': 'example-only-x', 'b.csv': 'y' },
+    });
+    const withFiles = kustomizeTree(helmOutput(embedded), helmOutput([...ha, files]));
+    expect([...withFiles.values()].join('\n')).not.toContain('example-only-x');
+    expect([...withFiles.keys()]).not.toContain('overlays/ha/tailgate-files.secret.yaml');
+    const kustomization = parse(withFiles.get('overlays/ha/kustomization.yaml') ?? '') as Kustomization;
+    expect(kustomization.secretGenerator).toEqual([
+      {
+        name: 'tailgate-files',
+        namespace: 'tailgate',
+        type: 'Opaque',
+        files: ['agent-session-secret=secrets/agent-session-secret', 'b.csv=secrets/b.csv'],
+        options: { disableNameSuffixHash: true, labels: { 'app.kubernetes.io/name': 'tailgate' } },
+      },
+    ]);
+    expect(() => kustomizeTree(helmOutput([...embedded, files]), helmOutput([...ha, files]))).toThrow(/only the ha overlay/);
+  });
+
   it('refuses an ha render that drops an object of the base', () => {
     expect(() => kustomizeTree(helmOutput(embedded), helmOutput(ha.slice(1)))).toThrow(/ConfigMap/);
   });
@@ -131,6 +173,30 @@ describe('the committed k8s/base and k8s/overlays', () => {
     expect(grantsOf(rulesOf(objects, 'tailgate-worker'))).toEqual(grantsOf(rules.worker));
     expect(objects.some((o) => o.kind === 'ClusterRole' && o.metadata.name === 'tailgate-agent')).toBe(false);
     expect(objects.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name)).toEqual(['tailgate']);
+  });
+
+  it('hold no secret value: the ha files Secret comes from files the user creates, git-ignored', () => {
+    for (const [path, text] of tree) expect(text, path).not.toMatch(/example-only-|example-not-a-secret/);
+    const generated = build(tree, 'overlays/ha').find((o) => o.kind === 'Secret' && o.metadata.name === 'tailgate-files');
+    expect(Object.keys((generated as { data?: object } | undefined)?.data ?? {}).sort()).toEqual([
+      'agent-session-secret',
+      'audit-webhook-token',
+    ]);
+    const ignore = readFileSync(join(K8S_DIR, 'overlays/ha/secrets/.gitignore'), 'utf8').split('\n');
+    expect(ignore).toEqual(expect.arrayContaining(['*', '!README.md']));
+  });
+
+  it('give the session secret to the gateways only: the worker mounts the webhook token alone, the agents no file of it', () => {
+    type PodSpec = { volumes?: { name: string; secret?: { secretName: string; items?: { key: string }[] } }[] };
+    const objects = build(tree, 'overlays/ha');
+    const podOf = (kind: string, name: string) =>
+      (objects.find((o) => o.kind === kind && o.metadata.name === name) as unknown as { spec: { template: { spec: PodSpec } } }).spec
+        .template.spec;
+    const filesVolume = (spec: PodSpec) => spec.volumes?.find((v) => v.secret?.secretName === 'tailgate-files');
+    expect(filesVolume(podOf('Deployment', 'tailgate-gateway'))?.secret?.items).toBeUndefined();
+    expect(filesVolume(podOf('Deployment', 'tailgate-worker'))?.secret?.items?.map((i) => i.key)).toEqual(['audit-webhook-token']);
+    expect(filesVolume(podOf('DaemonSet', 'tailgate-agent'))).toBeUndefined();
+    expect(JSON.stringify(podOf('DaemonSet', 'tailgate-agent'))).not.toContain('tailgate-files');
   });
 
   it('the ha overlay runs three gateways, the agents and the worker on Redis', () => {

@@ -4,7 +4,7 @@
 // (the next worker runs the job again once its lock lapsed), serves /healthz, /readyz and
 // /metrics on loopback, and stops on SIGTERM by its named shutdown. Without redis.url it refuses to start.
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -67,17 +67,22 @@ describe('worker process', () => {
     base = mkdtempSync(join(tmpdir(), 'worker-process-'));
     keyPrefix = `test:worker-process:${randomUUID()}:`;
     port = await freePort();
-    writeFileSync(join(base, 'test-plugin.cjs'), TEST_PLUGIN);
+    // Installed as a package in a plugin directory, as an image would add it.
+    const home = join(base, 'plugins', 'node_modules', 'tailgate-test-jobs');
+    mkdirSync(home, { recursive: true });
+    writeFileSync(join(home, 'package.json'), JSON.stringify({ name: 'tailgate-test-jobs', version: '1.0.0', main: 'index.cjs' }));
+    writeFileSync(join(home, 'index.cjs'), TEST_PLUGIN);
     configFile = join(base, 'tailgate.yaml');
     writeFileSync(
       configFile,
       JSON.stringify({
         redis: { url: inject('redisUrl'), keyPrefix },
+        pluginDirectory: join(base, 'plugins'),
         jobs: { lockMs: 1_000, stalledIntervalMs: 300, backoffBaseMs: 50, http: { host: '127.0.0.1', port } },
         // The gateway's: not loaded by the worker, nor checked.
         access: { chain: ['namespace-allowlist.namespaces'] },
         plugins: {
-          'test-jobs': { use: join(base, 'test-plugin.cjs'), marks: base },
+          'test-jobs': { use: 'tailgate-test-jobs', marks: base },
           'namespace-allowlist': { namespaces: ['default'] },
         },
       }),
@@ -157,14 +162,24 @@ describe('worker process', () => {
     expect(result.stderr).toContain('tailgate-worker redis_required: redis.url is not set');
   });
 
-  it('refuses plugins it cannot load, listing each problem', () => {
+  it('refuses plugins it cannot load, listing each problem: a package not installed, a path', () => {
     writeFileSync(
       configFile,
-      JSON.stringify({ redis: { url: inject('redisUrl'), keyPrefix }, plugins: { 'test-jobs': { use: join(base, 'missing.cjs') } } }),
+      JSON.stringify({
+        redis: { url: inject('redisUrl'), keyPrefix },
+        pluginDirectory: join(base, 'plugins'),
+        plugins: {
+          'test-jobs': { use: 'tailgate-missing-jobs' },
+          other: { use: join(base, 'plugins', 'node_modules', 'tailgate-test-jobs') },
+        },
+      }),
     );
     const result = runApp('worker', [], { TAILGATE_CONFIG: configFile });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('tailgate-worker plugins_invalid: the plugins cannot be loaded:');
-    expect(result.stderr).toContain(`plugins.test-jobs.use: package ${join(base, 'missing.cjs')} cannot be loaded`);
+    expect(result.stderr).toContain(
+      `plugins.test-jobs.use: package tailgate-missing-jobs is not installed (looked in the plugin directory ${join(base, 'plugins')}`,
+    );
+    expect(result.stderr).toContain('is not an npm package name (a path or a built-in module is never loaded)');
   });
 });

@@ -4,18 +4,22 @@
 // embedded overlay's configuration, signed in as its ServiceAccount with its ClusterRole, serves a
 // user's pod logs and nobody else's. That the overlays render the chart's objects is
 // kustomize-tree.test.ts's.
+import { randomBytes } from 'node:crypto';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { suffix } from '../cluster/src/fixtures';
 import { type ClusterTestContext, connectToTestCluster } from '../cluster/src/test-context';
 import { ManifestApplier } from './src/apply-manifests';
-import { KUSTOMIZE_DIR, kustomizeBuild, kustomizeBuildIsolated, overlays } from './src/kustomize';
+import { kustomizeBuild, kustomizeBuildIsolated, kustomizeTreeWithSecrets, overlays } from './src/kustomize';
 import { type RenderedGateway, startRenderedGateway } from './src/rendered-gateway';
 import { type Manifest, wildcardsIn } from './src/rendered-manifests';
 import { CREATE_TOKEN_REVIEWS, secretReadsAllowed, serviceAccountMay } from './src/service-account-access';
 import { servePodLogsThrough } from './src/user-pod-logs';
 
 describe('the kustomize base and overlays', () => {
+  // The secret files a user creates before applying (k8s/overlays/ha/secrets/README.md), each random.
+  const k8s = kustomizeTreeWithSecrets(() => randomBytes(48).toString('base64'));
   let ctx: ClusterTestContext;
   let applier: ManifestApplier;
   const gateways: RenderedGateway[] = [];
@@ -45,16 +49,21 @@ describe('the kustomize base and overlays', () => {
   });
 
   it('builds the base and every overlay, none granting a wildcard', async () => {
-    const names = overlays().map((o) => o.name);
+    const names = overlays(k8s).map((o) => o.name);
     expect(names).toEqual(expect.arrayContaining(['embedded', 'ha']));
-    for (const dir of [`${KUSTOMIZE_DIR}/base`, ...overlays().map((o) => o.dir)]) {
+    for (const dir of [`${k8s}/base`, ...overlays(k8s).map((o) => o.dir)]) {
       const manifests = await kustomizeBuild(dir);
       expect(manifests.length, dir).toBeGreaterThan(0);
       expect(wildcardsIn(manifests), dir).toEqual([]);
     }
   });
 
-  for (const { name, dir } of overlays()) {
+  it('ha: does not build without the secret files the user creates', async () => {
+    const unprepared = kustomizeTreeWithSecrets(undefined);
+    await expect(kustomizeBuild(`${unprepared}/overlays/ha`)).rejects.toThrow(/secrets\/agent-session-secret/);
+  });
+
+  for (const { name, dir } of overlays(k8s)) {
     it(`${name}: passes a server-side dry run, applies in a fresh namespace, and gives no identity Secrets`, async () => {
       const { namespace, nameSuffix, manifests } = await install(dir);
       const accounts = manifests.filter((m) => m.kind === 'ServiceAccount').map((m) => m.metadata.name);
@@ -67,7 +76,7 @@ describe('the kustomize base and overlays', () => {
   }
 
   it('embedded: runs a gateway with exactly the rendered configuration and role, which serves a user his pod logs and another none', async () => {
-    const embedded = overlays().find((o) => o.name === 'embedded');
+    const embedded = overlays(k8s).find((o) => o.name === 'embedded');
     expect(embedded).toBeDefined();
     const { namespace, nameSuffix, manifests } = await install(embedded!.dir);
     const deployment = manifests.find((m) => m.kind === 'Deployment' && m.metadata.name.endsWith(`-gateway${nameSuffix}`));

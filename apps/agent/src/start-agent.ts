@@ -141,7 +141,9 @@ export async function startAgent(config: AgentConfig, options: StartAgentOptions
         session = client;
         shutdown.add('session', () => client.stop());
         await client.start();
-        publishing = signingBus(bus, new AgentMessageSigner(() => client.current()));
+        const signer = new AgentMessageSigner(() => client.current());
+        const connected = bus;
+        publishing = signingBus(bus, signer, (channel, message) => connected.publishBytes(channel, message));
       }
       const tailing: NodeTailing = {
         containers: () => found.containers(),

@@ -3,6 +3,9 @@
 // reports unreadable files once, and saves resume positions on an interval and when stopped.
 // Positions are taken after the sink took the records, so an orderly restart neither loses nor
 // repeats a record; after a crash, records since the last save come again (with the same cursors).
+// A save runs beside the loop rather than in it: it waits for the bus to acknowledge what was
+// handed over and for an fsync, which on a busy disk took 100 ms and more, and lines appended
+// meanwhile would wait for it too.
 // A sink that throws loses that step's records: logged by code, and the loop goes on.
 import type { AgentTail, AgentTailEvent } from '@tailgate/cri-logs';
 import { errorCode } from '@tailgate/process';
@@ -18,6 +21,8 @@ export class TailPump {
   private readonly controller = new AbortController();
   private loop: Promise<void> | undefined;
   private lastSave = performance.now();
+  /** The save in progress, if any (one at a time). */
+  private saving: Promise<void> | undefined;
 
   constructor(
     private readonly tail: AgentTail,
@@ -40,6 +45,7 @@ export class TailPump {
   async stop(): Promise<void> {
     this.controller.abort();
     await this.loop;
+    await this.saving;
     await this.checkpoint();
   }
 
@@ -55,13 +61,21 @@ export class TailPump {
     this.positions.delete(path);
   }
 
-  /** Saves the positions of the followed containers now. */
+  /**
+   * Saves the positions of the followed containers now. Called between steps: the positions are
+   * taken at once (every record before them was handed to the sink) and saved once the sink has
+   * published those records.
+   */
   async checkpoint(): Promise<void> {
     this.lastSave = performance.now();
+    const taken = [...this.tail.positions()].map(([path, position]) => ({ path, position, runs: this.runsOf?.(path) }));
     await this.sinkSettled?.();
-    for (const [path, position] of this.tail.positions()) {
+    const followed = this.tail.paths();
+    for (const { path, position, runs } of taken) {
+      // Stopped (and maybe forgotten) while the sink settled: its position is no longer ours to save.
+      if (!followed.has(path)) continue;
       this.positions.set(path, position);
-      if (this.runsOf) this.positions.setRuns(path, this.runsOf(path));
+      if (runs) this.positions.setRuns(path, runs);
     }
     try {
       await this.positions.save();
@@ -78,7 +92,9 @@ export class TailPump {
         const { events, busy } = await this.tail.step();
         if (events.length > 0) await this.deliver(events);
         this.metrics.observeTail(this.tail.totals(), this.tail.paths().size);
-        if (performance.now() - this.lastSave >= this.checkpointIntervalMs) await this.checkpoint();
+        if (this.saving === undefined && performance.now() - this.lastSave >= this.checkpointIntervalMs) {
+          this.saving = this.checkpoint().finally(() => (this.saving = undefined));
+        }
         if (!busy) await this.tail.wait(signal);
       } catch (error) {
         this.logger.error({ code: errorCode(error) }, 'tailing step failed; retrying');

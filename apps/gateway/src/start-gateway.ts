@@ -154,8 +154,15 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     },
     { idleGraceMs, maxBatchRecords, reorderWindowMs, drainTimeoutMs, maxBacklogSinceMs, maxBacklogTail, channelOf },
   );
-  // Cluster changes drop the decisions they affect and re-check the listeners they touch at once.
-  const revalidation = new AccessRevalidation(access, (touched) => subscriptions.recheckAll(touched), pluginLogger);
+  // Cluster changes drop the decisions they affect and re-check the listeners they touch at once;
+  // RBAC changes also ask the sources' own checks again (kube-events' `list events`, a Flow's `get`).
+  const revalidation = new AccessRevalidation(
+    access,
+    async (touched, rbac) => {
+      await Promise.all([subscriptions.recheckAll(touched), rbac ? subscriptions.recheckAdmissions() : undefined]);
+    },
+    pluginLogger,
+  );
   const unsubscribes = host.accessChanges.map((feed) => feed((change) => revalidation.apply(change)));
   const sessions = new SessionReview(authentication, subscriptions, pluginLogger);
   const recheck = new PeriodicRecheck(sessions, subscriptions, config.access.recheckIntervalMs, pluginLogger);

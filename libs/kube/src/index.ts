@@ -20,3 +20,4 @@ export {
 export { askReview, decide, describeResource, eventListAttempts, podLogReview, reviewSpec, type PodLogReview } from './log-access-review';
 export { accessChangeOfPod, type AccessChange } from './access-change';
 export { ACCESS_WATCH_RULES, AccessObjectsWatch, type AccessObjectsWatchOptions, serviceAccountUser } from './access-objects-watch';
+export { RequestSlots } from './request-slots';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 
 import { parseConfig } from '@tailgate/config';
 import { allow, definePlugin, type Plugin, SDK_VERSION, silentLogger } from '@tailgate/plugin-sdk';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { z } from 'zod';
 
 import { loadPlugins } from './load-plugins';
@@ -120,6 +120,18 @@ describe('loadPlugins', () => {
       writePackage(pluginDirectory, '@acme/gate', '2.0.0', pluginModule('acme-gate'));
       const result = await loadThirdParty({ 'acme-gate': { use: '@acme/gate', level: 'high' } });
       expect(result.ok ? [] : result.problems).toEqual(['plugins.acme-gate.level: expected a number']);
+    });
+
+    it("looks in the plugin directory's own node_modules only, never in a parent folder's", async () => {
+      writePackage(dir, 'tailgate-plugin-gate', '1.0.0', pluginModule('acme-gate'));
+      const elsewhere = mkdtempSync(join(tmpdir(), 'tailgate-app-'));
+      onTestFinished(() => rmSync(elsewhere, { recursive: true, force: true }));
+      appDirectory = join(elsewhere, 'app');
+      mkdirSync(appDirectory, { recursive: true });
+      const result = await loadThirdParty({ 'acme-gate': { use: 'tailgate-plugin-gate' } });
+      expect(result.ok ? [] : result.problems).toEqual([
+        `plugins.acme-gate.use: package tailgate-plugin-gate is not installed (looked in the plugin directory ${pluginDirectory}, then the app's node_modules)`,
+      ]);
     });
 
     it('never loads a path or a built-in module, whatever `use` says', async () => {

@@ -82,7 +82,7 @@ function packageRoots(options: LoadPluginsOptions): PackageRoot[] {
   const directory = options.config.pluginDirectory;
   return [
     { directory, label: `the plugin directory ${directory}` },
-    { directory: options.appDirectory ?? __dirname, label: "the app's node_modules" },
+    { directory: options.appDirectory ?? __dirname, label: "the app's node_modules", ancestors: true },
   ];
 }
 

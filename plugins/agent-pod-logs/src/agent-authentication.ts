@@ -15,6 +15,11 @@ import { AgentSessionKeys } from './agent-session-keys';
 
 /** Shortest secret accepted, in bytes. */
 export const MIN_SECRET_BYTES = 32;
+/**
+ * How the chart's example values sets begin their session secret: published in the repository,
+ * so whoever read it could sign for every node. Refused, so an example cannot reach a cluster.
+ */
+export const EXAMPLE_SECRET_PREFIX = 'example-only-';
 
 export interface AgentAuthenticationDeps {
   readonly kube: () => KubeApi | undefined;
@@ -59,6 +64,12 @@ function readSecret(file: string | undefined, problems: string[]): Buffer | unde
   }
   if (secret.length < MIN_SECRET_BYTES) {
     problems.push(`agentAuthentication.secretFile holds fewer than ${MIN_SECRET_BYTES} bytes`);
+    return undefined;
+  }
+  if (secret.subarray(0, EXAMPLE_SECRET_PREFIX.length).toString('latin1') === EXAMPLE_SECRET_PREFIX) {
+    problems.push(
+      `agentAuthentication.secretFile holds the published example secret (${EXAMPLE_SECRET_PREFIX}…): write a random one (head -c 48 /dev/urandom | base64)`,
+    );
     return undefined;
   }
   return secret;

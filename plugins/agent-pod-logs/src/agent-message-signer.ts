@@ -5,7 +5,7 @@
 // gateway's session endpoint; the embedded agent derives it from the gateway's own keys.
 import type { PluginBus } from '@tailgate/plugin-sdk';
 
-import { sealAgentMessage } from './signed-agent-message';
+import { sealAgentMessage, sealAgentMessageBytes } from './signed-agent-message';
 
 export interface SigningKey {
   readonly node: string;
@@ -29,24 +29,40 @@ export class AgentMessageSigner {
 
   /** The signed form of `body` on `channel`; the sequence is taken in call order. */
   sign(channel: string, body: string): string {
+    const { key, seq } = this.next();
+    return sealAgentMessage(key.key, channel, key.node, key.epoch, seq, body);
+  }
+
+  /** The same as `sign`, as UTF-8 bytes to publish as they are. */
+  signBytes(channel: string, body: string): Buffer {
+    const { key, seq } = this.next();
+    return sealAgentMessageBytes(key.key, channel, key.node, key.epoch, seq, body);
+  }
+
+  private next(): { readonly key: SigningKey; readonly seq: number } {
     const key = this.current();
     if (key === undefined) throw new NoAgentSessionError('no agent session yet');
     this.seq = Math.max(this.seq + 1, this.now() * 1000);
-    return sealAgentMessage(key.key, channel, key.node, key.epoch, this.seq, body);
+    return { key, seq: this.seq };
   }
 }
 
-/** `bus` with every published message signed (subscriptions unchanged: demand is not signed). */
-export function signingBus(bus: PluginBus, signer: AgentMessageSigner): PluginBus {
+/** Publishes a message given as bytes: the agent's Redis connection writes them without re-encoding a string. */
+export type PublishBytes = (channel: string, message: Buffer) => Promise<void>;
+
+/**
+ * `bus` with every published message signed (subscriptions unchanged: demand is not signed). With
+ * `publishBytes`, signed messages go out through it as bytes instead of through `bus` as strings.
+ */
+export function signingBus(bus: PluginBus, signer: AgentMessageSigner, publishBytes?: PublishBytes): PluginBus {
   return {
     publish: (channel, message) => {
-      let signed: string;
       try {
-        signed = signer.sign(channel, message);
+        if (publishBytes) return publishBytes(channel, signer.signBytes(channel, message));
+        return bus.publish(channel, signer.sign(channel, message));
       } catch (error) {
         return Promise.reject(error instanceof Error ? error : new NoAgentSessionError('signing failed'));
       }
-      return bus.publish(channel, signed);
     },
     subscribe: (channel, onMessage) => bus.subscribe(channel, onMessage),
   };

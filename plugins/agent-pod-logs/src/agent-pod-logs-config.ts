@@ -74,7 +74,7 @@ export const AgentAuthenticationConfigSchema = z
       .min(1)
       .optional()
       .describe(
-        'File holding the secret session keys are derived from (at least 32 bytes; the same Secret in every gateway replica). Required with token-review.',
+        "File holding the secret session keys are derived from (at least 32 bytes, not the chart examples' example-only- value; the same Secret in every gateway replica). Required with token-review.",
       ),
     keyTtlMs: z
       .number()
@@ -153,6 +153,24 @@ export const AgentPodLogsConfigSchema = z
       .max(60_000)
       .default(1_000)
       .describe('With routing auto: how often a stream looks again which of its pods have no live agent, in ms.'),
+    apiserverConcurrency: z
+      .number()
+      .int()
+      .min(1)
+      .max(64)
+      .default(8)
+      .describe(
+        'With routing auto: pods/log requests of one backlog being opened at once; each stays open while the backlog is read, merged oldest first.',
+      ),
+    apiserverMaxFollows: z
+      .number()
+      .int()
+      .min(1)
+      .max(10_000)
+      .default(100)
+      .describe(
+        "With routing auto: most containers one stream follows through the apiserver at once (as the agents' maxContainersPerDemand); the rest wait for a free one, logged once.",
+      ),
     embedded: EmbeddedAgentConfigSchema.optional().describe('Run the agent engine in the gateway process (no Redis, no DaemonSet).'),
   })
   .refine((config) => config.demandTtlMs >= 2 * config.demandIntervalMs, {

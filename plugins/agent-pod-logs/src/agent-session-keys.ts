@@ -3,7 +3,9 @@
 // the same secret (a Kubernetes Secret mounted as `secretFile`) derives the same key, so any replica
 // can hand a session to an agent and any replica can verify what that agent publishes, with nothing
 // shared on Redis. An epoch lasts keyTtlMs; a key is accepted in its epoch and the next one, so an
-// agent renews once per epoch and a key stops working at most 2 × keyTtlMs after it was issued.
+// agent renews once per epoch and a key stops working at most 2 × keyTtlMs after it was issued —
+// and in the epoch before its own, so a replica whose clock is a little behind the one that issued
+// the key (at an epoch boundary) takes it too; a key still never works for more than 3 epochs.
 import { createHmac } from 'node:crypto';
 
 /** What the session endpoint hands an agent. `key` is base64url; times are epoch ms. */
@@ -33,10 +35,10 @@ export class AgentSessionKeys {
     return Math.floor(this.now() / this.keyTtlMs);
   }
 
-  /** Whether a key of `epoch` is still accepted: this epoch or the one before. */
+  /** Whether a key of `epoch` is accepted: this epoch, the one before, or (clock skew between replicas) the next. */
   accepts(epoch: number): boolean {
     const current = this.epochNow();
-    return epoch === current || epoch === current - 1;
+    return epoch >= current - 1 && epoch <= current + 1;
   }
 
   key(node: string, epoch: number): Buffer {

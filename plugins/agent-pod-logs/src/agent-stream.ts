@@ -12,7 +12,7 @@
 // logged by count, never by content.
 import { randomBytes } from 'node:crypto';
 
-import type { LogRecord, PluginBus, PluginLogger, SourceEvent, TargetRef } from '@tailgate/plugin-sdk';
+import type { LogRecord, PluginBus, PluginLogger, SourceEvent, TargetEndReason, TargetRef } from '@tailgate/plugin-sdk';
 import { StreamEventQueue, targetKey } from '@tailgate/plugin-sdk';
 
 import { batchesChannel, DEMAND_CHANNEL } from './agent-channels';
@@ -83,7 +83,7 @@ function demandOf(run: string, selector: AgentPodSelector, ttlMs: number): Deman
 }
 
 /** What agents (and, with routing auto, the apiserver) sent for one run, as source events waiting for the host. */
-class AgentInbox implements FallbackSink {
+export class AgentInbox implements FallbackSink {
   private readonly events = new StreamEventQueue();
   /** Announced targets, each with the node the apiserver bound its pod to when it was announced. */
   private readonly announced = new Map<string, TargetRef>();
@@ -150,9 +150,16 @@ class AgentInbox implements FallbackSink {
     const key = targetKey(container);
     const known = this.announced.get(key);
     if (known?.node !== node || (reason !== 'unknown_pod' && reason !== 'wrong_node')) return;
+    this.remove(known, 'deleted');
+  }
+
+  /** The target ends: everything the run kept about it goes, so pod churn cannot grow the run. */
+  private remove(target: TargetRef, reason: TargetEndReason | undefined): void {
+    const key = targetKey(target);
     this.announced.delete(key);
     this.delivered.delete(key);
-    this.events.push({ type: 'target', op: 'removed', target: known, reason: 'deleted' });
+    this.fromAgent.delete(key);
+    this.events.push({ type: 'target', op: 'removed', target, ...(reason && { reason }) });
   }
 
   drain(signal: AbortSignal): AsyncGenerator<SourceEvent> {
@@ -184,9 +191,7 @@ class AgentInbox implements FallbackSink {
     const target = this.accept(message.node, message.target);
     if (target === undefined) return;
     if (message.t === 'removed') {
-      this.announced.delete(targetKey(target));
-      this.delivered.delete(targetKey(target));
-      this.events.push({ type: 'target', op: 'removed', target, ...(message.reason && { reason: message.reason }) });
+      this.remove(target, message.reason);
     } else if (message.t === 'records') {
       this.fromAgent.set(targetKey(target), Date.now());
       this.deliver(
@@ -235,9 +240,7 @@ class AgentInbox implements FallbackSink {
     const key = targetKey(target);
     const known = this.announced.get(key);
     if (known?.node !== target.node || known === undefined) return;
-    this.announced.delete(key);
-    this.delivered.delete(key);
-    this.events.push({ type: 'target', op: 'removed', target: known, reason: 'deleted' });
+    this.remove(known, 'deleted');
   }
 
   /**

@@ -2,7 +2,16 @@ import type { IncomingMessage } from 'node:http';
 import { PassThrough } from 'node:stream';
 
 import type { KubeStreamResponse } from '@tailgate/kube';
-import { CursorClock, type LogRecord, type PodMetadata, silentLogger, type TargetRef, toEpochNanos } from '@tailgate/plugin-sdk';
+import {
+  CursorClock,
+  isPluginError,
+  type LogRecord,
+  type PluginLogger,
+  type PodMetadata,
+  silentLogger,
+  type TargetRef,
+  toEpochNanos,
+} from '@tailgate/plugin-sdk';
 import { describe, expect, it } from 'vitest';
 
 import { AgentPodSelectorSchema } from './agent-pod-selector';
@@ -33,6 +42,17 @@ function fakeApiserver(answers: (string[] | number)[]) {
   return { transport, paths, bodies };
 }
 
+/** A logger that keeps its warnings (fields and message), for what a failure logs. */
+function recordingLogger(): { logger: PluginLogger; warnings: { fields: Record<string, unknown>; message: string }[] } {
+  const warnings: { fields: Record<string, unknown>; message: string }[] = [];
+  const logger: PluginLogger = {
+    ...silentLogger,
+    warn: (fields: Record<string, unknown>, message: string) => void warnings.push({ fields, message }),
+    child: () => logger,
+  } as PluginLogger;
+  return { logger, warnings };
+}
+
 describe('reading a container through the apiserver', () => {
   it('gives each line the cursor the agent gives it, and skips what a re-read repeats', () => {
     const agent = new CursorClock();
@@ -48,13 +68,64 @@ describe('reading a container through the apiserver', () => {
   it('starts at the end, reads again after the last cursor when a read ends, and stops when the pod is gone', async () => {
     const api = fakeApiserver([[`${TS[0]} one`, `${TS[1]} two`], [`${TS[0]} one`, `${TS[1]} two`, `${TS[2]} three`], 404]);
     const got: LogRecord[] = [];
-    await followThroughApiserver(api.transport, target, { maxLineBytes: 1024, after: undefined }, new AbortController().signal, (r) =>
-      got.push(...r),
+    await followThroughApiserver(
+      api.transport,
+      target,
+      { maxLineBytes: 1024, after: undefined, logger: silentLogger },
+      new AbortController().signal,
+      (r) => got.push(...r),
     );
     expect(got.map((r) => `${r.line} ${r.stream}`)).toEqual(['one stdout', 'two stdout', 'three stdout']);
     expect(api.paths[0]).toContain('tailLines=0');
     expect(api.paths[1]).toContain(`sinceTime=${encodeURIComponent(`${SECOND}Z`)}`);
     expect(api.paths).toHaveLength(3);
+  });
+
+  it('logs a refused read once by its status, never the apiserver text, and reads again after a pause', async () => {
+    const paths: string[] = [];
+    const transport = {
+      stream(path: string): Promise<KubeStreamResponse> {
+        paths.push(path);
+        return Promise.resolve({ ok: false, status: 403, message: 'pods "web-0" is forbidden: secret-detail' });
+      },
+    };
+    const { logger, warnings } = recordingLogger();
+    const stop = new AbortController();
+    const following = followThroughApiserver(
+      transport,
+      target,
+      { maxLineBytes: 1024, after: undefined, logger },
+      stop.signal,
+      () => undefined,
+    );
+    await expect.poll(() => paths.length, { timeout: 3_000 }).toBe(2);
+    stop.abort();
+    await following;
+    expect(warnings.map((w) => w.fields)).toEqual([{ target: 'acme/web-0/app', status: '403' }]);
+    expect(warnings[0]?.message).toContain('pods/log failed');
+    expect(JSON.stringify(warnings)).not.toContain('secret-detail');
+  });
+
+  it('logs a network failure by its code, never its message', async () => {
+    const transport = {
+      stream(): Promise<KubeStreamResponse> {
+        return Promise.reject(Object.assign(new Error('connect to 10.0.0.1 with token secret-detail'), { code: 'ECONNRESET' }));
+      },
+    };
+    const { logger, warnings } = recordingLogger();
+    const stop = new AbortController();
+    const following = followThroughApiserver(
+      transport,
+      target,
+      { maxLineBytes: 1024, after: undefined, logger },
+      stop.signal,
+      () => undefined,
+    );
+    await expect.poll(() => warnings.length).toBe(1);
+    stop.abort();
+    await following;
+    expect(warnings[0]?.fields).toEqual({ target: 'acme/web-0/app', status: 'ECONNRESET' });
+    expect(JSON.stringify(warnings)).not.toContain('secret-detail');
   });
 });
 
@@ -65,14 +136,16 @@ describe('the backlog of containers without an agent', () => {
     { namespace: 'acme', name: 'api-0', node: 'node-1', labels: {}, containers: ['app'] },
   ];
   const lines = [`${TS[0]} one`, `${TS[1]} two`, `${TS[2]} ERROR three`, `${TS[3]} four`];
+  const depsOf = (transport: Parameters<typeof apiserverBacklog>[3]['transport'], concurrency = 8) => ({
+    transport,
+    pods: { get: () => Promise.resolve(undefined), list: () => Promise.resolve(pods) },
+    registered: (node: string) => node === 'node-1',
+    maxLineBytes: 1024,
+    concurrency,
+  });
   const read = async (options: Parameters<typeof apiserverBacklog>[1], selector: Record<string, unknown> = { namespace: 'acme' }) => {
     const api = fakeApiserver([lines, lines]);
-    const deps = {
-      transport: api.transport,
-      pods: { get: () => Promise.resolve(undefined), list: () => Promise.resolve(pods) },
-      registered: (node: string) => node === 'node-1',
-      maxLineBytes: 1024,
-    };
+    const deps = depsOf(api.transport);
     const backlog = await apiserverBacklog(AgentPodSelectorSchema.parse(selector), options, new AbortController().signal, deps);
     const records: LogRecord[] = [];
     for (const input of backlog.inputs) for await (const page of input) records.push(...page);
@@ -98,6 +171,55 @@ describe('the backlog of containers without an agent', () => {
     expect(resumed.targets).toEqual(['web-0']);
     expect(resumed.paths).toEqual([expect.stringContaining(`sinceTime=${encodeURIComponent(`${SECOND}Z`)}`)]);
     expect(resumed.records.map((r) => r.line)).toEqual(['ERROR three', 'four']);
+  });
+
+  it('opens at most `concurrency` reads at once, the next when one gave its first page', async () => {
+    const api = fakeApiserver([lines, lines]);
+    const opened: string[] = [];
+    const held: (() => void)[] = [];
+    const transport = {
+      stream: (path: string): Promise<KubeStreamResponse> => {
+        opened.push(path);
+        return new Promise((resolve) => held.push(() => resolve(api.transport.stream(path))));
+      },
+    };
+    const backlog = await apiserverBacklog(
+      AgentPodSelectorSchema.parse({ namespace: 'acme' }),
+      { tail: 2 },
+      new AbortController().signal,
+      depsOf(transport, 1),
+    );
+    expect(backlog.targets.map((t) => t.pod)).toEqual(['web-0', 'web-1']);
+    const heads = backlog.inputs.map((input) => input[Symbol.asyncIterator]().next());
+    await expect.poll(() => opened.length).toBe(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(opened).toHaveLength(1);
+    held.shift()?.();
+    await heads[0];
+    await expect.poll(() => opened.length).toBe(2);
+    held.shift()?.();
+    expect((await heads[1]!).done).toBe(false);
+  });
+
+  it('fails with upstream_unavailable on a refused read, naming its status and not the apiserver text; a container with nothing to read gives nothing', async () => {
+    const refusing = (status: number) => ({
+      stream: (): Promise<KubeStreamResponse> => Promise.resolve({ ok: false, status, message: 'forbidden: secret-detail' }),
+    });
+    const selector = AgentPodSelectorSchema.parse({ namespace: 'acme', pod: 'web-0' });
+    const forbidden = await apiserverBacklog(selector, { tail: 2 }, new AbortController().signal, depsOf(refusing(403)));
+    const failure = await forbidden.inputs[0]![Symbol.asyncIterator]()
+      .next()
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    expect(isPluginError(failure) && failure.code).toBe('upstream_unavailable');
+    expect((failure as { details?: unknown }).details).toEqual({ status: 403 });
+    expect(String((failure as Error).message)).not.toContain('secret-detail');
+    for (const status of [400, 404]) {
+      const nothing = await apiserverBacklog(selector, { tail: 2 }, new AbortController().signal, depsOf(refusing(status)));
+      expect((await nothing.inputs[0]![Symbol.asyncIterator]().next()).done).toBe(true);
+    }
   });
 });
 
@@ -129,6 +251,9 @@ describe('ApiserverFallback', () => {
         registered: (n) => registered.has(n),
         rescanMs: 10,
         maxLineBytes: 1024,
+        maxFollows: 10,
+        concurrency: 8,
+        logger: silentLogger,
       },
       sink,
     );
@@ -154,5 +279,42 @@ describe('ApiserverFallback', () => {
     const running = fallback.run(stopped.signal, silentLogger);
     stopped.abort();
     await running;
+  });
+
+  it('follows at most maxFollows containers of a run, logs once that the rest wait, and takes one up when a follow ends', async () => {
+    const started: string[] = [];
+    const sink: FallbackSink = {
+      lastCursor: () => undefined,
+      agentDeliveredSince: () => false,
+      started: (t) => started.push(`${t.pod}/${t.container}`),
+      records: () => undefined,
+      gone: () => undefined,
+    };
+    const { logger, warnings } = recordingLogger();
+    const listed = [...pods];
+    const fallback = new ApiserverFallback(
+      AgentPodSelectorSchema.parse({}),
+      {
+        transport: { stream: () => new Promise(() => undefined) },
+        pods: { get: () => Promise.resolve(undefined), list: () => Promise.resolve(listed) },
+        registered: () => false,
+        rescanMs: 10,
+        maxLineBytes: 1024,
+        maxFollows: 2,
+        concurrency: 8,
+        logger,
+      },
+      sink,
+    );
+    await fallback.route();
+    await fallback.route();
+    expect(started).toEqual(['web-0/app', 'web-0/sidecar']);
+    expect(fallback.followed()).toHaveLength(2);
+    expect(warnings.map((w) => w.fields)).toEqual([{ max: 2 }]);
+    expect(warnings[0]?.message).toContain('the rest wait');
+    listed.splice(0, 1);
+    await fallback.route();
+    expect(started).toEqual(['web-0/app', 'web-0/sidecar', 'web-1/app', 'db-0/app']);
+    expect(fallback.followed()).toHaveLength(2);
   });
 });

@@ -5,6 +5,8 @@
 // of that container (the agent took over; the run drops what both delivered by cursor), or when
 // its pod is gone. A node whose agent goes silent for heartbeatTtlMs is followed again from the
 // last cursor the run delivered of each container, so its lines come from the apiserver instead.
+// A run follows at most maxFollows containers at once (apiserverMaxFollows, as an agent bounds one
+// stream with maxContainersPerDemand); beyond, the rest wait for a free follow at a later rescan, logged once.
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import type { KubeTransport } from '@tailgate/kube';
@@ -26,6 +28,11 @@ export interface ApiserverFallbackDeps {
   readonly registered: (node: string) => boolean;
   readonly rescanMs: number;
   readonly maxLineBytes: number;
+  /** Most containers one run follows at once (apiserverMaxFollows). */
+  readonly maxFollows: number;
+  /** pods/log reads of one backlog being opened at once (apiserverConcurrency; apiserver-backlog.ts). */
+  readonly concurrency: number;
+  readonly logger: PluginLogger;
 }
 
 /** The containers of `pod` the selector covers, once the pod is bound to a node. Pure. */
@@ -59,6 +66,8 @@ interface Follow {
 
 export class ApiserverFallback {
   private readonly follows = new Map<string, Follow>();
+  /** Whether the run has logged that it holds more containers than maxFollows. */
+  private loggedFull = false;
 
   constructor(
     private readonly selector: AgentPodSelector,
@@ -108,6 +117,15 @@ export class ApiserverFallback {
     }
     for (const [key, target] of wanted) {
       if (this.follows.has(key) || this.deps.registered(target.node ?? '')) continue;
+      if (this.follows.size >= this.deps.maxFollows) {
+        if (!this.loggedFull)
+          this.deps.logger.warn(
+            { max: this.deps.maxFollows },
+            'routing auto: more containers without an agent than one stream follows; the rest wait',
+          );
+        this.loggedFull = true;
+        break;
+      }
       this.start(key, target);
     }
   }
@@ -116,7 +134,7 @@ export class ApiserverFallback {
     const follow: Follow = { target, abort: new AbortController(), startedAt: Date.now() };
     this.follows.set(key, follow);
     this.sink.started(target);
-    const options = { maxLineBytes: this.deps.maxLineBytes, after: this.sink.lastCursor(key) };
+    const options = { maxLineBytes: this.deps.maxLineBytes, after: this.sink.lastCursor(key), logger: this.deps.logger };
     void followThroughApiserver(this.deps.transport, target, options, follow.abort.signal, (records) => {
       if (this.follows.get(key) === follow) this.sink.records(target, records);
     }).finally(() => {

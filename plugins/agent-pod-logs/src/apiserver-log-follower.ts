@@ -5,7 +5,11 @@
 // sinceTime is that cursor's whole second and the lines up to the cursor are skipped) or, for a
 // target never delivered, at the end (tailLines=0), as new agent demand does. A read that ends
 // (container restart, apiserver closing) is opened again after the last cursor; a pod that is gone
-// (404) ends the follow. The apiserver merges stdout and stderr, so every line is labelled stdout.
+// (404) ends the follow. A refused read (403 when the role lacks pods/log, 5xx) or a network failure
+// is logged once per kind of failure — its status or error code, never the apiserver's text — and
+// read again after a pause that doubles up to MAX_PAUSE_MS. The fallback re-opens a follow that
+// ended at its next rescan anyway, so giving up would only retry faster. The apiserver merges
+// stdout and stderr, so every line is labelled stdout.
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import type { KubeTransport } from '@tailgate/kube';
@@ -15,6 +19,7 @@ import {
   LineSplitter,
   type LogRecord,
   parseTimeCursor,
+  type PluginLogger,
   type TargetRef,
   toEpochNanos,
 } from '@tailgate/plugin-sdk';
@@ -30,13 +35,19 @@ export interface ApiserverFollowOptions {
   readonly maxLineBytes: number;
   /** Start after this cursor; at the end when undefined. */
   readonly after: string | undefined;
+  readonly logger: PluginLogger;
+}
+
+/** pods/log's sinceTime for epoch nanoseconds: their whole second (the apiserver takes no finer). */
+export function sinceTimeOf(epochNanos: string): string {
+  return `${new Date(Number(epochNanos.slice(0, 11)) * 1000).toISOString().slice(0, 19)}Z`;
 }
 
 /** The follow request: from `from`'s whole second, or at the end (tailLines=0) without one. */
 export function podLogFollowPath(target: TargetRef, from: { readonly epochNanos: string } | undefined): string {
   const params = new URLSearchParams({ container: target.container, timestamps: 'true', follow: 'true' });
   if (from === undefined) params.set('tailLines', '0');
-  else params.set('sinceTime', `${new Date(Number(from.epochNanos.slice(0, 11)) * 1000).toISOString().slice(0, 19)}Z`);
+  else params.set('sinceTime', sinceTimeOf(from.epochNanos));
   return `/api/v1/namespaces/${encodeURIComponent(target.namespace)}/pods/${encodeURIComponent(target.pod)}/log?${params.toString()}`;
 }
 
@@ -85,14 +96,18 @@ export async function followThroughApiserver(
   const startedAt = options.after === undefined ? dateToEpochNanos(new Date()) : undefined;
   let first = true;
   let pause = REOPEN_MS;
+  /** The failure last logged (a status or an error code), so a failing follow logs once per kind. */
+  let failing: string | undefined;
   while (!signal.aborted) {
     let delivered = false;
+    let failure: string | undefined;
     try {
       const from = cursors.last ?? (first || startedAt === undefined ? undefined : { epochNanos: startedAt });
       first = false;
       const response = await transport.stream(podLogFollowPath(target, from), signal);
       if (!response.ok && response.status === 404) return;
-      if (response.ok) {
+      if (!response.ok) failure = String(response.status);
+      else {
         cursors.beginRead();
         const splitter = new LineSplitter(options.maxLineBytes);
         try {
@@ -111,12 +126,25 @@ export async function followThroughApiserver(
           response.body.destroy();
         }
       }
-    } catch {
+    } catch (error) {
       // A network failure: read again after the pause, from the last cursor.
+      if (!signal.aborted) failure = errorCodeOf(error);
     }
+    if (failure !== undefined && failure !== failing) {
+      const { namespace, pod, container } = target;
+      options.logger.warn({ target: `${namespace}/${pod}/${container}`, status: failure }, 'routing auto: pods/log failed; retrying');
+    }
+    failing = failure ?? (delivered ? undefined : failing);
     pause = delivered ? REOPEN_MS : Math.min(pause * 2, MAX_PAUSE_MS);
     await sleep(pause, undefined, { signal }).catch(() => undefined);
   }
+}
+
+/** What of a thrown error may be logged: its code (ECONNRESET) or class name, never its message. */
+function errorCodeOf(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string') return code;
+  return error instanceof Error ? error.name : 'unknown';
 }
 
 /**

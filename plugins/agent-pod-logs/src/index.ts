@@ -4,11 +4,11 @@ import { agentPodLogsPlugin } from './plugin';
 
 export { AGENT_PLUGIN_ID, AGENTS_CHANNEL, batchesChannel, DEMAND_CHANNEL } from './agent-channels';
 export { AgentDirectory } from './agent-directory';
-export { AgentMessageSigner, NoAgentSessionError, type SigningKey, signingBus } from './agent-message-signer';
+export { AgentMessageSigner, NoAgentSessionError, type PublishBytes, type SigningKey, signingBus } from './agent-message-signer';
 export { AgentMessageVerifier, type AgentMessageRefusal, MESSAGES_REFUSED_METRIC } from './agent-message-verifier';
 export { type AgentSession, AgentSessionKeys } from './agent-session-keys';
 export { NODE_NAME_EXTRA, POD_NAME_EXTRA, SESSION_PATH, SESSIONS_METRIC, sessionNode } from './agent-session-endpoint';
-export { type MessageRefusalReason, openAgentMessage, sealAgentMessage } from './signed-agent-message';
+export { type MessageRefusalReason, openAgentMessage, sealAgentMessage, sealAgentMessageBytes } from './signed-agent-message';
 export {
   type AgentRefusalReason,
   AgentNodeBinding,

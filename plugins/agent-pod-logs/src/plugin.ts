@@ -59,6 +59,9 @@ export const agentPodLogsPlugin = definePlugin({
         registered: (node) => directory.registered(node),
         rescanMs: config.apiserverRescanMs,
         maxLineBytes: settings?.maxLineBytes ?? 1024 * 1024,
+        maxFollows: config.apiserverMaxFollows,
+        concurrency: config.apiserverConcurrency,
+        logger: ctx.logger,
       };
     }
     const deps = { bus, config, binding, verifier, ...(apiserver && { apiserver }) };

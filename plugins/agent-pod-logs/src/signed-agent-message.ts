@@ -8,6 +8,9 @@
 // run has a random one); the epoch bounds how long a captured message is worth anything; `seq`
 // grows with every message of an agent process, so a gateway refuses a message it already took on
 // that channel. The node is the one the key was issued for: a key of node A cannot sign for B.
+// The agent process seals into bytes (sealAgentMessageBytes): the body is encoded to UTF-8 once,
+// the MAC is computed over those bytes and they are published as they are; a gateway receives the
+// same bytes as a string, whose UTF-8 encoding they are, so both forms open alike.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 import type { AgentSessionKeys } from './agent-session-keys';
@@ -33,13 +36,29 @@ export type MessageRefusalReason =
 export type OpenedMessage =
   { readonly ok: true; readonly node: string; readonly body: string } | { readonly ok: false; readonly reason: MessageRefusalReason };
 
-function mac(key: Buffer, channel: string, node: string, epoch: number, seq: number, body: string): Buffer {
+/** Characters of a MAC in base64url. */
+const MAC_LENGTH = 43;
+
+function mac(key: Buffer, channel: string, node: string, epoch: number, seq: number, body: string | Buffer): Buffer {
   return createHmac('sha256', key).update(`${channel}\n${node}\n${epoch}\n${seq}\n`).update(body).digest();
 }
 
 /** The signed form of `body`, published on `channel`. */
 export function sealAgentMessage(key: Buffer, channel: string, node: string, epoch: number, seq: number, body: string): string {
   return `${MAGIC}${node} ${epoch} ${seq} ${mac(key, channel, node, epoch, seq, body).toString('base64url')}\n${body}`;
+}
+
+/** The same signed message as sealAgentMessage, as its UTF-8 bytes, built in one buffer. */
+export function sealAgentMessageBytes(key: Buffer, channel: string, node: string, epoch: number, seq: number, body: string): Buffer {
+  const head = `${MAGIC}${node} ${epoch} ${seq} `;
+  const bodyAt = head.length + MAC_LENGTH + 1;
+  const bodyBytes = Buffer.byteLength(body);
+  const message = Buffer.allocUnsafe(bodyAt + bodyBytes);
+  // As many bytes as characters: ASCII, copied byte for byte (latin1) instead of encoded.
+  message.write(body, bodyAt, bodyBytes, bodyBytes === body.length ? 'latin1' : 'utf8');
+  const signature = mac(key, channel, node, epoch, seq, message.subarray(bodyAt)).toString('base64url');
+  message.write(`${head}${signature}\n`, 0, bodyAt, 'latin1');
+  return message;
 }
 
 /**

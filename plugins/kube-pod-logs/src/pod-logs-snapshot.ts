@@ -3,7 +3,7 @@
 // request per container (three for a tail, see tailPages; a few opened at a time), merged oldest
 // first across containers and read only as fast as the pages are taken: a backlog holds about a
 // chunk per container.
-import type { KubeTransport } from '@tailgate/kube';
+import { type KubeTransport, RequestSlots } from '@tailgate/kube';
 import {
   type Backlog,
   type BacklogOptions,
@@ -22,7 +22,6 @@ import { PodFilter, targetOf } from './pod-filter';
 import { type PodObject, PodObjectSchema } from './pod-object';
 import { type PodLogQuery, podLogPages, type ReadOptions } from './pod-log-reader';
 import type { PodLogsSelector } from './pod-logs-selector';
-import { RequestSlots } from './request-slots';
 
 export interface SnapshotOptions {
   /** pods/log requests being opened at once; all of them stay open while the backlog is read. */

@@ -1,16 +1,18 @@
 // k8s/base and k8s/overlays/* through the real kustomize binary (built by test/cluster/build.sh).
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
+
+import { parse } from 'yaml';
 
 import { k8sTools, runTool } from './k8s-tools';
 import { type Manifest, parseManifests } from './rendered-manifests';
 
 export const KUSTOMIZE_DIR = join(__dirname, '../../../k8s');
 
-/** Every overlay directory under k8s/overlays, by name. */
-export function overlays(): { name: string; dir: string }[] {
-  const root = join(KUSTOMIZE_DIR, 'overlays');
+/** Every overlay directory under <k8s>/overlays, by name. */
+export function overlays(k8s: string = KUSTOMIZE_DIR): { name: string; dir: string }[] {
+  const root = join(k8s, 'overlays');
   return readdirSync(root, { withFileTypes: true })
     .filter((e) => e.isDirectory())
     .map((e) => ({ name: e.name, dir: join(root, e.name) }))
@@ -46,4 +48,30 @@ export async function kustomizeBuildIsolated(dir: string, namespace: string, nam
     ].join('\n'),
   );
   return kustomizeBuild(wrapper);
+}
+
+/**
+ * A copy of k8s/base and k8s/overlays with every file an overlay's secretGenerator reads written,
+ * `valueOf(key)` each, as a user creates them before `kubectl apply -k` (git has none of them, so
+ * the tree does not build as committed) — or, without `valueOf`, with none of them (whatever this
+ * checkout holds). Returns the copy's k8s directory.
+ */
+export function kustomizeTreeWithSecrets(valueOf: ((key: string) => string) | undefined): string {
+  const copy = mkdtempSync(join(tmpdir(), 'tailgate-k8s-'));
+  for (const top of ['base', 'overlays']) cpSync(join(KUSTOMIZE_DIR, top), join(copy, top), { recursive: true });
+  for (const { dir } of overlays(copy)) {
+    const kustomization = parse(readFileSync(join(dir, 'kustomization.yaml'), 'utf8')) as {
+      secretGenerator?: { files?: string[] }[];
+    };
+    for (const entry of (kustomization.secretGenerator ?? []).flatMap((generator) => generator.files ?? [])) {
+      const [key = '', path = key] = entry.split('=');
+      if (valueOf === undefined) {
+        rmSync(join(dir, path), { force: true });
+        continue;
+      }
+      mkdirSync(dirname(join(dir, path)), { recursive: true });
+      writeFileSync(join(dir, path), valueOf(key), { mode: 0o600 });
+    }
+  }
+  return copy;
 }

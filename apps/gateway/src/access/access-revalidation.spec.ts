@@ -12,21 +12,38 @@ const inB = { namespace: 'b', pod: 'web', container: 'app' };
 function harness(settleDelaysMs: readonly number[] = [1_000]) {
   const forgotten: AccessChange[] = [];
   const passes: { a: boolean; b: boolean }[] = [];
+  const rbacPasses: boolean[] = [];
   let release: (() => void) | undefined;
   const access = { forget: (change: AccessChange) => forgotten.push(change) } as unknown as AccessService;
   const revalidation = new AccessRevalidation(
     access,
-    async (touched: (subject: Subject, target: TargetRef) => boolean) => {
+    async (touched: (subject: Subject, target: TargetRef) => boolean, rbac: boolean) => {
       passes.push({ a: touched(alice, inA), b: touched(alice, inB) });
+      rbacPasses.push(rbac);
       await new Promise<void>((resolve) => (release = resolve));
     },
     silentLogger,
     settleDelaysMs,
   );
-  return { revalidation, forgotten, passes, release: () => release?.() };
+  return { revalidation, forgotten, passes, rbacPasses, release: () => release?.() };
 }
 
 describe('AccessRevalidation', () => {
+  it("asks the sources' own checks again for RBAC and identity changes, not for pod changes", async () => {
+    const { revalidation, rbacPasses, release } = harness();
+    revalidation.apply({ kind: 'pod', namespace: 'a', pod: 'web' });
+    release();
+    await new Promise((resolve) => setImmediate(resolve));
+    revalidation.apply({ kind: 'namespace', namespace: 'a' });
+    release();
+    await new Promise((resolve) => setImmediate(resolve));
+    revalidation.apply({ kind: 'identity-deleted', user: 'alice', uid: 'u1' });
+    release();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(rbacPasses).toEqual([false, true, true]);
+    await revalidation.stop();
+  });
+
   it('forgets at once, re-checks the touched listeners, and batches changes that come meanwhile into one pass', async () => {
     const { revalidation, forgotten, passes, release } = harness();
     revalidation.apply({ kind: 'namespace', namespace: 'a' });

@@ -10,8 +10,12 @@ import type { PluginLogger, Subject, TargetRef } from '@tailgate/plugin-sdk';
 import { type AccessService, accessTargetOf } from './access.service';
 import { touchedBy } from './decision-dependencies';
 
-/** Re-decides every live listener's access to every target the predicate picks. */
-export type ListenerRecheck = (touched: (subject: Subject, target: TargetRef) => boolean) => Promise<void>;
+/**
+ * Re-decides every live listener's access to every target the predicate picks; `rbac` says an RBAC
+ * object or an identity changed, so the sources' own checks (LogSource.admit, e.g. `list events`,
+ * `get` on a Flow) must be asked again too — pod changes cannot change those.
+ */
+export type ListenerRecheck = (touched: (subject: Subject, target: TargetRef) => boolean, rbac: boolean) => Promise<void>;
 
 /** When the change is applied again after the first time (see the header). */
 export const SETTLE_DELAYS_MS: readonly number[] = [50, 1_000];
@@ -64,9 +68,11 @@ export class AccessRevalidation {
 
   private async drain(): Promise<void> {
     while (this.queued.length > 0 && !this.stopped) {
-      const touched = touchedBy(this.queued.splice(0));
+      const changes = this.queued.splice(0);
+      const touched = touchedBy(changes);
+      const rbac = changes.some((change) => change.kind !== 'pod');
       try {
-        await this.recheck((subject, target) => touched(subject, accessTargetOf(target)));
+        await this.recheck((subject, target) => touched(subject, accessTargetOf(target)), rbac);
       } catch (error) {
         this.logger.error({ err: error instanceof Error ? error.name : 'unknown' }, 're-check after an access change failed');
       }

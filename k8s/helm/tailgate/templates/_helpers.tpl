@@ -109,28 +109,57 @@ app.kubernetes.io/managed-by: {{ $.Release.Service }}
 {{- end }}
 {{- end -}}
 
-{{/* The config, secret-file and /tmp volumes of the gateway and the worker. */}}
+{{/*
+The keys of the files Secret the worker reads: the audit webhook's token and CA, when they lie
+under /etc/tailgate/secrets (the worker delivers the webhook). Comma-separated, empty for none.
+Everything else there — the agents' session secret, static tokens — is the gateway's only.
+*/}}
+{{- define "tailgate.workerSecretKeys" -}}
+{{- $keys := list -}}
+{{- range $file := list (dig "audit" "webhook" "bearerTokenFile" "" .Values.config) (dig "audit" "webhook" "caFile" "" .Values.config) -}}
+{{- if hasPrefix "/etc/tailgate/secrets/" $file -}}
+{{- $keys = append $keys (trimPrefix "/etc/tailgate/secrets/" $file) -}}
+{{- end -}}
+{{- end -}}
+{{- join "," $keys -}}
+{{- end -}}
+
+{{/* True (non-empty) when the component mounts the files Secret: the gateway whenever there is one, the worker when it reads a key of it. Call with (list $ "<component>"). */}}
+{{- define "tailgate.mountsSecretFiles" -}}
+{{- $ := index . 0 -}}
+{{- if and (or $.Values.secrets.files $.Values.secrets.existingFilesSecret) (or (ne (index . 1) "worker") (include "tailgate.workerSecretKeys" $)) -}}true{{- end -}}
+{{- end -}}
+
+{{/* The config, secret-file and /tmp volumes of the gateway and the worker; call with (list $ "<component>"). */}}
 {{- define "tailgate.configVolumes" -}}
+{{- $ := index . 0 -}}
 - name: config
   configMap:
-    name: {{ include "tailgate.componentName" (list . "config") }}
-{{- if or .Values.secrets.files .Values.secrets.existingFilesSecret }}
+    name: {{ include "tailgate.componentName" (list $ "config") }}
+{{- if include "tailgate.mountsSecretFiles" . }}
 - name: secret-files
   secret:
-    secretName: {{ default (include "tailgate.componentName" (list . "files")) .Values.secrets.existingFilesSecret }}
+    secretName: {{ default (include "tailgate.componentName" (list $ "files")) $.Values.secrets.existingFilesSecret }}
     # 0440 (decimal: YAML readers disagree on leading-zero octals).
     defaultMode: 288
+    {{- if eq (index . 1) "worker" }}
+    items:
+      {{- range splitList "," (include "tailgate.workerSecretKeys" $) }}
+      - key: {{ . | quote }}
+        path: {{ . | quote }}
+      {{- end }}
+    {{- end }}
 {{- end }}
 - name: tmp
   emptyDir:
-    sizeLimit: {{ .Values.tmpSizeLimit }}
+    sizeLimit: {{ $.Values.tmpSizeLimit }}
 {{- end -}}
 
 {{- define "tailgate.configVolumeMounts" -}}
 - name: config
   mountPath: /etc/tailgate/config
   readOnly: true
-{{- if or .Values.secrets.files .Values.secrets.existingFilesSecret }}
+{{- if include "tailgate.mountsSecretFiles" . }}
 - name: secret-files
   mountPath: /etc/tailgate/secrets
   readOnly: true

@@ -1,4 +1,6 @@
-// At most `size` requests being opened at once; the others wait their turn, in order.
+// At most `size` requests being opened at once; the others wait their turn, in order. Opening a
+// pods/log read is what costs the apiserver: readers of many containers (a namespace's backlog)
+// share one of these per read.
 export class RequestSlots {
   private free: number;
   private readonly waiting: (() => void)[] = [];
