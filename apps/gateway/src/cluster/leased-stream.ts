@@ -57,6 +57,9 @@ export class LeasedStream implements StreamClaim {
   private idleCheck: NodeJS.Timeout | undefined;
   private readonly stopped: Promise<void>;
   private onStopped: () => void = () => undefined;
+  /** The cursor write on its way, and what was published since (see record). */
+  private writingCursors: Promise<void> | undefined;
+  private nextCursors: { readonly lease: StreamLease; readonly cursors: Map<string, string> } | undefined;
 
   constructor(
     private readonly stream: StreamDescriptor,
@@ -102,7 +105,9 @@ export class LeasedStream implements StreamClaim {
       case 'tick':
         return this.answer(this.ctx.leases.tick(this.keys, action.wants, action.held), (tick, now) => ({ type: 'ticked', tick, now }));
       case 'release': {
-        const released = this.ctx.leases.release(this.keys, action.lease, { forget: action.forget, ifIdle: action.ifIdle });
+        // After the cursors recorded so far, as when each went out on its own before it.
+        const options = { forget: action.forget, ifIdle: action.ifIdle };
+        const released = this.cursorsWritten().then(() => this.ctx.leases.release(this.keys, action.lease, options));
         return this.answer(released, (outcome, now) => ({ type: 'released', outcome, now }));
       }
       case 'hear-requests':
@@ -185,6 +190,8 @@ export class LeasedStream implements StreamClaim {
     const upstream = this.upstream;
     upstream?.controller.abort();
     await upstream?.done;
+    // The successor resumes after the last cursors written: all of them go before the lease.
+    await this.cursorsWritten();
     try {
       if (lease) await this.ctx.leases.release(this.keys, lease, { forget: false, ifIdle: false });
       if (withdraw) await this.ctx.leases.tick(this.keys, false, undefined);
@@ -194,11 +201,42 @@ export class LeasedStream implements StreamClaim {
     }
   }
 
+  /**
+   * One cursor write on its way at a time: the batches published meanwhile merge into the next
+   * (a later cursor of a target replaces an earlier one), so a busy stream writes its cursors once
+   * per Redis round trip rather than once per batch. Hand-over waits for the last (cursorsWritten).
+   */
   private record(lease: StreamLease, cursors: ReadonlyMap<string, string>): void {
-    this.ctx.leases.recordCursors(this.keys, lease, cursors).then(
-      () => undefined,
-      (error: unknown) => this.feed({ type: 'background-failed', operation: 'record cursors', error }),
-    );
+    const next = this.nextCursors;
+    if (next && next.lease === lease) {
+      for (const [key, cursor] of cursors) next.cursors.set(key, cursor);
+      return;
+    }
+    if (this.writingCursors) {
+      if (next) void this.writeCursors(next.lease, next.cursors);
+      this.nextCursors = { lease, cursors: new Map(cursors) };
+      return;
+    }
+    this.writingCursors = this.writeCursors(lease, cursors).finally(() => this.writeNextCursors());
+  }
+
+  private writeNextCursors(): void {
+    const next = this.nextCursors;
+    this.nextCursors = undefined;
+    this.writingCursors = next ? this.writeCursors(next.lease, next.cursors).finally(() => this.writeNextCursors()) : undefined;
+  }
+
+  private async writeCursors(lease: StreamLease, cursors: ReadonlyMap<string, string>): Promise<void> {
+    try {
+      await this.ctx.leases.recordCursors(this.keys, lease, cursors);
+    } catch (error) {
+      this.feed({ type: 'background-failed', operation: 'record cursors', error });
+    }
+  }
+
+  /** Resolves once every cursor recorded so far is written (or failed). */
+  private async cursorsWritten(): Promise<void> {
+    while (this.writingCursors) await this.writingCursors;
   }
 
   private note(what: LeaseNote): void {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { decodeBusMessage, encodeBusMessage, toWireRecord } from './bus-message';
+import { arrivedRecordsJson, decodeBusMessage, encodeBusMessage, toWireRecord } from './bus-message';
 
 describe('bus messages', () => {
   it('decodes target and end messages through the schema', () => {
@@ -54,5 +54,28 @@ describe('bus messages', () => {
     for (const raw of [...bad, ...rest]) {
       expect(decodeBusMessage(raw)).toBeUndefined();
     }
+  });
+
+  it("keeps a batch's records JSON as it arrived, with or without a fence, and only in our encoder's layout", () => {
+    const record = { ts: 't', ns: 'n', pod: 'p', container: 'c', stream: 'stdout', line: 'a "records": ]}', cursor: '1' } as const;
+    for (const fence of [undefined, 7]) {
+      const decoded = decodeBusMessage(encodeBusMessage({ t: 'records', records: [record], fence }));
+      if (decoded?.t !== 'records') throw new Error('not decoded');
+      expect(arrivedRecordsJson(decoded.records)).toBe(JSON.stringify(decoded.records));
+    }
+    const other = JSON.stringify({ ...record, line: 'b' });
+    const notOurLayout = [
+      `{ "t":"records","records":[${other}]}`,
+      `{"records":[${other}],"t":"records"}`,
+      // JSON.parse keeps the last key: the first array must never be passed on.
+      `{"t":"records","records":[${JSON.stringify(record)}],"records":[${other}]}`,
+    ];
+    for (const raw of notOurLayout) {
+      const decoded = decodeBusMessage(raw);
+      if (decoded?.t !== 'records') throw new Error('not decoded');
+      expect(decoded.records.map((r) => r.line)).toEqual(['b']);
+      expect(arrivedRecordsJson(decoded.records)).toBeUndefined();
+    }
+    expect(arrivedRecordsJson([record])).toBeUndefined();
   });
 });

@@ -125,9 +125,37 @@ export function decodeBusMessage(raw: BusFrame): BusMessage | undefined {
   }
   // Record batches are the hot path: checked field by field rather than through the schema
   // (same rules, a fraction of the cost); the rare target and end messages use the schema.
-  if (isRecordsMessage(value)) return value;
+  if (isRecordsMessage(value)) {
+    noteArrivedJson(raw, value);
+    return value;
+  }
   const parsed = BusMessageSchema.safeParse(value);
   return parsed.success && parsed.data.t !== 'records' ? parsed.data : undefined;
+}
+
+/** Decoded record batches, with their records' JSON as it arrived (see arrivedRecordsJson). */
+const arrivedJson = new WeakMap<readonly WireRecord[], string>();
+const RECORDS_HEAD = '"t":"records","records":';
+
+/**
+ * The JSON of a decoded batch's records, as it arrived on the bus; undefined for a batch that did
+ * not arrive encoded, or not in the layout encodeBusMessage writes. A room that gets the whole
+ * batch unchanged is sent this text rather than the batch serialised again (one JSON.stringify
+ * per batch less on Redis). The batch was checked field by field; its text is what a replica with
+ * access to the bus wrote, the same trust as the records themselves.
+ */
+export function arrivedRecordsJson(records: readonly WireRecord[]): string | undefined {
+  return arrivedJson.get(records);
+}
+
+function noteArrivedJson(raw: string, message: Extract<BusMessage, { t: 'records' }>): void {
+  // `{"fence":N,` or `{` (exactly the fields checked), the records, `}`. A second `"records":`
+  // key (JSON.parse keeps the last) would put another array into the slice: such a frame is
+  // serialised again instead. Inside a string every quote is escaped, so none matches there.
+  const at = message.fence === undefined ? 1 : raw.indexOf(',', FENCE_HEAD.length) + 1;
+  const start = at + RECORDS_HEAD.length;
+  if (!raw.startsWith(RECORDS_HEAD, at) || !raw.endsWith(']}') || raw.includes('"records":', start)) return;
+  arrivedJson.set(message.records, raw.slice(start, -1));
 }
 
 function isRecordsMessage(value: unknown): value is Extract<BusMessage, { t: 'records' }> {

@@ -7,7 +7,8 @@ import { type RecordOrder, type RecordsEvent, recordsEvent, type WireRecord } fr
 
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import type { LogsNamespace } from '../wire/logs-socket';
-import { encodeOnce } from '../wire/records-encoder';
+import { encodeOnce, encodeWithBatch } from '../wire/records-encoder';
+import { arrivedRecordsJson } from '../model/bus-message';
 import { batchBytes } from './batch-bytes';
 import { ClassRooms } from './class-rooms';
 import { countDelivered, creditTally, type TargetTally } from './delivered-tally';
@@ -46,6 +47,8 @@ interface ClassShare {
 interface WholeShare {
   readonly payload: RecordsEvent;
   shares: number;
+  /** Its JSON is already known (see encodeWithBatch). */
+  readonly encoded: boolean;
 }
 
 export class ClassDelivery {
@@ -140,13 +143,17 @@ export class ClassDelivery {
       wholes ??= new Map();
       let whole = wholes.get(cls.mask.signature);
       if (whole === undefined) {
-        whole = { payload: recordsEvent(this.deps.streamId, cls.mask.apply(batch)), shares: 0 };
+        const masked = cls.mask.apply(batch);
+        // Unmasked, the whole batch's JSON is the one it arrived in on Redis, if it did.
+        const arrived = masked === batch ? arrivedRecordsJson(records) : undefined;
+        whole = { payload: recordsEvent(this.deps.streamId, masked), shares: 0, encoded: arrived !== undefined };
+        if (arrived !== undefined) encodeWithBatch(whole.payload, arrived);
         wholes.set(cls.mask.signature, whole);
       }
       whole.shares++;
       shares.push({ cls, payload: whole.payload, batch });
     }
-    for (const whole of wholes?.values() ?? []) if (whole.shares > 1) encodeOnce(whole.payload);
+    for (const whole of wholes?.values() ?? []) if (whole.shares > 1 && !whole.encoded) encodeOnce(whole.payload);
     return shares;
   }
 

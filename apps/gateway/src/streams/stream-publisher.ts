@@ -254,7 +254,8 @@ export class StreamPublisher {
     const { channel, grant } = this.run;
     const frame = grant.fence === undefined ? message : { ...message, fence: grant.fence };
     const sent = this.deps.bus.publish(channel, frame, this.publishOptions);
-    // Written right behind the publish: a successor resumes after exactly what was published.
+    // Recorded right behind the publish (merged with the next while one write is on its way): a
+    // successor resumes after what was published.
     if (grant.published && message.t === 'records') grant.published(lastCursorPerTarget(message.records));
     await sent;
   }

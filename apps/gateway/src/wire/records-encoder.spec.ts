@@ -2,7 +2,7 @@ import { recordsEvent, type WireRecord } from '@tailgate/contracts';
 import { Decoder, Encoder, PacketType } from 'socket.io-parser';
 import { describe, expect, it } from 'vitest';
 
-import { encodeOnce, RecordsEncoder } from './records-encoder';
+import { encodeOnce, encodeWithBatch, RecordsEncoder } from './records-encoder';
 
 const record = (line: string): WireRecord => ({
   ts: '2026-12-07T10:00:00.000000001Z',
@@ -41,6 +41,13 @@ describe('RecordsEncoder', () => {
     const encoder = new RecordsEncoder();
     expect(encoder.encode(packet)).toEqual(new Encoder().encode(packet));
     expect(encoder.encode(packet)).toEqual(new Encoder().encode(packet));
+  });
+
+  it("writes a payload given its batch's JSON (as it arrived on the bus) as the same frame", () => {
+    const payload = recordsEvent('sub "1"', batch);
+    encodeWithBatch(payload, JSON.stringify(batch));
+    const packet = { type: PacketType.EVENT, nsp: '/logs', data: ['records', payload] };
+    expect(new RecordsEncoder().encode(packet)).toEqual(new Encoder().encode(packet));
   });
 
   it('leaves every other packet to the default encoder: other events, acknowledgements, binary', () => {

@@ -24,6 +24,14 @@ export function encodeOnce(payload: RecordsEvent): void {
   encodedPayloads.set(payload, JSON.stringify(payload));
 }
 
+/**
+ * Gives a records payload its JSON from its batch's JSON, already at hand (a batch as it arrived
+ * on the bus): `batchJson` must be the JSON of `payload.batch`.
+ */
+export function encodeWithBatch(payload: RecordsEvent, batchJson: string): void {
+  encodedPayloads.set(payload, `{"sub":${JSON.stringify(payload.sub)},"batch":${batchJson}}`);
+}
+
 export class RecordsEncoder extends Encoder {
   override encode(packet: Packet): ReturnType<Encoder['encode']> {
     if (packet.type === PacketType.EVENT && packet.id === undefined && isRecordsEvent(packet.data)) {
