@@ -26,6 +26,7 @@ import { suffix, user } from '../cluster/src/fixtures';
 import { type ClusterTestContext, connectToTestCluster } from '../cluster/src/test-context';
 import { LogClient, seesTargets } from '../e2e/support/log-client';
 import { type AppProcess, killAll, spawnApp } from '../support/app-process';
+import { agentGatewayConfig } from './src/agent-gateway-config';
 import { grantGatewayIdentity } from './src/gateway-kube';
 
 const POD_LOG = { apiGroups: [''], resources: ['pods/log'], verbs: ['get'] };
@@ -115,32 +116,18 @@ describe('agents authenticated by their pod-bound ServiceAccount tokens', () => 
     writeFileSync(secretFile, randomBytes(32), { mode: 0o600 });
     redis = await startRedisServer();
     for (let replica = 0; replica < 2; replica++) {
-      const parsed = parseConfig({
-        server: { port: 0, host: '127.0.0.1' },
-        log: { level: 'info' },
-        redis: { url: redis.url, keyPrefix: KEY_PREFIX },
-        kube: {
-          connection: {
-            mode: 'explicit',
-            server: nodeA.cluster.server,
-            ca: nodeA.cluster.ca,
-            token: nodeA.cluster.users['tailgate-gateway']!.token,
-          },
-        },
-        podMetadata: { kind: 'kubernetes' },
-        authentication: { authenticators: ['kube-token.token-review'] },
-        access: { chain: ['kube-rbac.subject-access-review'] },
-        streams: { idleGraceMs: 200 },
-        plugins: {
-          'kube-token': {},
-          'kube-rbac': {},
-          'agent-pod-logs': {
+      const parsed = parseConfig(
+        agentGatewayConfig(nodeA, {
+          redisUrl: redis.url,
+          keyPrefix: KEY_PREFIX,
+          logLevel: 'info',
+          agentPodLogs: {
             demandIntervalMs: 200,
             demandTtlMs: 1_000,
             agentAuthentication: { serviceAccount: `${agentNs}/tailgate-agent`, audience: AUDIENCE, secretFile },
           },
-        },
-      });
+        }),
+      );
       if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
       gateways.push(await startGateway({ config: parsed.config, logDestination: { write: (line: string) => void log.push(line) } }));
     }

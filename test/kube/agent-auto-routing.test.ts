@@ -24,6 +24,7 @@ import { type RunningGateway, startGateway } from '../../apps/gateway/src/start-
 import { suffix, user } from '../cluster/src/fixtures';
 import { type ClusterTestContext, connectToTestCluster } from '../cluster/src/test-context';
 import { LogClient, seesTargets } from '../e2e/support/log-client';
+import { agentGatewayConfig } from './src/agent-gateway-config';
 import { grantGatewayIdentity, grantPodLogsSource } from './src/gateway-kube';
 
 const POD_LOG = { apiGroups: [''], resources: ['pods/log'], verbs: ['get'] };
@@ -83,26 +84,12 @@ describe('routing auto: the agent where one runs, the apiserver elsewhere, the s
     const tokenFile = join(dir, 'agent.token');
     writeFileSync(tokenFile, status.token, { mode: 0o600 });
     redis = await startRedisServer();
-    const parsed = parseConfig({
-      server: { port: 0, host: '127.0.0.1' },
-      log: { level: 'warn' },
-      redis: { url: redis.url, keyPrefix: KEY_PREFIX },
-      kube: {
-        connection: {
-          mode: 'explicit',
-          server: nodeA.cluster.server,
-          ca: nodeA.cluster.ca,
-          token: nodeA.cluster.users['tailgate-gateway']!.token,
-        },
-      },
-      podMetadata: { kind: 'kubernetes' },
-      authentication: { authenticators: ['kube-token.token-review'] },
-      access: { chain: ['kube-rbac.subject-access-review'] },
-      streams: { idleGraceMs: 200 },
-      plugins: {
-        'kube-token': {},
-        'kube-rbac': {},
-        'agent-pod-logs': {
+    const parsed = parseConfig(
+      agentGatewayConfig(nodeA, {
+        redisUrl: redis.url,
+        keyPrefix: KEY_PREFIX,
+        logLevel: 'warn',
+        agentPodLogs: {
           routing: 'auto',
           apiserverRescanMs: 100,
           demandIntervalMs: 200,
@@ -111,8 +98,8 @@ describe('routing auto: the agent where one runs, the apiserver elsewhere, the s
           heartbeatTtlMs: 5_500,
           agentAuthentication: { serviceAccount: `${agentNs}/tailgate-agent`, secretFile },
         },
-      },
-    });
+      }),
+    );
     if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
     gateway = await startGateway({ config: parsed.config, logDestination: { write: () => undefined } });
 

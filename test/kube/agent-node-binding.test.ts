@@ -23,6 +23,7 @@ import { type RunningGateway, startGateway } from '../../apps/gateway/src/start-
 import { suffix, user } from '../cluster/src/fixtures';
 import { type ClusterTestContext, connectToTestCluster } from '../cluster/src/test-context';
 import { LogClient, seesTargets } from '../e2e/support/log-client';
+import { agentGatewayConfig } from './src/agent-gateway-config';
 import { grantGatewayIdentity } from './src/gateway-kube';
 
 const POD_LOG = { apiGroups: [''], resources: ['pods/log'], verbs: ['get'] };
@@ -69,29 +70,14 @@ describe('agents bound to their nodes by the apiserver', () => {
 
     dir = mkdtempSync(join(tmpdir(), 'tailgate-agent-kube-'));
     redis = await startRedisServer();
-    const parsed = parseConfig({
-      server: { port: 0, host: '127.0.0.1' },
-      log: { level: 'info' },
-      redis: { url: redis.url, keyPrefix: KEY_PREFIX },
-      kube: {
-        connection: {
-          mode: 'explicit',
-          server: nodeA.cluster.server,
-          ca: nodeA.cluster.ca,
-          token: nodeA.cluster.users['tailgate-gateway']!.token,
-        },
-      },
-      podMetadata: { kind: 'kubernetes' },
-      authentication: { authenticators: ['kube-token.token-review'] },
-      access: { chain: ['kube-rbac.subject-access-review'] },
-      streams: { idleGraceMs: 200 },
-      plugins: {
-        'kube-token': {},
-        'kube-rbac': {},
-        // The binding on its own: agents unsigned here (agent-auth.test.ts has them signed).
-        'agent-pod-logs': { demandIntervalMs: 200, demandTtlMs: 1_000, agentAuthentication: { mode: 'none' } },
-      },
-    });
+    const parsed = parseConfig(
+      agentGatewayConfig(nodeA, {
+        redisUrl: redis.url,
+        keyPrefix: KEY_PREFIX,
+        logLevel: 'info',
+        agentPodLogs: { demandIntervalMs: 200, demandTtlMs: 1_000, agentAuthentication: { mode: 'none' } },
+      }),
+    );
     if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
     gateway = await startGateway({ config: parsed.config, logDestination: { write: (line: string) => void log.push(line) } });
 
