@@ -1,6 +1,7 @@
 // How a stream's holder records where its successor resumes: one cursor write on its way at a
 // time, the batches published meanwhile merged into the next (the last cursor of each target),
-// and the lease given back only after the last write.
+// and the lease given back only after the last write. And when a claim is live for a subscriber:
+// not before its upstream started, or another replica was found running it.
 import { InProcessLogBus } from '@tailgate/bus';
 import { silentLogger } from '@tailgate/plugin-sdk';
 import { describe, expect, it } from 'vitest';
@@ -38,6 +39,22 @@ function heldWrites() {
   return { leases: leases as unknown as RedisStreamLeases, writes, log };
 }
 
+/** Leases whose first tick answers only when the test says so. */
+function heldTick() {
+  let answer: (tick: LeaseTick | Error) => void = () => undefined;
+  const first = new Promise<LeaseTick>((resolve, reject) => {
+    answer = (tick) => (tick instanceof Error ? reject(tick) : resolve(tick));
+  });
+  const leases = {
+    keysOf: (key: string) => streamLeaseKeys('test:', key),
+    tick: (_keys: unknown, _wants: boolean, held: StreamLease | undefined): Promise<LeaseTick> =>
+      held ? Promise.resolve({ state: 'held', demand: 1 }) : first,
+    release: () => Promise.resolve('released'),
+    recordCursors: () => Promise.resolve(true),
+  };
+  return { leases: leases as unknown as RedisStreamLeases, answer };
+}
+
 /** A resumable stream whose upstream hands its grant out and runs until stopped. */
 function leasedStream(leases: RedisStreamLeases) {
   let grant: UpstreamGrant | undefined;
@@ -60,7 +77,12 @@ function leasedStream(leases: RedisStreamLeases) {
   };
   const claim = new LeasedStream(stream, run, () => undefined, ctx);
   claim.want(true);
-  return { claim, running, published: (cursors: [string, string][]) => grant?.published?.(new Map(cursors)) };
+  return {
+    claim,
+    running,
+    started: () => grant !== undefined,
+    published: (cursors: [string, string][]) => grant?.published?.(new Map(cursors)),
+  };
 }
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
@@ -105,5 +127,54 @@ describe('LeasedStream cursor writes', () => {
     writes[1]?.done();
     await stopped;
     expect(log).toEqual(['write ns/p/a=1', 'write ns/p/a=2', 'release']);
+  });
+});
+
+describe('LeasedStream live', () => {
+  /** Resolves `live()` into a flag the test can look at. */
+  const watch = (live: Promise<void>) => {
+    const seen = { live: false };
+    void live.then(() => (seen.live = true));
+    return seen;
+  };
+
+  it('is live for the first subscriber only once the upstream it claimed has started', async () => {
+    const { leases, answer } = heldTick();
+    const { claim, started } = leasedStream(leases);
+    const seen = watch(claim.live());
+    await settle();
+    // Acknowledged now, its client's next lines would fall before the upstream's start.
+    expect(seen.live).toBe(false);
+    answer({ state: 'acquired', lease, demand: 1, handover: false, lastCursors: new Map() });
+    await settle();
+    expect(started()).toBe(true);
+    expect(seen.live).toBe(true);
+    // A later subscriber of the running stream is live at once.
+    const later = watch(claim.live());
+    await settle();
+    expect(later.live).toBe(true);
+    await claim.shutdown();
+  });
+
+  it('is live once another replica is found running the stream, with no upstream here', async () => {
+    const { leases, answer } = heldTick();
+    const { claim, started } = leasedStream(leases);
+    const seen = watch(claim.live());
+    answer({ state: 'busy', demand: 2 });
+    await settle();
+    expect(seen.live).toBe(true);
+    expect(started()).toBe(false);
+    await claim.shutdown();
+  });
+
+  it('is live when the claim fails, rather than holding the subscriber until the next beat', async () => {
+    const { leases, answer } = heldTick();
+    const { claim, started } = leasedStream(leases);
+    const seen = watch(claim.live());
+    answer(new Error('redis unreachable'));
+    await settle();
+    expect(seen.live).toBe(true);
+    expect(started()).toBe(false);
+    await claim.shutdown();
   });
 });

@@ -60,6 +60,9 @@ export class LeasedStream implements StreamClaim {
   /** The cursor write on its way, and what was published since (see record). */
   private writingCursors: Promise<void> | undefined;
   private nextCursors: { readonly lease: StreamLease; readonly cursors: Map<string, string> } | undefined;
+  /** Whether the claim since this replica's demand last appeared has come to a result (see live). */
+  private claimSettled = false;
+  private readonly liveWaiters = new Set<() => void>();
 
   constructor(
     private readonly stream: StreamDescriptor,
@@ -75,7 +78,28 @@ export class LeasedStream implements StreamClaim {
   }
 
   want(wanted: boolean): void {
+    if (wanted) this.claimSettled = false;
     this.feed({ type: 'want', wanted, now: Date.now() });
+  }
+
+  /**
+   * The upstream starts one lease round trip after the first listener's demand, at the end of its
+   * files: until then, lines written would be skipped. Bounded by the lease TTL, in case no answer
+   * ever comes (the beat then goes on trying, as for any claim).
+   */
+  live(): Promise<void> {
+    if (this.claimSettled || heldLease(this.state)?.running === true) return Promise.resolve();
+    return new Promise((resolve) => {
+      let timer: NodeJS.Timeout | undefined = undefined;
+      const wake = (): void => {
+        clearTimeout(timer);
+        this.liveWaiters.delete(wake);
+        resolve();
+      };
+      timer = setTimeout(wake, this.ctx.leaseTtlMs);
+      timer.unref();
+      this.liveWaiters.add(wake);
+    });
   }
 
   /** Stops the upstream after its last publish, then gives the lease back at once, keeping the resume cursors. */
@@ -94,10 +118,16 @@ export class LeasedStream implements StreamClaim {
         this.state = state;
         for (const action of actions) this.perform(action);
         if (state.phase === 'stopped') this.onStopped();
+        if (settlesClaim(next, state)) this.settleClaim();
       }
     } finally {
       this.stepping = false;
     }
+  }
+
+  private settleClaim(): void {
+    this.claimSettled = true;
+    for (const wake of [...this.liveWaiters]) wake();
   }
 
   private perform(action: LeaseAction): void {
@@ -253,4 +283,16 @@ export class LeasedStream implements StreamClaim {
   private report(operation: string, error: unknown): void {
     this.ctx.logger.warn({ stream: this.stream.id, operation, err: errorName(error) }, 'stream lease step failed');
   }
+}
+
+/**
+ * Whether the claim came to a result that listeners need not wait past: the upstream runs here
+ * (opened synchronously when started), another replica holds the stream (its upstream runs),
+ * there is nothing to take, the attempt failed, or the claim is ending.
+ */
+function settlesClaim(event: LeaseEvent, state: LeaseState): boolean {
+  if (heldLease(state)?.running === true) return true;
+  if (event.type === 'ticked') return event.tick.state !== 'acquired';
+  if (event.type === 'failed') return true;
+  return state.phase === 'handing-over' || state.phase === 'closed' || state.phase === 'stopped';
 }

@@ -36,6 +36,11 @@ class LocalStreamClaim implements StreamClaim {
     this.stopTimer.unref();
   }
 
+  /** want(true) opened the upstream synchronously. */
+  live(): Promise<void> {
+    return Promise.resolve();
+  }
+
   async shutdown(): Promise<void> {
     this.stop();
     await this.running;

@@ -27,6 +27,13 @@ export type UpstreamRunner = (grant: UpstreamGrant, signal: AbortSignal) => Prom
 export interface StreamClaim {
   /** This replica's listeners on the stream appeared (true) or all left (false). */
   want(wanted: boolean): void;
+  /**
+   * Resolves once the stream is live for this replica's listeners: its upstream has opened here
+   * (positioned at the end of its files), or another replica runs it, or this replica's attempt
+   * to claim it failed (it tries again on its next beat). A subscription is acknowledged only then,
+   * so nothing written after the acknowledgement falls before the upstream's start.
+   */
+  live(): Promise<void>;
   /** Stops the upstream and hands the stream over to the other replicas; resolves when done. */
   shutdown(): Promise<void>;
 }

@@ -41,11 +41,15 @@ export class StreamSupervisor {
     this.publishing = { bus, metrics, logger, maxBatchRecords: options.maxBatchRecords };
   }
 
-  /** A listener wants this stream: the claim starts its upstream when this replica may run it. */
-  acquire(stream: StreamDescriptor): void {
-    if (this.stopping) return;
+  /**
+   * A listener wants this stream: the claim starts its upstream when this replica may run it.
+   * Resolves once the stream is live for it (StreamClaim.live): acknowledge the listener then.
+   */
+  acquire(stream: StreamDescriptor): Promise<void> {
+    if (this.stopping) return Promise.resolve();
     const entry = this.entries.get(stream.key) ?? this.open(stream);
     if (entry.refs++ === 0) entry.claim.want(true);
+    return entry.claim.live();
   }
 
   /** A listener left; the claim stops the upstream a grace period after the last one anywhere. */

@@ -230,7 +230,13 @@ export class SubscriptionService {
     const { fanout } = open;
     const listener = fanout.register(listenerRequest);
     void this.move(open, 'joined');
-    if (request.follow) this.deps.supervisor.acquire(stream);
+    if (request.follow) {
+      // On Redis the upstream opens (at the end of its files) a lease round trip after this: the
+      // acknowledgement waits, or lines its client writes right after it would never be read.
+      await this.deps.supervisor.acquire(stream);
+      // Left meanwhile: the disconnect removed the listener and gave the stream back.
+      if (socket.disconnected) throw new RequestError('not_found', 'the connection closed');
+    }
     return {
       ack: { ok: true, id: stream.id, scope: granted.map(({ scope }) => toScopeView(scope)) },
       activate: () => fanout.activate(listener, listenerRequest),
