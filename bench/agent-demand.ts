@@ -2,7 +2,8 @@
 // ioredis: publishes (and renews) one demand for a container selector on the demand channel, and
 // subscribes to that run's batch channel, where it counts the targets the agent announces and
 // hands every `records` message on with its receipt time. It neither authorizes nor decodes more
-// than the caller asks for: counting a batch's records scans the message, it does not parse it.
+// than the caller asks for: counting a batch's records scans the message, it does not parse it. A
+// signed message's header line (`tgs1 …`) is skipped, not checked: checking is the gateway's cost.
 import { randomBytes } from 'node:crypto';
 
 import { batchesChannel, DEMAND_CHANNEL } from '@tailgate/plugin-agent-pod-logs';
@@ -17,6 +18,7 @@ const RENEW_MS = 2_000;
 
 const RECORDS_HEAD = '{"v":1,"t":"records"';
 const ADDED_HEAD = '{"v":1,"t":"added"';
+const SIGNED_HEAD = 'tgs1 ';
 
 export type RecordsHandler = (message: string, receivedAt: number) => void;
 
@@ -28,6 +30,8 @@ export interface DemandSelector {
 
 export class AgentDemand {
   private added = 0;
+  /** Messages heard with a signature header, and without. */
+  readonly signed = { yes: 0, no: 0 };
   private addedWaiter: (() => void) | undefined;
   private renewal: NodeJS.Timeout | undefined;
   onRecords: RecordsHandler = () => undefined;
@@ -74,7 +78,11 @@ export class AgentDemand {
     this.publisher.disconnect();
   }
 
-  private hear(message: string): void {
+  private hear(raw: string): void {
+    const signed = raw.startsWith(SIGNED_HEAD);
+    const message = signed ? raw.slice(raw.indexOf('\n') + 1) : raw;
+    if (signed) this.signed.yes++;
+    else this.signed.no++;
     if (message.startsWith(RECORDS_HEAD)) this.onRecords(message, epochMs());
     else if (message.startsWith(ADDED_HEAD)) {
       this.added++;

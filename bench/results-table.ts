@@ -247,7 +247,7 @@ function agentTables(a: AgentResult): string[] {
         'RSS MB tailing',
         'heap MB tailing',
         'RSS MB before demand',
-        'RSS MB, Node + tsx alone',
+        'RSS MB, plain Node alone',
       ],
       [
         [

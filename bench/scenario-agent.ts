@@ -8,7 +8,9 @@
 //   AG-lat   lines appended open loop at a fixed rate, each stamped with its append time, until
 //            a subscriber receives the batch carrying it; beside raw-tail (agent-latency.ts).
 //   AG-rss   a fresh agent tailing 100 containers that all received lines, RSS after forced GCs;
-//            and a bare process started the same way without the agent (Node + tsx's hook).
+//            and a bare process started the same way without the agent (plain Node, same flags).
+// Every agent signs what it publishes, as a deployed one does: it gets its session key from a stub
+// of the gateways' session endpoint (agent-session-stub.ts).
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -19,6 +21,7 @@ import { CriLogWriter } from '@tailgate/cri-logs/testing';
 import { type AgentFlags, AgentHost } from './agent-host';
 import { AgentDemand, countRecords } from './agent-demand';
 import { type AgentLatency, measureLatency } from './agent-latency';
+import { AgentSessionStub } from './agent-session-stub';
 import type { BenchSize } from './bench-size';
 import { buildChunk } from './cri-load';
 import { epochMs } from './fleet-protocol';
@@ -54,7 +57,7 @@ export interface AgentMemory {
   readonly idleRssMB: Spread;
   readonly tailingRssMB: Spread;
   readonly tailingHeapMB: Spread;
-  /** The same fork without the agent: Node and tsx's CommonJS hook alone. */
+  /** The same fork without the agent (same node flags): plain Node. */
   readonly bareRssMB: number;
 }
 
@@ -78,6 +81,7 @@ function agentWorld(
   label: string,
   containers: number,
   redis: RedisHandle,
+  session: AgentSessionStub,
   settings: AgentFlags,
 ): { dir: string; writers: CriLogWriter[]; flags: AgentFlags } {
   const dir = mkdtempSync(join(tmpdir(), `tailgate-bench-${label}-`));
@@ -98,12 +102,16 @@ function agentWorld(
     'redis-url': redis.url,
     'redis-key-prefix': `bench-ag-${process.pid}-${label}:`,
     'log-level': 'warn',
+    ...session.flags(dir),
     ...settings,
   };
   return { dir, writers, flags };
 }
 
-/** How the AG agents run: node flags of the throughput agent (a CPU profile), settings over the bench's for all. */
+/**
+ * How the AG agents run: node flags of the throughput agent (a CPU profile, V8 heap flags), settings
+ * over the bench's for all. The RSS agents get the same node flags except profiling ones.
+ */
 export interface AgentUnderTest {
   readonly nodeFlags: readonly string[];
   readonly settings: AgentFlags;
@@ -116,7 +124,8 @@ export async function runAgent(
   log: (line: string) => void,
 ): Promise<AgentResult> {
   const problems: string[] = [];
-  const { dir, writers, flags } = agentWorld('ag', 1, redis, underTest.settings);
+  const session = await AgentSessionStub.start(NODE);
+  const { dir, writers, flags } = agentWorld('ag', 1, redis, session, underTest.settings);
   const writer = writers[0] as CriLogWriter;
   let agent: AgentHost | undefined;
   let demand: AgentDemand | undefined;
@@ -132,13 +141,21 @@ export async function runAgent(
     writeFileSync(rawFile, '');
     const paths = { agentFile: writer.path, demand, rawFile, redisUrl: redis.url };
     for (const rate of size.agentLatencyRatesPerSec) latency.push(await measureLatency(size, rate, paths, log));
+    if (demand.signed.no > 0 && flags['gateway-url'] !== '') problems.push(`AG: ${demand.signed.no} messages arrived unsigned`);
+    log(`  AG messages heard: ${demand.signed.yes} signed, ${demand.signed.no} unsigned`);
   } finally {
     await demand?.close();
     await agent?.stop();
     rmSync(dir, { recursive: true, force: true });
   }
   // Fresh processes, with the throughput agent gone.
-  const memory = await measureMemory(size, redis, underTest.settings, log);
+  let memory: AgentMemory;
+  try {
+    const memoryFlags = underTest.nodeFlags.filter((flag) => !/^--(cpu|heap)-prof/.test(flag));
+    memory = await measureMemory(size, redis, session, { nodeFlags: memoryFlags, settings: underTest.settings }, log);
+  } finally {
+    await session.close();
+  }
   return { key: 'AG', throughput, latency, memory, batchWindowMs: 0, problems };
 }
 
@@ -274,19 +291,25 @@ export async function rawReadAndSplit(path: string, from: number, to: number): P
   return { ms: epochMs() - started, lines };
 }
 
-async function measureMemory(size: BenchSize, redis: RedisHandle, settings: AgentFlags, log: (line: string) => void): Promise<AgentMemory> {
+async function measureMemory(
+  size: BenchSize,
+  redis: RedisHandle,
+  session: AgentSessionStub,
+  underTest: AgentUnderTest,
+  log: (line: string) => void,
+): Promise<AgentMemory> {
   const samples: { idle: number; tailing: number; heap: number }[] = [];
   for (let run = 0; run < size.agentMemoryRuns; run++) {
-    const sample = await measureFreshAgent(size, redis, settings);
+    const sample = await measureFreshAgent(size, redis, session, underTest);
     samples.push(sample);
     log(
       `  AG-rss process ${run + 1}/${size.agentMemoryRuns}: ${size.agentContainers} containers tailed, RSS ${sample.tailing.toFixed(1)} MB (no demand ${sample.idle.toFixed(1)} MB), heap ${sample.heap.toFixed(1)} MB`,
     );
   }
-  const bare = await AgentHost.start({}, [], { bare: true });
+  const bare = await AgentHost.start({}, underTest.nodeFlags, { bare: true });
   const bareRssMB = (await bare.memory()).rss / MB;
   await bare.stop();
-  log(`  AG-rss the same fork without the agent (Node + tsx hook): RSS ${bareRssMB.toFixed(1)} MB`);
+  log(`  AG-rss the same fork without the agent (plain Node): RSS ${bareRssMB.toFixed(1)} MB`);
   return {
     containers: size.agentContainers,
     processes: samples.length,
@@ -301,13 +324,14 @@ async function measureMemory(size: BenchSize, redis: RedisHandle, settings: Agen
 async function measureFreshAgent(
   size: BenchSize,
   redis: RedisHandle,
-  settings: AgentFlags,
+  session: AgentSessionStub,
+  underTest: AgentUnderTest,
 ): Promise<{ idle: number; tailing: number; heap: number }> {
-  const { dir, writers, flags } = agentWorld('ag-rss', size.agentContainers, redis, settings);
+  const { dir, writers, flags } = agentWorld('ag-rss', size.agentContainers, redis, session, underTest.settings);
   let agent: AgentHost | undefined;
   let demand: AgentDemand | undefined;
   try {
-    agent = await AgentHost.start(flags);
+    agent = await AgentHost.start(flags, underTest.nodeFlags);
     const idle = await agent.memory();
     demand = await AgentDemand.open(redis.url, flags['redis-key-prefix'] as string, { namespace: NAMESPACE });
     await demand.targetsAdded(writers.length, size.timeoutMs);

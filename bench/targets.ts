@@ -209,7 +209,7 @@ function agentTargets(a: AgentResult): TargetCheck[] {
   checks.push({
     id: 'AG RSS',
     target: `agent RSS ≤ ${AGENT_TARGETS.rssMB} MB tailing ${m.containers} containers (after GC, median of ${m.processes})`,
-    measured: `${m.tailingRssMB.median.toFixed(1)} MB (Node + tsx alone ${m.bareRssMB.toFixed(1)} MB)`,
+    measured: `${m.tailingRssMB.median.toFixed(1)} MB (plain Node alone ${m.bareRssMB.toFixed(1)} MB)`,
     pass: m.tailingRssMB.median <= AGENT_TARGETS.rssMB,
   });
   return checks;

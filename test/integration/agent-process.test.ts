@@ -10,7 +10,7 @@ import { join } from 'node:path';
 
 import { CriLogWriter } from '@tailgate/cri-logs/testing';
 import { freePort } from '@tailgate/testing';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 
 import {
   APP_ENV,
@@ -78,6 +78,16 @@ describe('agent process', () => {
     expect(shutdownSteps(agent)).toEqual(['readiness', 'tailing', 'container inventory', 'positions', 'health server', 'log']);
     expect(existsSync(join(base, 'state', 'positions.json'))).toBe(true);
     expect(agent.log()).not.toContain('secret');
+  });
+
+  it('on a bus without a gateway URL is not ready, since gateways with authentication take nothing unsigned, unless told unsigned', async () => {
+    const bus = [`--redis-url=${inject('redisUrl')}`, `--redis-key-prefix=test:agent-process:${process.pid}:`];
+    const unsigned = await spawnAgent(bus);
+    await expect
+      .poll(() => readiness(unsigned), { timeout: 10_000 })
+      .toEqual({ status: 503, body: { status: 'not_ready', problems: ['unsigned_without_gateway_url'] } });
+    const meant = await spawnAgent([...bus, '--unsigned=true']);
+    await expect.poll(() => readiness(meant), { timeout: 10_000 }).toEqual({ status: 200, body: { status: 'ready' } });
   });
 
   it('refuses bad settings at once, listing each under config_invalid', () => {

@@ -60,7 +60,14 @@ export const AgentConfigSchema = z.strictObject({
     .regex(/^(https?:\/\/.+)?$/, 'must be an http:// or https:// URL')
     .default('')
     .describe(
-      "The gateways' URL (their Service, with server.basePath): the agent trades its token there for its node's session key and signs what it publishes. Empty: messages go unsigned (gateways with agentAuthentication.mode none).",
+      "The gateways' URL (their Service, with server.basePath): the agent trades its token there for its node's session key and signs what it publishes. Empty: messages go unsigned, which gateways with the default agentAuthentication refuse: with a bus, the agent is then not ready (unsigned_without_gateway_url) unless `unsigned` is true.",
+    ),
+  unsigned: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true')
+    .describe(
+      'Publish unsigned on purpose, for gateways with agentAuthentication.mode none: no gatewayUrl, and no readiness problem for it.',
     ),
   tokenFile: z
     .string()

@@ -19,7 +19,9 @@ export type AgentProblemCode =
   | 'root_unreadable'
   | 'shutting_down'
   /** Authentication is on (gatewayUrl) and no session key is held: nothing it publishes would be taken. */
-  | 'no_session';
+  | 'no_session'
+  /** A bus but no gatewayUrl, and `unsigned` not set: gateways with the default authentication refuse all it publishes. */
+  | 'unsigned_without_gateway_url';
 
 export class AgentError extends ProcessError<AgentErrorCode> {
   override readonly name = 'AgentError';

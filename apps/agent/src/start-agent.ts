@@ -73,6 +73,7 @@ export async function startAgent(config: AgentConfig, options: StartAgentOptions
     if (phase === 'stopping') return ['shutting_down'];
     const found: AgentProblemCode[] = inventory?.problem ? [inventory.problem] : [];
     if (session?.problem() !== undefined) found.push('no_session');
+    if (config.redisUrl !== '' && config.gatewayUrl === '' && !config.unsigned) found.push('unsigned_without_gateway_url');
     return found;
   };
   try {

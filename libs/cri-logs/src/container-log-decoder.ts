@@ -69,23 +69,29 @@ export class ContainerLogDecoder {
       this.malformed++;
       return undefined;
     }
+    const { messageStart } = entry;
     const previous = this.pending[entry.stream];
     if (entry.partial) {
-      this.pending[entry.stream] = this.append(previous ?? { parts: [], bytes: 0, truncated: false }, entry.message, overflowed);
+      this.pending[entry.stream] = this.append(previous ?? { parts: [], bytes: 0, truncated: false }, line, messageStart, overflowed);
       return undefined;
     }
     this.pending[entry.stream] = undefined;
-    const text = previous ? this.finish(this.append(previous, entry.message, overflowed)) : this.single(entry.message, overflowed);
+    const text = previous
+      ? this.finish(this.append(previous, line, messageStart, overflowed))
+      : this.single(line, messageStart, overflowed);
     return { ts: entry.ts, target: this.target, stream: entry.stream, line: text, cursor: this.clock.next(entry.epochNanos) };
   }
 
-  private single(message: Buffer, overflowed: boolean): string {
-    if (message.length <= this.maxLineBytes && !overflowed) return message.toString('utf8');
+  /** The message of a whole entry, decoded from the line itself (no copy, no view). */
+  private single(line: Buffer, start: number, overflowed: boolean): string {
+    if (line.length - start <= this.maxLineBytes && !overflowed) return line.toString('utf8', start);
     this.truncated++;
+    const message = line.subarray(start);
     return message.toString('utf8', 0, utf8PrefixLength(message, this.maxLineBytes)) + TRUNCATED_LINE_MARKER;
   }
 
-  private append(line: PendingLine, message: Buffer, overflowed: boolean): PendingLine {
+  private append(line: PendingLine, bytes: Buffer, start: number, overflowed: boolean): PendingLine {
+    const message = bytes.subarray(start);
     const room = this.maxLineBytes - line.bytes;
     if (message.length > room || overflowed) line.truncated = true;
     const kept = message.subarray(0, Math.max(0, room));

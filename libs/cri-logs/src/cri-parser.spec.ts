@@ -3,8 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { parseCriLine } from './cri-parser';
 
 const parse = (line: string) => {
-  const entry = parseCriLine(Buffer.from(line));
-  return entry && { ...entry, message: entry.message.toString() };
+  const bytes = Buffer.from(line);
+  const entry = parseCriLine(bytes);
+  if (!entry) return undefined;
+  const { messageStart, ...rest } = entry;
+  return { ...rest, message: bytes.toString('utf8', messageStart) };
 };
 
 describe('parseCriLine', () => {

@@ -1,5 +1,7 @@
 // Parses one CRI log line (`<RFC3339Nano ts> <stdout|stderr> <F|P> <message>`) byte by byte:
 // indexOf for the timestamp, fixed offsets after it, no regex; only the timestamp becomes a string.
+// The message is given as an offset, not a Buffer view: a view per line is an allocation the
+// decoder does not need (it decodes the message straight from the line).
 import { toEpochNanos } from './cri-cursor';
 
 const SPACE = 0x20;
@@ -17,8 +19,8 @@ export interface CriEntry {
   readonly stream: CriStream;
   /** `P`: the message continues in the stream's next entry. */
   readonly partial: boolean;
-  /** A view into the line passed in: copy it before that buffer is reused. */
-  readonly message: Buffer;
+  /** Where the message starts in the line passed in; it runs to the line's end. */
+  readonly messageStart: number;
 }
 
 /** Undefined for a malformed line. `line` excludes the trailing newline. */
@@ -33,8 +35,7 @@ export function parseCriLine(line: Buffer): CriEntry | undefined {
   const ts = line.toString('latin1', 0, tsEnd);
   const epochNanos = toEpochNanos(ts);
   if (epochNanos === undefined) return undefined;
-  const message = line.subarray(Math.min(line.length, tagAt + 2));
-  return { ts, epochNanos, stream, partial: tag === PARTIAL, message };
+  return { ts, epochNanos, stream, partial: tag === PARTIAL, messageStart: Math.min(line.length, tagAt + 2) };
 }
 
 /** `stdout` or `stderr` followed by a space at `start`. */

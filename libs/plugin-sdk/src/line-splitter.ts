@@ -47,7 +47,7 @@ export class LineSplitter {
       return;
     }
     if (this.carriedBytes === 0) {
-      onLine(tail.subarray(0, this.maxLineBytes), tail.length > this.maxLineBytes);
+      onLine(tail.length > this.maxLineBytes ? tail.subarray(0, this.maxLineBytes) : tail, tail.length > this.maxLineBytes);
       return;
     }
     this.carry(tail);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { AgentMessageSigner } from './agent-message-signer';
 import { AgentSessionKeys } from './agent-session-keys';
-import { openAgentMessage, sealAgentMessage } from './signed-agent-message';
+import { openAgentMessage, sealAgentMessage, sealAgentMessageBytes } from './signed-agent-message';
 
 const SECRET = Buffer.alloc(32, 7);
 const CHANNEL = 'agent-pod-logs:{0123456789abcdef0123456789abcdef}:batches';
@@ -52,6 +52,19 @@ describe('signed agent messages', () => {
     expect(open(sealed)).toEqual({ ok: false, reason: 'expired_key' });
   });
 
+  it('seals into the UTF-8 bytes of the string form, which open alike once received as a string (ASCII or not)', () => {
+    const now = { ms: 10 * 60_000 };
+    const keys = keysAt(now);
+    const epoch = keys.epochNow();
+    const key = keys.key('node-a', epoch);
+    const wide = BODY.replace('"records":[]', '"records":[["t","stdout","é — 日本 😀 \\ud800","c"]]');
+    for (const [seq, body] of [BODY, wide].entries()) {
+      const bytes = sealAgentMessageBytes(key, CHANNEL, 'node-a', epoch, seq + 1, body);
+      expect(bytes.equals(Buffer.from(sealAgentMessage(key, CHANNEL, 'node-a', epoch, seq + 1, body)))).toBe(true);
+      expect(openAgentMessage(keys, CHANNEL, bytes.toString('utf8'), new Map())).toEqual({ ok: true, node: 'node-a', body });
+    }
+  });
+
   it('derives the same key in every replica with the same secret, and hands out sessions renewed early in the next epoch', () => {
     const now = { ms: 10 * 60_000 + 30_000 };
     const session = keysAt(now).sessionFor('node-a');
@@ -77,5 +90,9 @@ describe('signed agent messages', () => {
     expect([first.split(' ')[3], second.split(' ')[3]]).toEqual(['1000000', '1000001']);
     expect(openAgentMessage(keys, CHANNEL, first, seen).ok).toBe(true);
     expect(openAgentMessage(keys, CHANNEL, second, seen).ok).toBe(true);
+    // The byte form takes the next sequence of the same signer.
+    const third = signer.signBytes(CHANNEL, BODY).toString('utf8');
+    expect(third.split(' ')[3]).toBe('1000002');
+    expect(openAgentMessage(keys, CHANNEL, third, seen).ok).toBe(true);
   });
 });
