@@ -749,6 +749,46 @@ describe('StreamFanout', () => {
       await fanout.close();
     });
 
+    it('masks the live records a listener still catching up to its backlog gets on its own', async () => {
+      const backlog = [
+        {
+          ts: 't',
+          target: { namespace: 'n', pod: 'a', container: 'c' },
+          stream: 'stdout' as const,
+          line: '05 secret',
+          cursor: '05 secret',
+        },
+      ];
+      const { fanout, publish, listen, directLines, roomEmits } = await harness('redact-catch-up', { backlog });
+      await publish({ t: 'target', op: 'added', target: a });
+      const { mask } = hidingMask();
+      // The backlog read ahead of the live stream: live records up to its cursor are not sent again.
+      await listen('1', 'alice', { mask, backlog: { tail: 1 } });
+      await publish({ t: 'records', records: [record('a', '04 secret'), record('a', '06 secret')] });
+      await expect.poll(() => directLines('1')).toEqual(['05 ***', '06 ***']);
+      expect(roomEmits).toEqual([]);
+      await fanout.close();
+    });
+
+    it('masks time-ordered batches in their own class room', async () => {
+      const { fanout, roomEmits, publish, listen } = await harness('redact-time');
+      const { mask } = hidingMask();
+      const alice = await listen('1', 'alice', { order: 'time', mask });
+      const carol = await listen('2', 'carol', { order: 'time' });
+      const at = (container: string, second: number): WireRecord => ({
+        ...record('a', `secret ${container}${second}`),
+        container,
+        ts: `2024-05-01T10:00:0${second}Z`,
+        cursor: String(second),
+      });
+      await publish({ t: 'records', records: [at('x', 2), at('y', 1)] });
+      await expect.poll(() => roomEmits.length).toBe(2);
+      const byRoom = new Map(roomEmits.map((e) => [e.to, linesOf(e.payload)]));
+      expect(byRoom.get([...alice.rooms][0]!)).toEqual(['*** y1', '*** x2']);
+      expect(byRoom.get([...carol.rooms][0]!)).toEqual(['secret y1', 'secret x2']);
+      await fanout.close();
+    });
+
     it('withholds every line of a batch whose transform fails, and delivers the cursors', async () => {
       const { fanout, roomEmits, publish, listen } = await harness('redact-fail');
       const failing = recordMask('broken', [{ transform: 't.broken', run: () => [] }], silentLogger);
