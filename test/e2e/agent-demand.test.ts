@@ -129,6 +129,8 @@ async function spawnAgent(deployment: Deployment, redisUrl: string, stateDir: st
     '--scan-interval-ms=100',
     '--checkpoint-interval-ms=100',
     '--log-level=debug',
+    // The gateways here run agentAuthentication mode none (no TokenReview without a cluster).
+    '--unsigned=true',
   ];
   const app = spawnApp('agent', { args: flags, logFile, port });
   const agent: AgentProcess = { ...app, openFiles: (root) => openFilesOf(app.child.pid!, root) };
