@@ -33,6 +33,7 @@ describe('parseAgentConfig', () => {
       redisKeyPrefix: 'tailgate:',
       gatewayUrl: '',
       tokenFile: '/var/run/secrets/tailgate/agent-token',
+      unsigned: false,
       maxContainersPerDemand: 100,
       maxDemands: 1000,
       maxBatchBytes: 1024 * 1024,
