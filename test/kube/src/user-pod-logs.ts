@@ -28,11 +28,16 @@ export async function servePodLogsThrough(ctx: ClusterTestContext, gatewayUrl: s
     expect(daveAck.ok, JSON.stringify(daveAck)).toBe(true);
     await carol.waitFor(() => carol.targets.length === 1, 'carol: the target');
     await dave.waitFor(() => dave.hidden.length + dave.denied.length > 0, 'dave: told of no pod he may read');
+    // The target is announced from the pod watch; the pods/log follow opens a moment later, and a
+    // follow reads from when it opens: write once the stand-in kubelet holds it (carol's and dave's
+    // share one upstream).
+    const container = ctx.kubelet.container(ns, 'web', 'app');
+    await expect.poll(() => container.current.followers, { timeout: 10_000 }).toBeGreaterThan(0);
     const line = `served by the deployed gateway ${suffix()}`;
-    ctx.kubelet.container(ns, 'web', 'app').write(line);
+    container.write(line);
     await carol.waitFor(() => carol.lines().includes(line), 'carol: the line', 10_000);
     // A second line after it: dave's stream has passed the first line by the time carol has this one.
-    ctx.kubelet.container(ns, 'web', 'app').write('sentinel');
+    container.write('sentinel');
     await carol.waitFor(() => carol.lines().includes('sentinel'), 'carol: the sentinel', 10_000);
     expect(dave.violations).toEqual([]);
     return {
