@@ -23,6 +23,7 @@ import { suffix, user } from '../cluster/src/fixtures';
 import { type ClusterTestContext, connectToTestCluster } from '../cluster/src/test-context';
 import { LogClient, SEES_EVERYTHING, seesTargets, type Visibility } from '../e2e/support/log-client';
 import { grantGatewayIdentity, grantPodLogsSource } from './src/gateway-kube';
+import { kubeGatewayConfig } from './src/kube-gateway-config';
 
 const POD_LOG = { apiGroups: [''], resources: ['pods/log'], verbs: ['get'] };
 const KEY_PREFIX = `tailgate-audit-replicas-${suffix()}:`;
@@ -107,20 +108,7 @@ describe('audit trail of two replicas on Redis and the real apiserver', () => {
 
   function config(file: string): TailgateConfig {
     const parsed = parseConfig({
-      server: { port: 0, host: '127.0.0.1' },
-      log: { level: 'silent' },
-      redis: { url: redis.url, keyPrefix: KEY_PREFIX },
-      kube: {
-        connection: {
-          mode: 'explicit',
-          server: ctx.cluster.server,
-          ca: ctx.cluster.ca,
-          token: ctx.cluster.users['tailgate-gateway']!.token,
-        },
-      },
-      podMetadata: { kind: 'kubernetes' },
-      authentication: { authenticators: ['kube-token.token-review'] },
-      access: { chain: ['kube-rbac.subject-access-review'] },
+      ...kubeGatewayConfig(ctx, { redisUrl: redis.url, keyPrefix: KEY_PREFIX, logLevel: 'silent' }),
       jobs: { backoffBaseMs: 20, http: { host: '127.0.0.1', port: 0 } },
       audit: {
         enabled: true,

@@ -4,48 +4,26 @@
 // namespace, the agent's identity can read no Secret, and a gateway process running exactly the
 // rendered configuration, signed in as the rendered ServiceAccount with the rendered ClusterRole,
 // serves a user's pod logs and nobody else's.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { suffix } from '../cluster/src/fixtures';
-import { type ClusterTestContext, connectToTestCluster } from '../cluster/src/test-context';
-import { ManifestApplier } from './src/apply-manifests';
+import { useDeployTestBed } from './src/deploy-test-bed';
 import { ciValuesSets, helmLint, helmTemplate, helmTemplateRun } from './src/helm';
-import { type RenderedGateway, startRenderedGateway } from './src/rendered-gateway';
 import { type Manifest, wildcardsIn } from './src/rendered-manifests';
-import { CREATE_TOKEN_REVIEWS, secretReadsAllowed, serviceAccountMay } from './src/service-account-access';
-import { servePodLogsThrough } from './src/user-pod-logs';
+import { serviceAccountMay } from './src/service-account-access';
 
 const SCHEMA_ERROR = /values don't meet the specifications of the schema/;
 
 describe('the Helm chart', () => {
-  let ctx: ClusterTestContext;
-  let applier: ManifestApplier;
-  const gateways: RenderedGateway[] = [];
+  const bed = useDeployTestBed('tg-helm');
 
   /** Renders `valuesFiles` as a release of its own in a fresh namespace, dry-runs it, applies it (both checked). */
   async function install(valuesFiles: readonly string[]): Promise<{ namespace: string; release: string; manifests: Manifest[] }> {
-    const namespace = await ctx.fixtures.namespace('tg-helm');
     // The release name makes every cluster-scoped name (ClusterRole, ClusterRoleBinding) unique to this run.
     const release = `tg-${suffix()}`;
-    const manifests = await helmTemplate({ release, namespace, valuesFiles });
-    await applier.install(manifests, namespace);
-    return { namespace, release, manifests };
+    const installed = await bed.install((namespace) => helmTemplate({ release, namespace, valuesFiles }));
+    return { ...installed, release };
   }
-
-  beforeAll(async () => {
-    ctx = await connectToTestCluster(`tg-helm-${suffix()}`);
-    applier = new ManifestApplier(ctx.admin);
-    await applier.installPrometheusOperatorCrds();
-  });
-
-  afterAll(async () => {
-    for (const gw of gateways) {
-      gw.process.kill('SIGTERM');
-      await gw.process.exited;
-    }
-    await applier?.cleanup();
-    await ctx?.stop();
-  });
 
   it('has CI values sets, and passes helm lint --strict with each and with the defaults', async () => {
     const sets = ciValuesSets();
@@ -96,18 +74,13 @@ describe('the Helm chart', () => {
 
   for (const { name, file } of ciValuesSets()) {
     it(`${name}: grants no wildcard, passes a server-side dry run, applies in a fresh namespace, and gives no identity Secrets`, async () => {
-      const { namespace, manifests } = await install([file]);
+      const { namespace, release, manifests } = await install([file]);
       expect(wildcardsIn(manifests)).toEqual([]);
-      const accounts = manifests.filter((m) => m.kind === 'ServiceAccount').map((m) => m.metadata.name);
-      expect(accounts.length).toBeGreaterThan(0);
-      for (const account of accounts) expect(await secretReadsAllowed(ctx.admin, namespace, account), account).toEqual([]);
-      // The same review says yes to what the rendered ClusterRoleBinding grants: the refusals above are RBAC's answer.
-      const gateway = accounts.find((a) => a.endsWith('-gateway'))!;
-      expect(await serviceAccountMay(ctx.admin, namespace, gateway, CREATE_TOKEN_REVIEWS)).toBe(true);
+      const accounts = await bed.expectNoSecretReads(namespace, manifests, `${release}-tailgate-gateway`);
       const agent = accounts.find((a) => a.endsWith('-agent'));
       if (agent !== undefined) {
         // The agent never calls the apiserver: its identity may not even read pods.
-        expect(await serviceAccountMay(ctx.admin, namespace, agent, { verb: 'get', resource: 'pods', namespace })).toBe(false);
+        expect(await serviceAccountMay(bed.ctx.admin, namespace, agent, { verb: 'get', resource: 'pods', namespace })).toBe(false);
       }
     });
   }
@@ -116,11 +89,7 @@ describe('the Helm chart', () => {
     const embedded = ciValuesSets().find((s) => s.name === 'embedded');
     expect(embedded).toBeDefined();
     const { namespace, release, manifests } = await install([embedded!.file]);
-    const gw = await startRenderedGateway(ctx, manifests, namespace, `${release}-tailgate-gateway`);
-    gateways.push(gw);
+    const gw = await bed.expectRenderedGatewayServes(manifests, namespace, `${release}-tailgate-gateway`);
     expect(gw.serviceAccount).toBe(`${release}-tailgate-gateway`);
-    const seen = await servePodLogsThrough(ctx, gw.process.url);
-    expect(seen.granted.filter((l) => l.startsWith('served by the deployed gateway'))).toHaveLength(1);
-    expect(seen.ungranted).toEqual({ lines: [], hiddenPods: 1, denied: 0 });
   });
 });

@@ -11,18 +11,8 @@ import { afterAll, beforeAll, expect } from 'vitest';
 import { suffix } from '../cluster/src/fixtures';
 import { type ClusterTestContext, connectToTestCluster } from '../cluster/src/test-context';
 import { gatewayKube, grantPodLogsSource } from './src/gateway-kube';
+import { POD_LOGS_TEST_CONFIG } from './src/pod-logs-test-config';
 import { countingTransport, openKubeletRequests } from './src/open-upstreams';
-
-const CONFIG = {
-  retryMinMs: 50,
-  retryMaxMs: 500,
-  watchTimeoutSeconds: 60,
-  deletionDrainMs: 300,
-  backlogConcurrency: 4,
-  maxLineBytes: 64 * 1024,
-  maxBatchRecords: 100,
-  namespaces: [],
-};
 
 let ctx: ClusterTestContext;
 let kube: KubeServices;
@@ -44,7 +34,7 @@ describeLogSource('kube-pod-logs (pods/log through the apiserver)', async () => 
   const counted = countingTransport(kube.http);
   const atKubelet = openKubeletRequests(ctx.kubelet, (request) => request.path.startsWith(`/containerLogs/${ns}/`));
   return {
-    source: new KubePodLogsSource(counted.transport, CONFIG, silentLogger),
+    source: new KubePodLogsSource(counted.transport, POD_LOGS_TEST_CONFIG, silentLogger),
     selector: { namespaces: [ns], pods: ['web'] },
     invalidSelectors: [
       { namespaces: ['Not_A_Namespace'] },

@@ -11,17 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { controllerRef, suffix, user } from '../cluster/src/fixtures';
 import { type ClusterTestContext, connectToTestCluster } from '../cluster/src/test-context';
 import { gatewayKube, grantPodLogsSource } from './src/gateway-kube';
-
-const CONFIG = {
-  retryMinMs: 50,
-  retryMaxMs: 500,
-  watchTimeoutSeconds: 60,
-  deletionDrainMs: 300,
-  backlogConcurrency: 4,
-  maxLineBytes: 64 * 1024,
-  maxBatchRecords: 100,
-  namespaces: [],
-};
+import { POD_LOGS_TEST_CONFIG } from './src/pod-logs-test-config';
 
 let ctx: ClusterTestContext;
 let kube: KubeServices;
@@ -46,7 +36,7 @@ beforeAll(async () => {
   ctx = await connectToTestCluster(`tg-pl-${suffix()}`);
   await grantPodLogsSource(ctx);
   kube = await gatewayKube(ctx);
-  source = new KubePodLogsSource(kube.http, CONFIG, silentLogger);
+  source = new KubePodLogsSource(kube.http, POD_LOGS_TEST_CONFIG, silentLogger);
 });
 
 afterEach(async () => {
@@ -249,7 +239,7 @@ describe('kube-pod-logs: live streams', () => {
       [{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] }],
       [user('dave')],
     );
-    const restricted = new KubePodLogsSource((await gatewayKube(ctx, { as: 'dave' })).http, CONFIG, silentLogger);
+    const restricted = new KubePodLogsSource((await gatewayKube(ctx, { as: 'dave' })).http, POD_LOGS_TEST_CONFIG, silentLogger);
     const stream = collectStream(restricted, PodLogsSelectorSchema.parse({ namespaces: [ns] }));
     streams.push(stream);
     await stream.waitFor((s) => targetEvents(s.events).includes('removed api/app failed'));
