@@ -26,6 +26,12 @@ export interface LogToolbarProps {
   readonly selector: unknown;
 }
 
+/** The include and exclude patterns: the same input, each for its own field. */
+const PATTERN_FIELDS = [
+  { field: 'include', label: 'Include lines matching', placeholder: 'Include' },
+  { field: 'exclude', label: 'Exclude lines matching', placeholder: 'Exclude' },
+] as const;
+
 export function LogToolbar(props: LogToolbarProps) {
   const { filters, filterErrors, display, following, searchRef, onFilters, onDisplay, onFollowing } = props;
   const set = (patch: Partial<FilterSettings>) => onFilters({ ...filters, ...patch });
@@ -54,22 +60,17 @@ export function LogToolbar(props: LogToolbarProps) {
         />
         Only matching
       </label>
-      <input
-        aria-label="Include lines matching"
-        placeholder="Include"
-        value={filters.include}
-        onChange={(event) => set({ include: event.target.value })}
-        aria-invalid={invalid('include')}
-        data-testid="include-filter"
-      />
-      <input
-        aria-label="Exclude lines matching"
-        placeholder="Exclude"
-        value={filters.exclude}
-        onChange={(event) => set({ exclude: event.target.value })}
-        aria-invalid={invalid('exclude')}
-        data-testid="exclude-filter"
-      />
+      {PATTERN_FIELDS.map(({ field, label, placeholder }) => (
+        <input
+          key={field}
+          aria-label={label}
+          placeholder={placeholder}
+          value={filters[field]}
+          onChange={(event) => set({ [field]: event.target.value })}
+          aria-invalid={invalid(field)}
+          data-testid={`${field}-filter`}
+        />
+      ))}
       <fieldset className="levels" data-testid="level-filter">
         <legend>Levels</legend>
         {LEVEL_CHOICES.map((level) => (

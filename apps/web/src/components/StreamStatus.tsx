@@ -13,6 +13,9 @@ const PHASE_TEXT: Readonly<Record<StreamSnapshot['phase'], string>> = {
 
 const n = (count: number) => count.toLocaleString();
 
+/** Counters shown, as a warning, only once they are above zero; each named as its counter. */
+const WARNINGS = ['hidden', 'denied', 'dropped', 'gaps'] as const satisfies readonly (keyof StreamSnapshot['counters'])[];
+
 export function StreamStatus({ snapshot, following, onJump }: { snapshot: StreamSnapshot; following: boolean; onJump: () => void }) {
   const { counters, phase, error } = snapshot;
   return (
@@ -24,25 +27,12 @@ export function StreamStatus({ snapshot, following, onJump }: { snapshot: Stream
       <span data-testid="count-lines" data-count={counters.lines}>
         {n(counters.lines)} lines
       </span>
-      {counters.hidden > 0 && (
-        <span className="warn" data-testid="count-hidden" data-count={counters.hidden}>
-          {n(counters.hidden)} hidden
-        </span>
-      )}
-      {counters.denied > 0 && (
-        <span className="warn" data-testid="count-denied" data-count={counters.denied}>
-          {n(counters.denied)} denied
-        </span>
-      )}
-      {counters.dropped > 0 && (
-        <span className="warn" data-testid="count-dropped" data-count={counters.dropped}>
-          {n(counters.dropped)} dropped
-        </span>
-      )}
-      {counters.gaps > 0 && (
-        <span className="warn" data-testid="count-gaps" data-count={counters.gaps}>
-          {n(counters.gaps)} gaps
-        </span>
+      {WARNINGS.map((key) =>
+        counters[key] > 0 ? (
+          <span key={key} className="warn" data-testid={`count-${key}`} data-count={counters[key]}>
+            {n(counters[key])} {key}
+          </span>
+        ) : null,
       )}
       {counters.discarded > 0 && (
         <span data-testid="count-discarded" data-count={counters.discarded}>
