@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { countRecords } from './agent-demand';
 import { parseBenchOptions } from './bench-options';
 import { rawReadAndSplit } from './scenario-agent';
+import { settledMemory } from './settled-memory';
 
 const recordsMessage = (n: number): string =>
   JSON.stringify({
@@ -36,6 +37,22 @@ describe('rawReadAndSplit', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+describe('settledMemory', () => {
+  it.runIf(process.platform === 'linux')(
+    'splits RSS into anonymous and file pages that add up to it, the young generation inside the heap',
+    async () => {
+      const memory = await settledMemory();
+      const MiB = 1024 * 1024;
+      expect(memory.rssAnon).toBeGreaterThan(0);
+      expect(memory.rssFile).toBeGreaterThan(0);
+      // Read a moment apart (the kernel's counters, then /proc/self/status); shared memory is the rest.
+      expect(Math.abs(memory.rssAnon + memory.rssFile - memory.rss)).toBeLessThan(4 * MiB);
+      expect(memory.youngResident).toBeLessThanOrEqual(memory.heapTotal);
+      expect(memory.heapUsed).toBeLessThanOrEqual(memory.heapTotal);
+    },
+  );
 });
 
 describe('parseBenchOptions --agent-flags', () => {

@@ -5,14 +5,31 @@
 // from node_modules as the image's `dist` + node_modules do. Under tsx instead, its hook and
 // compile caches added about 12 MB to every RSS figure (bare: 54 MB against 41–44 MB).
 import { type ChildProcess, fork } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 import { build, type Plugin } from 'esbuild';
+import { z } from 'zod';
 
 import type { ForkedCommand as AgentCommand, ForkedReport as AgentReport } from './process-under-test';
-import type { SettledMemory } from './settled-memory';
+import type { ProcessMemory } from './settled-memory';
+
+/** Over IPC's JSON a NaN (no /proc) arrives as null. */
+const pageBytes = z
+  .number()
+  .nullable()
+  .transform((bytes) => bytes ?? Number.NaN);
+
+/** A `memory` answer as settled-memory.ts sends it. */
+const memoryReport = z.object({
+  rss: z.number(),
+  rssAnon: pageBytes,
+  rssFile: pageBytes,
+  heapTotal: z.number(),
+  heapUsed: z.number(),
+  youngResident: z.number(),
+});
 
 const START_TIMEOUT_MS = 60_000;
 const ANSWER_TIMEOUT_MS = 10_000;
@@ -71,11 +88,11 @@ export class AgentHost {
     return this.child.pid ?? -1;
   }
 
-  /** RSS and heap in use after forced garbage collections in the agent. */
-  async memory(): Promise<SettledMemory> {
+  /** RSS (anon and file pages) and heap after forced garbage collections in the agent. */
+  async memory(): Promise<ProcessMemory> {
     const report = await this.ask({ type: 'memory' });
     if (report.type !== 'memory') throw new Error(`unexpected agent report ${report.type}`);
-    return { rss: report.rss, heapUsed: report.heapUsed };
+    return memoryReport.parse(report);
   }
 
   /** Runs the agent's shutdown sequence; kills it by PID if it has not exited in time. */
@@ -121,7 +138,12 @@ let outDir: string | undefined;
 async function builtEntry(source: string): Promise<string> {
   const known = built.get(source);
   if (known !== undefined) return known;
-  outDir ??= mkdtempSync(join(tmpdir(), 'tailgate-bench-agent-build-'));
+  if (outDir === undefined) {
+    const dir = mkdtempSync(join(tmpdir(), 'tailgate-bench-agent-build-'));
+    // Forked agents have exited by then (each run stops them); the bundles are not kept.
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    outDir = dir;
+  }
   const outfile = join(outDir, source.replace(/\.ts$/, '.js'));
   await build({
     entryPoints: [join(__dirname, source)],

@@ -9,7 +9,7 @@ import type { CpuSplit } from './bottleneck';
 import { writeCapacityLoad } from './cri-load';
 import type { FleetGroup } from './fleet-group';
 import type { BenchPod, PipelineUnderTest } from './pipeline-under-test';
-import { startCpuMeter, startMachineMeter } from './process-cpu';
+import { startCpuMeter, startMachineMeter, startThreadMeter, type ThreadGroup } from './process-cpu';
 
 export interface CapacitySample {
   /** Record-deliveries to listeners per second. */
@@ -24,6 +24,11 @@ export interface CapacitySample {
    * limited the rate (two pipelines' servers compare by it even when both runs were client-bound).
    */
   readonly serverNsPerDelivery: number;
+  /**
+   * The same by thread group (process-cpu.ts): the event loop (`main`), V8's helpers (`v8`: GC and
+   * compiles) and the threads started later (`later`: libuv's pool), in ns.
+   */
+  readonly serverThreadNsPerDelivery: Readonly<Partial<Record<ThreadGroup, number>>>;
   readonly loopDelayP99Ms: number;
   /** Why the run does not count (timeout, wrong counts); undefined when it does. */
   readonly problem?: string;
@@ -50,6 +55,8 @@ export async function measureCapacity(run: CapacityRun): Promise<CapacitySample>
   const clientRoles = Object.fromEntries(fleets.pids.map((pid, f) => [`client ${f + 1}`, pid]));
   const meter = startCpuMeter({ runner: process.pid, ...pipeline.processes, ...clientRoles });
   const machine = startMachineMeter();
+  const serverRole = pipeline.servers?.[0];
+  const threads = startThreadMeter(serverRole === undefined ? process.pid : (pipeline.processes[serverRole] ?? process.pid));
   loopDelay.reset();
   loopDelay.enable();
   const started = Date.now();
@@ -58,6 +65,7 @@ export async function measureCapacity(run: CapacityRun): Promise<CapacitySample>
   const wallMs = Date.now() - started;
   const measured = meter.stop(wallMs);
   const machinePercent = machine.stop(wallMs);
+  const threadSeconds = threads.stop();
   loopDelay.disable();
   const total = tally.counts.reduce((a, b) => a + b, 0);
   const seconds = (tally.lastAt - tally.firstAt) / 1000;
@@ -69,6 +77,13 @@ export async function measureCapacity(run: CapacityRun): Promise<CapacitySample>
       : undefined;
   const deliveriesPerSec = seconds > 0 ? total / seconds : Number.NaN;
   const perListener = expectTotal / (perWriter * pods.length);
+  const serverThreadNsPerDelivery = Object.fromEntries(
+    Object.entries(threadSeconds).map(([name, seconds]) => [name, total > 0 ? Math.round((seconds * 1e9) / total) : Number.NaN]),
+  );
+  // Not in the results table (its columns are shared); printed per run for the table in performance.md.
+  if (process.env.TAILGATE_BENCH_THREADS === '1') {
+    process.stderr.write(`  ${pipeline.label}: server CPU by thread, ns/delivery ${JSON.stringify(serverThreadNsPerDelivery)}\n`);
+  }
   const { cpuPercent, cpu } = splitCpu(measured, machinePercent, Object.keys(clientRoles), pipeline.servers ?? ['runner']);
   return {
     deliveriesPerSec,
@@ -76,6 +91,7 @@ export async function measureCapacity(run: CapacityRun): Promise<CapacitySample>
     cpuPercent,
     cpu,
     serverNsPerDelivery: total > 0 ? ((cpu.server / 100) * wallMs * 1e6) / total : Number.NaN,
+    serverThreadNsPerDelivery,
     loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
     ...(problem && { problem }),
   };

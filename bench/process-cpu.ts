@@ -1,7 +1,7 @@
 // CPU time per process over a measured interval: `process.cpuUsage()` for this process, and
 // utime + stime from /proc/<pid>/stat for children (client fleets, redis-server); and the whole
 // machine's busy time from /proc/stat, which shows what other jobs on a shared machine took.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** Linux clock ticks per second (`getconf CLK_TCK`); 100 on every kernel we run on. */
 const CLOCK_TICKS = 100;
@@ -60,6 +60,62 @@ export function startMachineMeter(): { stop(wallMs: number): number } {
       const after = machineCpuSeconds();
       if (!before || !after || wallMs <= 0) return Number.NaN;
       return Math.round(((after.busy - before.busy) / (wallMs / 1000)) * 1000) / 10;
+    },
+  };
+}
+
+/**
+ * Node 20 names none of its threads (all are `node`), so they are told apart by the order the
+ * kernel numbered them (ids grow, though other processes' threads may come in between): `main` is
+ * the event loop (its id is the pid); `v8` the threads started before any script runs (the
+ * inspector's signal thread, V8's four platform workers — parallel scavenge, concurrent marking,
+ * background compiles — and its delayed-task scheduler); `later` every thread started after them:
+ * libuv's pool (file reads, stats) and worker threads such as tsx's loader.
+ */
+export type ThreadGroup = 'main' | 'v8' | 'later';
+
+const STARTUP_THREADS = 6;
+
+function threadGroupOf(rank: number): ThreadGroup {
+  if (rank === 0) return 'main';
+  return rank <= STARTUP_THREADS ? 'v8' : 'later';
+}
+
+/** CPU seconds per thread group of a process so far (/proc/<pid>/task/<tid>/stat); undefined off Linux or once it is gone. */
+export function threadCpuSecondsOf(pid: number): Partial<Record<ThreadGroup, number>> | undefined {
+  let tids: string[];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`).sort((a, b) => Number(a) - Number(b));
+  } catch {
+    return undefined;
+  }
+  const out: Partial<Record<ThreadGroup, number>> = {};
+  for (const [rank, tid] of tids.entries()) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const group = threadGroupOf(rank);
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out[group] = (out[group] ?? 0) + (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+    } catch {
+      // The thread ended between the listing and the read; its time is gone with it.
+    }
+  }
+  return out;
+}
+
+/** Starts measuring one process's threads; `stop` gives each group's CPU seconds over the interval. */
+export function startThreadMeter(pid: number): { stop(): Partial<Record<ThreadGroup, number>> } {
+  const before = threadCpuSecondsOf(pid) ?? {};
+  return {
+    stop() {
+      const after = threadCpuSecondsOf(pid) ?? {};
+      const used: Partial<Record<ThreadGroup, number>> = {};
+      for (const group of ['main', 'v8', 'later'] as const) {
+        const end = after[group];
+        // A thread that ended meanwhile took its time with it: a group never goes below zero.
+        if (end !== undefined) used[group] = Math.max(0, end - (before[group] ?? 0));
+      }
+      return used;
     },
   };
 }

@@ -7,8 +7,9 @@
 //            in the same run (alternating which goes first). Every line must arrive.
 //   AG-lat   lines appended open loop at a fixed rate, each stamped with its append time, until
 //            a subscriber receives the batch carrying it; beside raw-tail (agent-latency.ts).
-//   AG-rss   a fresh agent tailing 100 containers that all received lines, RSS after forced GCs;
-//            and a bare process started the same way without the agent (plain Node, same flags).
+//   AG-rss   a fresh agent tailing 100 containers that all received lines, RSS after forced GCs
+//            split into anon (of it V8's young generation) and file pages, and the heap; and a
+//            bare process started the same way without the agent (plain Node, same flags).
 // Every agent signs what it publishes, as a deployed one does: it gets its session key from a stub
 // of the gateways' session endpoint (agent-session-stub.ts).
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -27,6 +28,7 @@ import { buildChunk } from './cri-load';
 import { epochMs } from './fleet-protocol';
 import { spread, type Spread } from './percentiles';
 import { startCpuMeter } from './process-cpu';
+import type { ProcessMemory } from './settled-memory';
 
 const NAMESPACE = 'bench-agent';
 const NODE = 'bench-node';
@@ -50,15 +52,29 @@ export interface AgentThroughput {
   readonly incompleteRuns: number;
 }
 
+/** One process's settled memory in MB (10^6 bytes); see settled-memory.ts. */
+export interface MemoryMB {
+  readonly rss: number;
+  /** Anonymous pages: what the process allocated (V8 heap, malloc, stacks). */
+  readonly anon: number;
+  /** File-backed pages: mostly the node binary, shared with every Node process on the node. */
+  readonly file: number;
+  readonly heapTotal: number;
+  readonly heapUsed: number;
+  /** V8's young generation resident (part of anon): see settled-memory.ts. */
+  readonly young: number;
+}
+
 export interface AgentMemory {
   readonly containers: number;
   readonly processes: number;
-  /** MB (10^6 bytes) after forced GCs: the agent started, no demand; tailing all containers. */
+  /** After forced GCs: the agent started, no demand (RSS); tailing all containers (all figures). */
   readonly idleRssMB: Spread;
-  readonly tailingRssMB: Spread;
-  readonly tailingHeapMB: Spread;
+  readonly tailing: { readonly [K in keyof MemoryMB]: Spread };
+  /** Tailing RSS and anon minus the bare process's, per agent process. */
+  readonly aboveBare: { readonly rss: Spread; readonly anon: Spread };
   /** The same fork without the agent (same node flags): plain Node. */
-  readonly bareRssMB: number;
+  readonly bare: MemoryMB;
 }
 
 export interface AgentResult {
@@ -298,26 +314,54 @@ async function measureMemory(
   underTest: AgentUnderTest,
   log: (line: string) => void,
 ): Promise<AgentMemory> {
-  const samples: { idle: number; tailing: number; heap: number }[] = [];
+  const bareHost = await AgentHost.start({}, underTest.nodeFlags, { bare: true });
+  const bare = inMB(await bareHost.memory());
+  await bareHost.stop();
+  log(`  AG-rss the same fork without the agent (plain Node): ${describe(bare)}`);
+  const samples: { idle: MemoryMB; tailing: MemoryMB }[] = [];
   for (let run = 0; run < size.agentMemoryRuns; run++) {
     const sample = await measureFreshAgent(size, redis, session, underTest);
     samples.push(sample);
     log(
-      `  AG-rss process ${run + 1}/${size.agentMemoryRuns}: ${size.agentContainers} containers tailed, RSS ${sample.tailing.toFixed(1)} MB (no demand ${sample.idle.toFixed(1)} MB), heap ${sample.heap.toFixed(1)} MB`,
+      `  AG-rss process ${run + 1}/${size.agentMemoryRuns}: ${size.agentContainers} containers tailed, ${describe(sample.tailing)}; no demand: RSS ${sample.idle.rss.toFixed(1)} MB`,
     );
   }
-  const bare = await AgentHost.start({}, underTest.nodeFlags, { bare: true });
-  const bareRssMB = (await bare.memory()).rss / MB;
-  await bare.stop();
-  log(`  AG-rss the same fork without the agent (plain Node): RSS ${bareRssMB.toFixed(1)} MB`);
+  const tailing = (field: keyof MemoryMB): Spread => spread(samples.map((s) => s.tailing[field]));
   return {
     containers: size.agentContainers,
     processes: samples.length,
-    idleRssMB: spread(samples.map((s) => s.idle)),
-    tailingRssMB: spread(samples.map((s) => s.tailing)),
-    tailingHeapMB: spread(samples.map((s) => s.heap)),
-    bareRssMB,
+    idleRssMB: spread(samples.map((s) => s.idle.rss)),
+    tailing: {
+      rss: tailing('rss'),
+      anon: tailing('anon'),
+      file: tailing('file'),
+      heapTotal: tailing('heapTotal'),
+      heapUsed: tailing('heapUsed'),
+      young: tailing('young'),
+    },
+    aboveBare: {
+      rss: spread(samples.map((s) => s.tailing.rss - bare.rss)),
+      anon: spread(samples.map((s) => s.tailing.anon - bare.anon)),
+    },
+    bare,
   };
+}
+
+function inMB(memory: ProcessMemory): MemoryMB {
+  const { rss, rssAnon, rssFile, heapTotal, heapUsed, youngResident } = memory;
+  return {
+    rss: rss / MB,
+    anon: rssAnon / MB,
+    file: rssFile / MB,
+    heapTotal: heapTotal / MB,
+    heapUsed: heapUsed / MB,
+    young: youngResident / MB,
+  };
+}
+
+function describe(m: MemoryMB): string {
+  const f = (v: number): string => v.toFixed(1);
+  return `RSS ${f(m.rss)} MB (anon ${f(m.anon)}, of it young generation ${f(m.young)}; file ${f(m.file)}), heap ${f(m.heapUsed)} of ${f(m.heapTotal)} MB`;
 }
 
 /** One fresh agent: settled memory before demand, then with every container tailed and read from. */
@@ -326,13 +370,13 @@ async function measureFreshAgent(
   redis: RedisHandle,
   session: AgentSessionStub,
   underTest: AgentUnderTest,
-): Promise<{ idle: number; tailing: number; heap: number }> {
+): Promise<{ idle: MemoryMB; tailing: MemoryMB }> {
   const { dir, writers, flags } = agentWorld('ag-rss', size.agentContainers, redis, session, underTest.settings);
   let agent: AgentHost | undefined;
   let demand: AgentDemand | undefined;
   try {
     agent = await AgentHost.start(flags, underTest.nodeFlags);
-    const idle = await agent.memory();
+    const idle = inMB(await agent.memory());
     demand = await AgentDemand.open(redis.url, flags['redis-key-prefix'] as string, { namespace: NAMESPACE });
     await demand.targetsAdded(writers.length, size.timeoutMs);
     await untilTailed(demand, writers, size.timeoutMs);
@@ -343,8 +387,7 @@ async function measureFreshAgent(
     const deadline = Date.now() + size.timeoutMs;
     while (received < writers.length * linesEach && Date.now() < deadline) await sleep(20);
     if (received < writers.length * linesEach) throw new Error(`AG-rss: ${received} of ${writers.length * linesEach} lines arrived`);
-    const tailing = await agent.memory();
-    return { idle: idle.rss / MB, tailing: tailing.rss / MB, heap: tailing.heapUsed / MB };
+    return { idle, tailing: inMB(await agent.memory()) };
   } finally {
     await demand?.close();
     await agent?.stop();

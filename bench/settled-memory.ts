@@ -1,6 +1,10 @@
 // A process's memory in use once forced full collections let go of what they could: what the
 // memory figures of S5 and AG read in their fresh processes (gc exposed at run time, not by flag).
-import { setFlagsFromString } from 'node:v8';
+// RSS is split as the kernel counts it (/proc/self/status): anonymous pages are what the process
+// allocated (V8 heap, malloc, stacks); file pages are mostly the mapped node binary, which every
+// Node process on the machine shares through the page cache.
+import { readFileSync } from 'node:fs';
+import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
 /** Bytes in use after forced garbage collections. */
@@ -9,10 +13,25 @@ export interface SettledMemory {
   readonly heapUsed: number;
 }
 
+/** The same, with RSS split by page kind and V8's heap size (what AG reports). */
+export interface ProcessMemory extends SettledMemory {
+  /** RssAnon of /proc/self/status (NaN where there is no /proc). */
+  readonly rssAnon: number;
+  /** RssFile of /proc/self/status: file-backed pages, mostly the node binary (NaN where there is no /proc). */
+  readonly rssFile: number;
+  readonly heapTotal: number;
+  /**
+   * Resident pages of V8's young generation (new space), part of RssAnon. Empty after a GC, but V8
+   * keeps the pages it touched (up to 2 × 16 MiB semi-spaces) until a scavenge at a low allocation
+   * rate shrinks it: the part of RSS that depends on when it is read.
+   */
+  readonly youngResident: number;
+}
+
 let collect: (() => void) | undefined;
 
 /** RSS and heap once three forced full collections, 50 ms apart, let go of what they could. */
-export async function settledMemory(): Promise<SettledMemory> {
+export async function settledMemory(): Promise<ProcessMemory> {
   if (!collect) {
     setFlagsFromString('--expose-gc');
     collect = runInNewContext('gc') as () => void;
@@ -22,5 +41,25 @@ export async function settledMemory(): Promise<SettledMemory> {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   const usage = process.memoryUsage();
-  return { rss: usage.rss, heapUsed: usage.heapUsed };
+  const status = procStatus();
+  const young = getHeapSpaceStatistics()
+    .filter((space) => space.space_name === 'new_space' || space.space_name === 'new_large_object_space')
+    .reduce((sum, space) => sum + space.physical_space_size, 0);
+  const { rss, heapTotal, heapUsed } = usage;
+  return { rss, rssAnon: status.rssAnon, rssFile: status.rssFile, heapTotal, heapUsed, youngResident: young };
+}
+
+/** RssAnon and RssFile of this process in bytes (/proc/self/status gives kB). */
+function procStatus(): { rssAnon: number; rssFile: number } {
+  let text = '';
+  try {
+    text = readFileSync('/proc/self/status', 'latin1');
+  } catch {
+    return { rssAnon: Number.NaN, rssFile: Number.NaN };
+  }
+  const kB = (field: string): number => {
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text);
+    return match ? Number(match[1]) * 1024 : Number.NaN;
+  };
+  return { rssAnon: kB('RssAnon'), rssFile: kB('RssFile') };
 }

@@ -209,8 +209,10 @@ function agentTargets(a: AgentResult): TargetCheck[] {
   checks.push({
     id: 'AG RSS',
     target: `agent RSS ≤ ${AGENT_TARGETS.rssMB} MB tailing ${m.containers} containers (after GC, median of ${m.processes})`,
-    measured: `${m.tailingRssMB.median.toFixed(1)} MB (plain Node alone ${m.bareRssMB.toFixed(1)} MB)`,
-    pass: m.tailingRssMB.median <= AGENT_TARGETS.rssMB,
+    measured:
+      `${m.tailing.rss.median.toFixed(1)} MB: anon ${m.tailing.anon.median.toFixed(1)} (young generation ${m.tailing.young.median.toFixed(1)}) + file ${m.tailing.file.median.toFixed(1)}; ` +
+      `${m.aboveBare.rss.median.toFixed(1)} MB above plain Node alone (${m.bare.rss.toFixed(1)} MB, anon ${m.bare.anon.toFixed(1)})`,
+    pass: m.tailing.rss.median <= AGENT_TARGETS.rssMB,
   });
   return checks;
 }
@@ -242,7 +244,7 @@ function agentGates(a: AgentResult): GateCheck[] {
       pass: Number.isFinite(value) && value <= 100,
     });
   }
-  const rss = a.memory.tailingRssMB.median / AGENT_TARGETS.rssMB;
+  const rss = a.memory.tailing.rss.median / AGENT_TARGETS.rssMB;
   gates.push({
     id: 'AG RSS',
     rule: `RSS with ${a.memory.containers} containers ≤ 3× ${AGENT_TARGETS.rssMB} MB`,

@@ -19,11 +19,13 @@ export class AgentMetrics {
     help: 'Container log directories found on this node.',
     registers: [this.registry],
   });
-  readonly containersTailed = new Gauge({
+  readonly containersTailed: Gauge = new Gauge({
     name: 'tailgate_agent_containers_tailed',
     help: 'Container log directories being tailed.',
     registers: [this.registry],
+    collect: () => this.tailFeed?.(),
   });
+  private tailFeed: (() => void) | undefined;
   readonly ready: Gauge = new Gauge({
     name: 'tailgate_agent_ready',
     help: '1 when /readyz answers 200.',
@@ -87,6 +89,14 @@ export class AgentMetrics {
     }
     this.lastTotals = totals;
     this.containersTailed.set(tailed);
+  }
+
+  /**
+   * Runs `feed` (which calls observeTail) before each scrape: summing every container's counts at
+   * each step made garbage an idle agent did not need (see docs/performance.md, AG memory).
+   */
+  observeTailOnScrape(feed: () => void): void {
+    this.tailFeed = feed;
   }
 
   /** Runs `feed` before each scrape. */

@@ -63,6 +63,23 @@ describe('PositionStore', () => {
     expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({ version: 1, positions: { '/dir/a': position } });
   });
 
+  it('does not write again for positions equal by value to the saved ones', async () => {
+    const { store } = await PositionStore.open(stateDir);
+    const file = join(stateDir, POSITIONS_FILE);
+    store.set('/dir/a', position);
+    await store.save();
+    await writeFile(file, 'sentinel');
+    store.set('/dir/a', { ...position, clock: { ...position.clock } });
+    await store.save();
+    expect(await readFile(file, 'utf8')).toBe('sentinel');
+    for (const moved of [{ offset: 1235 }, { cursor: '01714557600000000000-0000000004' }, { clock: { ...position.clock, sequence: 4 } }]) {
+      await writeFile(file, 'sentinel');
+      store.set('/dir/a', { ...position, ...moved });
+      await store.save();
+      expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({ version: 1, positions: { '/dir/a': { ...position, ...moved } } });
+    }
+  });
+
   it('forgets directories that are gone', async () => {
     const { store } = await PositionStore.open(stateDir);
     store.set('/dir/a', position);

@@ -61,7 +61,10 @@ export class PositionStore {
   }
 
   set(path: string, position: TailPosition): void {
-    if (this.positions.get(path) === position) return;
+    // Compared by value: a tailer builds a new position object whenever asked, and an idle agent
+    // asked every second rewrote and fsynced the file every second (and made garbage doing it).
+    const known = this.positions.get(path);
+    if (known !== undefined && samePosition(known, position)) return;
     this.positions.set(path, position);
     this.changed = true;
   }
@@ -116,6 +119,18 @@ export class PositionStore {
       throw error;
     }
   }
+}
+
+function samePosition(a: TailPosition, b: TailPosition): boolean {
+  return (
+    a.offset === b.offset &&
+    a.ino === b.ino &&
+    a.cursor === b.cursor &&
+    a.path === b.path &&
+    a.fingerprint === b.fingerprint &&
+    a.clock.epochNanos === b.clock.epochNanos &&
+    a.clock.sequence === b.clock.sequence
+  );
 }
 
 interface Loaded {

@@ -122,6 +122,7 @@ export async function startAgent(config: AgentConfig, options: StartAgentOptions
     const runsOf = (path: string): readonly string[] => demand?.runsCovering(path) ?? [];
     const settled = async (): Promise<void> => demand?.settled();
     const pump = new TailPump(tail, positions, sink, metrics, logger, config.checkpointIntervalMs, runsOf, settled);
+    metrics.observeTailOnScrape(() => metrics.observeTail(tail.totals(), tail.paths().size));
     pump.start();
     shutdown.add('tailing', async () => {
       await pump.stop();
