@@ -91,7 +91,6 @@ export class TailPump {
       try {
         const { events, busy } = await this.tail.step();
         if (events.length > 0) await this.deliver(events);
-        this.metrics.observeTail(this.tail.totals(), this.tail.paths().size);
         if (this.saving === undefined && performance.now() - this.lastSave >= this.checkpointIntervalMs) {
           this.saving = this.checkpoint().finally(() => (this.saving = undefined));
         }

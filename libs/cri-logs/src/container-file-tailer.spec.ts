@@ -37,6 +37,21 @@ describe('ContainerFileTailer', () => {
     expect(await read()).toEqual([]);
   });
 
+  it('gives the same position object while nothing moved, and a new one once a line was read', async () => {
+    await writer.writeMany(['one', 'two']);
+    await read();
+    const first = tailer.position;
+    expect(first?.cursor).toBeDefined();
+    expect(await read()).toEqual([]);
+    expect(tailer.position).toBe(first);
+    await writer.write('three');
+    expect(await read()).toEqual(['three']);
+    const moved = tailer.position;
+    expect(moved).not.toBe(first);
+    expect(moved!.offset).toBeGreaterThan(first!.offset);
+    expect(moved!.cursor! > first!.cursor!).toBe(true);
+  });
+
   it('finishes a renamed file, then reads the new one from its start', async () => {
     await writer.writeMany(['1', '2']);
     expect(await read()).toEqual(['1', '2']);

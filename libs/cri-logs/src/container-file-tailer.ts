@@ -58,6 +58,8 @@ export class ContainerFileTailer {
   /** The newest rotated file of this restart accounted for (see copytruncate-copies). */
   private seenRotation: string | undefined;
   private readonly counted = { bytes: 0, records: 0, rotations: 0, truncations: 0, gaps: 0 };
+  /** The last position built, reused while neither the checkpoint nor the cursor moved (asked every second). */
+  private builtPosition: { at: object; cursor: string | undefined; position: TailPosition } | undefined;
 
   /**
    * @param start without it, the file being written is read from its start.
@@ -81,9 +83,13 @@ export class ContainerFileTailer {
   get position(): TailPosition | undefined {
     const at = this.checkpoint;
     if (!at) return this.start?.at === 'position' ? this.start.position : undefined;
+    const built = this.builtPosition;
+    if (built?.at === at && built.cursor === this.lastCursor) return built.position;
     const { path, ino, offset, clock } = at;
-    const position = { path, ino, offset, fingerprint: at.fingerprint.toString('base64'), clock };
-    return this.lastCursor === undefined ? position : { ...position, cursor: this.lastCursor };
+    const base = { path, ino, offset, fingerprint: at.fingerprint.toString('base64'), clock };
+    const position = this.lastCursor === undefined ? base : { ...base, cursor: this.lastCursor };
+    this.builtPosition = { at, cursor: this.lastCursor, position };
+    return position;
   }
 
   /**

@@ -29,7 +29,7 @@ export interface ReaderStart {
 }
 
 export class LogFileReader {
-  private readonly tail = Buffer.allocUnsafe(FINGERPRINT_BYTES);
+  private readonly tail = Buffer.allocUnsafeSlow(FINGERPRINT_BYTES);
   private tailLength = 0;
 
   private constructor(
@@ -93,7 +93,9 @@ export class LogFileReader {
 
   /** A copy of the bytes right before `offset` (at most FINGERPRINT_BYTES). */
   fingerprint(): Buffer {
-    return Buffer.from(this.tail.subarray(0, this.tailLength));
+    const fingerprint = Buffer.allocUnsafeSlow(this.tailLength);
+    this.tail.copy(fingerprint, 0, 0, this.tailLength);
+    return fingerprint;
   }
 
   /** The bytes before the offset are still the remembered ones: a saved position still fits this file. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { type FollowedState, NAME_CHECK_INTERVALS, planPoll } from './poll-plan';
+import { type FollowedState, NAME_CHECK_INTERVALS, planPoll, WATCHED_READ_INTERVALS } from './poll-plan';
 
 const INTERVAL = 100;
 const NOW = 10_000;
@@ -26,13 +26,16 @@ describe('planPoll', () => {
     expect(planPoll('timed-out', 'unwatched', IDLE, NOW, INTERVAL)).toBe('read-and-look');
   });
 
-  it('reads a container that had more to read, and every container once a wait timed out', () => {
+  it('reads a container that had more to read, whatever ended the wait', () => {
     expect(planPoll('woken', 'none', { ...IDLE, idle: false }, NOW, INTERVAL)).toBe('read');
-    expect(planPoll('timed-out', 'none', IDLE, NOW, INTERVAL)).toBe('read');
+    expect(planPoll('timed-out', 'none', { ...IDLE, idle: false }, NOW, INTERVAL)).toBe('read');
   });
 
-  it('reads an idle container not read for a poll interval, however often others wake the tail', () => {
-    expect(planPoll('woken', 'none', { ...IDLE, polledAt: NOW - INTERVAL }, NOW, INTERVAL)).toBe('read');
+  it('leaves a watched idle container with no event unread for WATCHED_READ_INTERVALS poll intervals, then reads it (a dropped event)', () => {
+    for (const cause of ['woken', 'timed-out'] as const) {
+      expect(planPoll(cause, 'none', { ...IDLE, polledAt: NOW - INTERVAL }, NOW, INTERVAL)).toBe('skip');
+      expect(planPoll(cause, 'none', { ...IDLE, polledAt: NOW - WATCHED_READ_INTERVALS * INTERVAL }, NOW, INTERVAL)).toBe('read');
+    }
   });
 
   it('looks for a new file after NAME_CHECK_INTERVALS poll intervals even if no event came (a dropped event)', () => {
