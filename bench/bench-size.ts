@@ -48,6 +48,11 @@ export interface BenchSize {
   readonly agentLatencyWarmupMs: number;
   readonly agentContainers: number;
   readonly agentMemoryRuns: number;
+  /**
+   * How long the first RSS agent stays following its containers with no more lines, its RSS read
+   * every 5 s from 30 s on (no forced GC; the largest reading counts); 0: not measured.
+   */
+  readonly agentQuietMs: number;
   readonly timeoutMs: number;
 }
 
@@ -90,6 +95,7 @@ export const BENCH_SIZES: Readonly<Record<BenchSize['name'], BenchSize>> = {
     agentLatencyWarmupMs: 300,
     agentContainers: 100,
     agentMemoryRuns: 1,
+    agentQuietMs: 0,
     timeoutMs: 15_000,
   },
   full: {
@@ -132,6 +138,7 @@ export const BENCH_SIZES: Readonly<Record<BenchSize['name'], BenchSize>> = {
     agentLatencyWarmupMs: 1_000,
     agentContainers: 100,
     agentMemoryRuns: 3,
+    agentQuietMs: 150_000,
     timeoutMs: 120_000,
   },
 };

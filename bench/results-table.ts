@@ -266,6 +266,22 @@ function agentTables(a: AgentResult): string[] {
           range(a.memory.aboveBare.anon, f1),
         ],
         ['AG-rss: agent, no demand', '0 tailed', String(a.memory.processes), range(a.memory.idleRssMB, f1), '', '', '', '', '', ''],
+        ...(a.memory.quiet
+          ? [
+              [
+                `AG-rss: agent following, no lines (largest of ${a.memory.quiet.readings} readings, no forced GC)`,
+                String(a.memory.containers),
+                '1',
+                f1(a.memory.quiet.rss),
+                f1(a.memory.quiet.anon),
+                '',
+                '',
+                '',
+                f1(a.memory.quiet.rss - a.memory.bare.rss),
+                '',
+              ],
+            ]
+          : []),
         [
           'plain Node alone',
           '',

@@ -9,7 +9,9 @@
 //            a subscriber receives the batch carrying it; beside raw-tail (agent-latency.ts).
 //   AG-rss   a fresh agent tailing 100 containers that all received lines, RSS after forced GCs
 //            split into anon (of it V8's young generation) and file pages, and the heap; and a
-//            bare process started the same way without the agent (plain Node, same flags).
+//            bare process started the same way without the agent (plain Node, same flags). In
+//            the full run the first one then follows its containers with nothing written for 150
+//            s: the largest RSS read from 30 s on, no forced GC (what a quiet node pays).
 // Every agent signs what it publishes, as a deployed one does: it gets its session key from a stub
 // of the gateways' session endpoint (agent-session-stub.ts).
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -28,7 +30,7 @@ import { buildChunk } from './cri-load';
 import { epochMs } from './fleet-protocol';
 import { spread, type Spread } from './percentiles';
 import { startCpuMeter } from './process-cpu';
-import type { ProcessMemory } from './settled-memory';
+import { procStatusOf, type ProcessMemory } from './settled-memory';
 
 const NAMESPACE = 'bench-agent';
 const NODE = 'bench-node';
@@ -75,7 +77,18 @@ export interface AgentMemory {
   readonly aboveBare: { readonly rss: Spread; readonly anon: Spread };
   /** The same fork without the agent (same node flags): plain Node. */
   readonly bare: MemoryMB;
+  /**
+   * The first agent, still following every container with no more lines written: the largest RSS
+   * (and anon) of the readings every QUIET_EVERY_MS from QUIET_FROM_MS to `agentQuietMs`, without a
+   * forced GC (what a quiet node pays; V8 keeps its young generation while the idle agent makes
+   * garbage). Undefined when the size measures none.
+   */
+  readonly quiet?: { readonly rss: number; readonly anon: number; readonly readings: number; readonly forMs: number };
 }
+
+/** Quiet readings start this long after the last line (the young generation shrinks at a scavenge that finds the rate low). */
+const QUIET_FROM_MS = 30_000;
+const QUIET_EVERY_MS = 5_000;
 
 export interface AgentResult {
   readonly key: 'AG';
@@ -319,11 +332,18 @@ async function measureMemory(
   await bareHost.stop();
   log(`  AG-rss the same fork without the agent (plain Node): ${describe(bare)}`);
   const samples: { idle: MemoryMB; tailing: MemoryMB }[] = [];
+  let quiet: AgentMemory['quiet'];
   for (let run = 0; run < size.agentMemoryRuns; run++) {
-    const sample = await measureFreshAgent(size, redis, session, underTest);
+    const quietMs = run === 0 ? size.agentQuietMs : 0;
+    if (quietMs > 0) log(`  AG-rss process 1 then stays quiet for ${quietMs / 1000} s (RSS read every ${QUIET_EVERY_MS / 1000} s)`);
+    const sample = await measureFreshAgent(size, redis, session, underTest, quietMs);
     samples.push(sample);
+    quiet ??= sample.quiet;
     log(
-      `  AG-rss process ${run + 1}/${size.agentMemoryRuns}: ${size.agentContainers} containers tailed, ${describe(sample.tailing)}; no demand: RSS ${sample.idle.rss.toFixed(1)} MB`,
+      `  AG-rss process ${run + 1}/${size.agentMemoryRuns}: ${size.agentContainers} containers tailed, ${describe(sample.tailing)}; no demand: RSS ${sample.idle.rss.toFixed(1)} MB` +
+        (sample.quiet
+          ? `; quiet, largest of ${sample.quiet.readings} readings: RSS ${sample.quiet.rss.toFixed(1)} MB, anon ${sample.quiet.anon.toFixed(1)}`
+          : ''),
     );
   }
   const tailing = (field: keyof MemoryMB): Spread => spread(samples.map((s) => s.tailing[field]));
@@ -344,7 +364,24 @@ async function measureMemory(
       anon: spread(samples.map((s) => s.tailing.anon - bare.anon)),
     },
     bare,
+    ...(quiet && { quiet }),
   };
+}
+
+/** The largest RSS and anon of a process read every QUIET_EVERY_MS from QUIET_FROM_MS to `untilMs` after `since`. */
+async function quietPeak(pid: number, since: number, untilMs: number): Promise<NonNullable<AgentMemory['quiet']>> {
+  let rss = 0;
+  let anon = 0;
+  let readings = 0;
+  for (let at = QUIET_FROM_MS; at <= untilMs; at += QUIET_EVERY_MS) {
+    await sleep(Math.max(0, since + at - Date.now()));
+    const status = procStatusOf(pid);
+    if (!Number.isFinite(status.rss)) throw new Error('AG-rss: the quiet agent is gone');
+    rss = Math.max(rss, status.rss / MB);
+    anon = Math.max(anon, status.rssAnon / MB);
+    readings++;
+  }
+  return { rss, anon, readings, forMs: untilMs };
 }
 
 function inMB(memory: ProcessMemory): MemoryMB {
@@ -364,13 +401,17 @@ function describe(m: MemoryMB): string {
   return `RSS ${f(m.rss)} MB (anon ${f(m.anon)}, of it young generation ${f(m.young)}; file ${f(m.file)}), heap ${f(m.heapUsed)} of ${f(m.heapTotal)} MB`;
 }
 
-/** One fresh agent: settled memory before demand, then with every container tailed and read from. */
+/**
+ * One fresh agent: settled memory before demand, then with every container tailed and read from;
+ * with `quietMs`, then the largest RSS while it keeps following them with nothing written.
+ */
 async function measureFreshAgent(
   size: BenchSize,
   redis: RedisHandle,
   session: AgentSessionStub,
   underTest: AgentUnderTest,
-): Promise<{ idle: MemoryMB; tailing: MemoryMB }> {
+  quietMs: number,
+): Promise<{ idle: MemoryMB; tailing: MemoryMB; quiet?: AgentMemory['quiet'] }> {
   const { dir, writers, flags } = agentWorld('ag-rss', size.agentContainers, redis, session, underTest.settings);
   let agent: AgentHost | undefined;
   let demand: AgentDemand | undefined;
@@ -387,7 +428,10 @@ async function measureFreshAgent(
     const deadline = Date.now() + size.timeoutMs;
     while (received < writers.length * linesEach && Date.now() < deadline) await sleep(20);
     if (received < writers.length * linesEach) throw new Error(`AG-rss: ${received} of ${writers.length * linesEach} lines arrived`);
-    return { idle, tailing: inMB(await agent.memory()) };
+    const lastLineAt = Date.now();
+    const tailing = inMB(await agent.memory());
+    if (quietMs <= 0) return { idle, tailing };
+    return { idle, tailing, quiet: await quietPeak(agent.pid, lastLineAt, quietMs) };
   } finally {
     await demand?.close();
     await agent?.stop();

@@ -41,7 +41,7 @@ export async function settledMemory(): Promise<ProcessMemory> {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   const usage = process.memoryUsage();
-  const status = procStatus();
+  const status = procStatusOf('self');
   const young = getHeapSpaceStatistics()
     .filter((space) => space.space_name === 'new_space' || space.space_name === 'new_large_object_space')
     .reduce((sum, space) => sum + space.physical_space_size, 0);
@@ -49,17 +49,17 @@ export async function settledMemory(): Promise<ProcessMemory> {
   return { rss, rssAnon: status.rssAnon, rssFile: status.rssFile, heapTotal, heapUsed, youngResident: young };
 }
 
-/** RssAnon and RssFile of this process in bytes (/proc/self/status gives kB). */
-function procStatus(): { rssAnon: number; rssFile: number } {
+/** VmRSS, RssAnon and RssFile of a process in bytes (/proc/<pid>/status gives kB; NaN where there is no /proc). */
+export function procStatusOf(pid: number | 'self'): { rss: number; rssAnon: number; rssFile: number } {
   let text = '';
   try {
-    text = readFileSync('/proc/self/status', 'latin1');
+    text = readFileSync(`/proc/${pid}/status`, 'latin1');
   } catch {
-    return { rssAnon: Number.NaN, rssFile: Number.NaN };
+    return { rss: Number.NaN, rssAnon: Number.NaN, rssFile: Number.NaN };
   }
   const kB = (field: string): number => {
     const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text);
     return match ? Number(match[1]) * 1024 : Number.NaN;
   };
-  return { rssAnon: kB('RssAnon'), rssFile: kB('RssFile') };
+  return { rss: kB('VmRSS'), rssAnon: kB('RssAnon'), rssFile: kB('RssFile') };
 }
