@@ -66,14 +66,21 @@ export class RedisChannelLog {
   /**
    * EVAL rather than EVALSHA: the script text (under 1 KiB) travels with each batch, so a restarted
    * or promoted node never answers NOSCRIPT, whose retries could reorder a channel's messages.
+   *
+   * The message goes to ioredis as its UTF-8 bytes, not as the string: handed a string, ioredis
+   * flattens it into a copy on the JS heap (`Buffer.byteLength`) and writes it inside one more
+   * concatenated command string, and a sampled heap profile showed that copy of nearly every batch
+   * promoted to the old generation (docs/performance.md, "Why the Redis path promoted its
+   * batches"). A Buffer's bytes live outside the JS heap; Redis stores and publishes the same bytes.
    */
   async publish(channel: string, message: string): Promise<void> {
     const { maxMessages, maxAgeMs } = this.replaySettings;
+    const bytes = Buffer.from(message);
     if (maxMessages === 0) {
-      await this.redis[this.publishCommand](channel, message);
+      await this.redis[this.publishCommand](channel, bytes);
       return;
     }
-    await this.redis.eval(PUBLISH_SCRIPT, 1, channel, message, maxMessages, maxAgeMs, this.publishCommand.toUpperCase());
+    await this.redis.eval(PUBLISH_SCRIPT, 1, channel, bytes, maxMessages, maxAgeMs, this.publishCommand.toUpperCase());
   }
 
   async replay(channel: string, afterId: MessageId | undefined): Promise<ReplayResult> {
