@@ -36,7 +36,9 @@ export const AgentConfigSchema = z.strictObject({
   ),
   readBufferBytes: integer(4 * KIB, 16 * MIB, 256 * KIB).describe('Bytes read from a file at once, into one reused buffer.'),
   maxBatchRecords: integer(1, 10_000, 500).describe('Most records in one batch.'),
-  pollIntervalMs: integer(10, 60_000, 1_000).describe('Slowest check of followed files when no inotify event came, in ms.'),
+  pollIntervalMs: integer(10, 60_000, 1_000).describe(
+    'How often followed files are checked when inotify cannot watch them, in ms; watched files are read on their events, and checked every 10 intervals in case one was lost.',
+  ),
   scanIntervalMs: integer(100, 600_000, 5_000).describe('How often the pod directories are listed, in ms.'),
   checkpointIntervalMs: integer(100, 600_000, 1_000).describe('How often resume positions are saved while tailing, in ms.'),
   watchFiles: z

@@ -20,7 +20,10 @@ import type { TailerStart, TailPosition } from './tail-position';
 export interface AgentTailOptions extends TailerOptions {
   /** Most records in one batch; also what one step reads of one container at most (about). */
   readonly maxBatchRecords: number;
-  /** Longest wait between two steps when no change woke us, in ms; also the longest an idle container goes unread. */
+  /**
+   * Longest wait between two steps when no change woke us, in ms; the longest an unwatched idle
+   * container goes unread (a watched one with no event: WATCHED_READ_INTERVALS of these, see poll-plan).
+   */
   readonly pollIntervalMs: number;
   /** Wake on inotify events of the followed directories. */
   readonly watchFiles: boolean;

@@ -25,7 +25,9 @@ export const EmbeddedAgentConfigSchema = z.strictObject({
     .min(10)
     .max(60_000)
     .default(250)
-    .describe('Slowest check of followed files without an inotify event, in ms.'),
+    .describe(
+      'How often followed files are checked when inotify cannot watch them, in ms; watched files are read on their events, and checked every 10 intervals in case one was lost.',
+    ),
   watchFiles: z.boolean().default(true).describe('Wake on inotify events of followed directories.'),
   scanIntervalMs: z.number().int().min(50).max(600_000).default(1_000).describe('How often the pods root is listed, in ms.'),
   readChunkBytes: z

@@ -7,7 +7,15 @@ export const NodeFileConfigSchema = z.strictObject({
     .min(1)
     .default('/var/log/pods')
     .describe('Directory laid out like /var/log/pods: <namespace>_<pod>_<uid>/<container>/<n>.log.'),
-  pollIntervalMs: z.number().int().min(1).max(60_000).default(100).describe('How often followed files are checked for new lines, in ms.'),
+  pollIntervalMs: z
+    .number()
+    .int()
+    .min(1)
+    .max(60_000)
+    .default(100)
+    .describe(
+      'How often followed files are checked for new lines when inotify cannot watch them, in ms; watched files are read on their events, and checked every 10 intervals in case one was lost.',
+    ),
   watchFiles: z
     .boolean()
     .default(true)
