@@ -106,13 +106,12 @@ describe('KubeEventsSource live stream', () => {
     const { api, source } = harness();
     const live = await start(api, source);
     const first = pod('web-1', { type: 'Warning', reason: 'BackOff', note: 'Back-off', eventTime: at(300) });
+    // One series for both updates: the second observed nothing new (two calls of `at` may fall in
+    // different milliseconds, which would be a new observation).
+    const series = { count: 3, lastObservedTime: at(60).toISOString() };
     api.put(first);
-    api.put({ ...first, series: { count: 3, lastObservedTime: at(60).toISOString() } });
-    api.put({
-      ...first,
-      series: { count: 3, lastObservedTime: at(60).toISOString() },
-      metadata: { ...(first.metadata as object), labels: { x: 'y' } },
-    });
+    api.put({ ...first, series });
+    api.put({ ...first, series, metadata: { ...(first.metadata as object), labels: { x: 'y' } } });
     api.put(pod('web-1', { note: 'after', eventTime: at(30) }));
     await live.waitFor((c) => c.records.length === 3);
     expect(live.records.map((r) => r.line)).toEqual([
@@ -120,7 +119,7 @@ describe('KubeEventsSource live stream', () => {
       'Warning BackOff pod/web-1 Back-off (x3 over 4m)',
       'Normal Test pod/web-1 after',
     ]);
-    expect(live.records[1]?.ts.slice(0, 19)).toBe(at(60).toISOString().slice(0, 19));
+    expect(live.records[1]?.ts.slice(0, 19)).toBe(series.lastObservedTime.slice(0, 19));
     expect(live.records[1]?.cursor.endsWith('-0000000003')).toBe(true);
   });
 
