@@ -13,13 +13,17 @@ export function cpuSecondsOf(pid: number): number | undefined {
     return (usage.user + usage.system) / 1e6;
   }
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name may contain spaces; fields after its closing parenthesis are fixed.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+    return statCpuSeconds(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return undefined;
   }
+}
+
+/** utime + stime of a /proc `stat` line (a process's or a thread's), in seconds. */
+function statCpuSeconds(stat: string): number {
+  // The command name may contain spaces; fields after its closing parenthesis are fixed.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
 }
 
 /** Starts measuring the given processes; `stop` gives each one's CPU as % of one core. */
@@ -92,10 +96,8 @@ export function threadCpuSecondsOf(pid: number): Partial<Record<ThreadGroup, num
   const out: Partial<Record<ThreadGroup, number>> = {};
   for (const [rank, tid] of tids.entries()) {
     try {
-      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
       const group = threadGroupOf(rank);
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      out[group] = (out[group] ?? 0) + (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+      out[group] = (out[group] ?? 0) + statCpuSeconds(readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8'));
     } catch {
       // The thread ended between the listing and the read; its time is gone with it.
     }

@@ -278,7 +278,7 @@ function agentTables(a: AgentResult): string[] {
                 '',
                 '',
                 f1(a.memory.quiet.rss - a.memory.bare.rss),
-                '',
+                f1(a.memory.quiet.anon - a.memory.bare.anon),
               ],
             ]
           : []),

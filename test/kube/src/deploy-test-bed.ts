@@ -30,10 +30,11 @@ export function useDeployTestBed(name: string): DeployTestBed {
   let ctx: ClusterTestContext | undefined;
   let applier: ManifestApplier | undefined;
   const stops: (() => Promise<void>)[] = [];
-  const cluster = (): ClusterTestContext => {
-    if (!ctx) throw new Error('the deploy test bed is used before its beforeAll ran');
-    return ctx;
+  const ready = (): { ctx: ClusterTestContext; applier: ManifestApplier } => {
+    if (!ctx || !applier) throw new Error('the deploy test bed is used before its beforeAll ran');
+    return { ctx, applier };
   };
+  const cluster = (): ClusterTestContext => ready().ctx;
 
   beforeAll(async () => {
     ctx = await connectToTestCluster(`${name}-${suffix()}`);
@@ -52,9 +53,10 @@ export function useDeployTestBed(name: string): DeployTestBed {
       return cluster();
     },
     async install(render) {
-      const namespace = await cluster().fixtures.namespace(name);
+      const bed = ready();
+      const namespace = await bed.ctx.fixtures.namespace(name);
       const manifests = await render(namespace);
-      await applier!.install(manifests, namespace);
+      await bed.applier.install(manifests, namespace);
       return { namespace, manifests };
     },
     async expectNoSecretReads(namespace, manifests, gatewayAccount) {
